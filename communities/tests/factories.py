@@ -1,0 +1,66 @@
+import itertools
+from datetime import date
+
+import factory
+
+from communities import rules
+from communities.models import Jurisdiction, Resident, User
+
+_sequence = itertools.count()
+
+
+def tree(city_name: str = "太原市"):
+    """city → district → street → community → two grids; returns the nodes by level."""
+    city = JurisdictionFactory(name=city_name, level="city", parent=None)
+    district = JurisdictionFactory(name="小店区", level="district", parent=city)
+    street = JurisdictionFactory(name="小店街道", level="street", parent=district)
+    community = JurisdictionFactory(name="通达街社区", level="community", parent=street)
+    grid_a = JurisdictionFactory(name="第1网格", level="grid", parent=community)
+    grid_b = JurisdictionFactory(name="第2网格", level="grid", parent=community)
+    return {
+        "city": city,
+        "district": district,
+        "street": street,
+        "community": community,
+        "grid_a": grid_a,
+        "grid_b": grid_b,
+    }
+
+
+class JurisdictionFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Jurisdiction
+
+    name = factory.Sequence(lambda n: f"节点{n}")
+    level = "city"
+    parent = None
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = User
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.django.Password("pw-for-tests-123")
+    role = User.Role.GRID_WORKER
+
+    @factory.post_generation
+    def grids(self, create, extracted, **kwargs):
+        if create and extracted:
+            self.grids.set(extracted)
+
+
+def valid_id_number() -> str:
+    n = next(_sequence)
+    return rules.make_id_number("140105", date(1980, 1, 1 + n % 28), n)
+
+
+class ResidentFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Resident
+
+    name = factory.Sequence(lambda n: f"居民{n}")
+    id_number = factory.LazyFunction(valid_id_number)
+    phone = factory.Sequence(lambda n: f"138{n:08d}")
+    address = "通达街1号"

@@ -1,0 +1,199 @@
+import pytest
+from django.urls import reverse
+
+ROLES = [
+    "grid_worker",
+    "community_staff",
+    "street_supervisor",
+    "district_office",
+    "city_office",
+    "inspector",
+    "admin",
+    "superuser",
+]
+
+
+def test_anonymous_is_sent_to_sign_in(client, db):
+    response = client.get(reverse("home"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_home_page_shows_the_roles_jurisdiction(client, world, role):
+    user = world["users"][role]
+    client.force_login(user)
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    expected_root = user.jurisdiction or world["nodes"]["city"]
+    assert expected_root.name in response.content.decode()
+
+
+def test_grid_worker_home_counts_only_their_grid(client, world):
+    client.force_login(world["users"]["grid_worker"])
+    response = client.get(reverse("home"))
+    assert response.context["counts"]["residents"] == 1
+    assert [row.node for row in response.context["breakdown"]] == [world["nodes"]["grid_a"]]
+
+
+def test_street_supervisor_breakdown_counts_the_community(client, world):
+    client.force_login(world["users"]["street_supervisor"])
+    response = client.get(reverse("home"))
+    (row,) = response.context["breakdown"]
+    assert (row.node, row.residents, row.shops, row.grids) == (world["nodes"]["community"], 2, 2, 2)
+
+
+def test_home_is_chinese_by_default(client, world):
+    client.force_login(world["users"]["grid_worker"])
+    html = client.get(reverse("home")).content.decode()
+    assert "网格化管理门户" in html
+    assert "退出登录" in html
+
+
+def test_home_in_english_after_switching(client, world):
+    client.force_login(world["users"]["grid_worker"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    html = client.get(reverse("home")).content.decode()
+    assert "Grid management portal" in html
+    assert "Sign out" in html
+
+
+@pytest.mark.parametrize(
+    ("role", "node", "status"),
+    [
+        ("street_supervisor", "community", 200),
+        ("street_supervisor", "other_community", 404),
+        ("street_supervisor", "district", 404),  # above their street
+        ("grid_worker", "grid_a", 200),
+        ("grid_worker", "grid_b", 404),  # same community, not their grid
+        ("grid_worker", "other_grid", 404),
+        ("outsider_grid_worker", "grid_a", 404),
+        ("outsider_supervisor", "street", 404),
+        ("district_office", "grid_b", 200),
+        ("district_office", "other_grid", 404),
+        ("city_office", "other_grid", 200),
+    ],
+)
+def test_jurisdiction_page_outside_the_subtree_is_404(client, world, role, node, status):
+    client.force_login(world["users"][role])
+    url = reverse("communities:jurisdiction-detail", args=[world["nodes"][node].pk])
+    assert client.get(url).status_code == status
+
+
+def test_jurisdiction_list_is_scoped_and_pinned(client, world, django_assert_num_queries):
+    client.force_login(world["users"]["street_supervisor"])
+    url = reverse("communities:jurisdiction-list")
+    # session, user, the user's node (their scope), count, page of nodes with parents
+    with django_assert_num_queries(5):
+        response = client.get(url)
+    names = {node.name for node in response.context["page"]}
+    assert names == {"小店街道", "通达街社区", "第1网格", "第2网格"}
+
+
+def test_jurisdiction_list_htmx_returns_only_rows(client, world):
+    client.force_login(world["users"]["city_office"])
+    url = reverse("communities:jurisdiction-list")
+    response = client.get(url, {"level": "grid"}, headers={"HX-Request": "true"})
+    html = response.content.decode()
+    assert 'id="rows"' in html and "<html" not in html
+    assert html.count('href="/areas/') == 3  # the three grids, nothing else
+
+
+def test_outsider_gets_404_on_jurisdiction_detail_in_any_language(client, world):
+    client.force_login(world["users"]["outsider_grid_worker"])
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    url = reverse("communities:jurisdiction-detail", args=[world["nodes"]["community"].pk])
+    assert client.get(url).status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("role", "allowed"),
+    [("admin", True), ("superuser", True), ("city_office", False), ("grid_worker", False)],
+)
+def test_only_administrators_reach_the_admin_site(client, world, role, allowed):
+    client.force_login(world["users"][role])
+    response = client.get(reverse("admin:communities_resident_changelist"))
+    assert (response.status_code == 200) is allowed
+
+
+def test_admin_resident_list_masks_personal_data(client, world):
+    client.force_login(world["users"]["superuser"])
+    resident = world["residents"]["grid_a"]
+    html = client.get(reverse("admin:communities_resident_changelist")).content.decode()
+    assert resident.id_number not in html
+    assert resident.id_number[:6] + "********" + resident.id_number[-4:] in html
+
+
+def test_sign_in_and_out(client, world):
+    user = world["users"]["grid_worker"]
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": "pw-for-tests-123"}
+    )
+    assert response.status_code == 302 and response.url == reverse("home")
+    assert client.get(reverse("home")).status_code == 200
+    client.post(reverse("logout"))
+    assert client.get(reverse("home")).status_code == 302
+
+
+def test_five_failures_lock_the_username_for_fifteen_minutes(client, world):
+    user = world["users"]["grid_worker"]
+    for _ in range(5):
+        client.post(reverse("login"), {"username": user.username, "password": "wrong"})
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": "pw-for-tests-123"}
+    )
+    assert response.status_code == 429
+    assert "15" in response.content.decode()
+    # Another user on the same machine is not locked out.
+    other = world["users"]["community_staff"]
+    response = client.post(
+        reverse("login"), {"username": other.username, "password": "pw-for-tests-123"}
+    )
+    assert response.status_code == 302
+
+
+def test_a_success_resets_the_failure_count(client, world):
+    user = world["users"]["grid_worker"]
+    for _ in range(4):
+        client.post(reverse("login"), {"username": user.username, "password": "wrong"})
+    client.post(reverse("login"), {"username": user.username, "password": "pw-for-tests-123"})
+    client.post(reverse("logout"))
+    for _ in range(4):
+        client.post(reverse("login"), {"username": user.username, "password": "wrong"})
+    response = client.post(
+        reverse("login"), {"username": user.username, "password": "pw-for-tests-123"}
+    )
+    assert response.status_code == 302
+
+
+def test_change_password(client, world):
+    user = world["users"]["grid_worker"]
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "pw-for-tests-123",
+            "new_password1": "Tongda-grid-2022",
+            "new_password2": "Tongda-grid-2022",
+        },
+    )
+    assert response.status_code == 302
+    user.refresh_from_db()
+    assert user.check_password("Tongda-grid-2022")
+
+
+def test_change_password_with_wrong_old_password_keeps_it(client, world):
+    user = world["users"]["grid_worker"]
+    client.force_login(user)
+    response = client.post(
+        reverse("password_change"),
+        {
+            "old_password": "nope",
+            "new_password1": "Tongda-grid-2022",
+            "new_password2": "Tongda-grid-2022",
+        },
+    )
+    assert response.status_code == 200
+    assert "old_password" in response.context["form"].errors
+    user.refresh_from_db()
+    assert user.check_password("pw-for-tests-123")
