@@ -4,6 +4,7 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DEBUG="${DEBUG:-true}"
+export PATH="$PWD/.venv/bin:$PATH"
 PY=.venv/bin/python
 $PY manage.py migrate --no-input -v 0
 $PY manage.py seed_demo
