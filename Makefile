@@ -19,14 +19,14 @@ lint: venv-dev
 $(PY):
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "Python 3.11 or newer is needed"; exit 1; }
 	$(PYTHON) -m venv $(VENV)
-	$(PY) -m pip install -q --upgrade pip
+	$(PY) -m pip install -q -q --upgrade pip
 
 $(VENV)/.installed: requirements.txt | $(PY)
-	$(PY) -m pip install -q -r requirements.txt
+	$(PY) -m pip install -q -q -r requirements.txt
 	@touch $@
 
 $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(PY)
-	$(PY) -m pip install -q -r requirements-dev.txt
+	$(PY) -m pip install -q -q -r requirements-dev.txt
 	@touch $@ $(VENV)/.installed
 
 venv: $(VENV)/.installed

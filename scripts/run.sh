@@ -9,6 +9,6 @@ PY=.venv/bin/python
 $PY manage.py migrate --no-input -v 0
 $PY manage.py seed_demo
 echo
-echo "Portal: http://127.0.0.1:${PORT:-8000}/   API docs: http://127.0.0.1:${PORT:-8000}/api/docs/"
+echo "Portal: http://127.0.0.1:${PORTAL_PORT:-8000}/   API docs: http://127.0.0.1:${PORTAL_PORT:-8000}/api/docs/"
 echo "Database: ${DATABASE_URL:-SQLite var/portal.sqlite3}; broker: ${REDIS_URL:-filesystem:// under var/celery}"
 exec .venv/bin/honcho -f Procfile start

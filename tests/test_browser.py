@@ -7,6 +7,7 @@ from communities.tests.factories import ResidentFactory, UserFactory, tree
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 800}
 
 
 @pytest.fixture
@@ -43,3 +44,35 @@ def test_grid_worker_signs_in_sees_home_and_signs_out(
     page.wait_for_selector("text=您已退出登录。")
     page.goto(f"{live_server.url}/")
     assert page.url.startswith(f"{live_server.url}/accounts/login/")
+
+
+ROLES = {
+    "grid_worker": ("community", "网格员"),
+    "community_staff": ("community", "社区工作人员"),
+    "street_supervisor": ("street", "街道负责人"),
+    "district_office": ("district", "区县疫情防控办"),
+    "city_office": ("city", "市疫情防控办"),
+    "inspector": ("street", "检查人员"),
+}
+
+
+@pytest.mark.parametrize("role", ROLES)
+def test_each_role_signs_in_to_its_home(page, live_server, role, screenshot_dir):
+    level, label = ROLES[role]
+    nodes = tree()
+    ResidentFactory(grid=nodes["grid_a"])
+    UserFactory(
+        username=role,
+        role=role,
+        jurisdiction=nodes[level],
+        grids=[nodes["grid_a"]] if role == "grid_worker" else None,
+    )
+    page.set_viewport_size(PHONE if role in {"grid_worker", "inspector"} else DESK)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", role)
+    page.fill("input[name=password]", "pw-for-tests-123")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=role]")
+    assert page.inner_text("[data-testid=role]") == label
+    assert nodes[level].name in page.inner_text("h1")
+    page.screenshot(path=screenshot_dir / f"home_{role}.png", full_page=True)
