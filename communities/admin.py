@@ -3,6 +3,7 @@ from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
+from .forms import StaffUserChangeForm
 from .models import Jurisdiction, Resident, User
 
 
@@ -18,6 +19,7 @@ class JurisdictionAdmin(admin.ModelAdmin):
 
 @admin.register(User)
 class UserAdmin(BaseUserAdmin):
+    form = StaffUserChangeForm
     list_display = [
         "username",
         "last_name",

@@ -197,3 +197,60 @@ def test_change_password_with_wrong_old_password_keeps_it(client, world):
     assert "old_password" in response.context["form"].errors
     user.refresh_from_db()
     assert user.check_password("pw-for-tests-123")
+
+
+def admin_user_form(world, user, **changes):
+    from communities.forms import StaffUserChangeForm
+
+    data = {
+        "username": user.username,
+        "password": user.password,
+        "role": user.role,
+        "jurisdiction": user.jurisdiction_id,
+        "grids": [g.pk for g in user.grids.all()],
+        "date_joined": user.date_joined,
+        "is_active": True,
+    }
+    data.update(changes)
+    return StaffUserChangeForm(data=data, instance=user)
+
+
+def test_admin_form_refuses_a_grid_outside_the_workers_community(world):
+    user = world["users"]["grid_worker"]
+    form = admin_user_form(world, user, grids=[world["nodes"]["other_grid"].pk])
+    assert not form.is_valid()
+    assert "grids" in form.errors
+
+
+def test_admin_form_refuses_grids_for_other_roles(world):
+    user = world["users"]["community_staff"]
+    form = admin_user_form(world, user, grids=[world["nodes"]["grid_a"].pk])
+    assert not form.is_valid()
+    assert "grids" in form.errors
+
+
+def test_admin_form_accepts_the_workers_own_grids(world):
+    user = world["users"]["grid_worker"]
+    nodes = world["nodes"]
+    form = admin_user_form(world, user, grids=[nodes["grid_a"].pk, nodes["grid_b"].pk])
+    assert form.is_valid(), form.errors
+
+
+def test_admin_form_refuses_a_role_at_the_wrong_level(world):
+    user = world["users"]["community_staff"]
+    form = admin_user_form(world, user, role="district_office")
+    assert not form.is_valid()
+    assert "jurisdiction" in form.errors
+
+
+def test_home_query_count_does_not_grow_with_children(client, world, django_assert_num_queries):
+    client.force_login(world["users"]["city_office"])
+    # session, user, node, 4 counts, children, residents per grid, shops per grid, grids
+    with django_assert_num_queries(11):
+        client.get(reverse("home"))
+    from .factories import JurisdictionFactory
+
+    for n in range(5):
+        JurisdictionFactory(name=f"新区{n}", level="district", parent=world["nodes"]["city"])
+    with django_assert_num_queries(11):
+        client.get(reverse("home"))
