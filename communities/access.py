@@ -8,7 +8,7 @@ grid worker, whose scope is the grids they serve.
 
 from django.db.models import Q, QuerySet
 
-from .models import Jurisdiction, Resident, User
+from .models import ArrivalReport, GridTask, Jurisdiction, Resident, User
 
 Role = User.Role
 Level = Jurisdiction.Level
@@ -26,8 +26,13 @@ RESIDENT_ROLES = {
 }
 
 
+def _role(user) -> str:
+    # Anonymous users (the schema generator, public pages) have no role.
+    return getattr(user, "role", "")
+
+
 def is_citywide(user) -> bool:
-    return bool(user.is_superuser or user.role in CITYWIDE_ROLES)
+    return bool(user.is_superuser or _role(user) in CITYWIDE_ROLES)
 
 
 def _scope_filter(user, prefix: str = "") -> Q | None:
@@ -38,7 +43,7 @@ def _scope_filter(user, prefix: str = "") -> Q | None:
         return None
     if user.jurisdiction_id is None:
         return Q(pk__in=[])
-    if user.role == Role.GRID_WORKER:
+    if _role(user) == Role.GRID_WORKER:
         own = Q(**{f"{prefix}pk__in": user.grids.values("pk")})
         if user.jurisdiction.level == Level.GRID:
             own |= Q(**{f"{prefix}pk": user.jurisdiction_id})
@@ -59,7 +64,7 @@ def grids_for(user) -> QuerySet[Jurisdiction]:
 
 def residents_for(user) -> QuerySet[Resident]:
     """Residents of the user's grids; none for roles that do not work with residents."""
-    if not (user.is_superuser or user.role in RESIDENT_ROLES):
+    if not (user.is_superuser or _role(user) in RESIDENT_ROLES):
         return Resident.objects.none()
     scope = _scope_filter(user, prefix="grid__")
     qs = Resident.objects.all()
@@ -77,17 +82,56 @@ def shops_for(user):
 
 def users_for(user) -> QuerySet[User]:
     """Staff placed inside the user's jurisdiction (a grid worker sees only themself)."""
+    if not user.is_authenticated:
+        return User.objects.none()
     if is_citywide(user):
         return User.objects.all()
-    if user.role == Role.GRID_WORKER or user.jurisdiction_id is None:
+    if _role(user) == Role.GRID_WORKER or user.jurisdiction_id is None:
         return User.objects.filter(pk=user.pk)
     return User.objects.filter(jurisdiction__path__startswith=user.jurisdiction.path)
+
+
+def can_file_arrivals(user) -> bool:
+    return bool(user.is_superuser or _role(user) in RESIDENT_ROLES)
+
+
+def can_publish_announcements(user) -> bool:
+    return bool(user.is_superuser or _role(user) in CITYWIDE_ROLES)
+
+
+def arrivals_for(user) -> QuerySet[ArrivalReport]:
+    """Arrival reports of the user's residents, and self-reports not yet verified that
+    landed in a community the user covers."""
+    if not can_file_arrivals(user):
+        return ArrivalReport.objects.none()
+    if is_citywide(user):
+        return ArrivalReport.objects.all()
+    residents = residents_for(user)
+    communities = jurisdictions_for(user).filter(level=Level.COMMUNITY)
+    if _role(user) == Role.GRID_WORKER:
+        communities = Jurisdiction.objects.filter(pk__in=grids_for(user).values("parent"))
+    return ArrivalReport.objects.filter(
+        Q(resident__in=residents)
+        | Q(resident__isnull=True, community__in=communities)
+        | Q(state=ArrivalReport.State.SUBMITTED, community__in=communities)
+    )
+
+
+def tasks_for(user) -> QuerySet[GridTask]:
+    """Open and done tasks of the communities the user covers."""
+    if not can_file_arrivals(user):
+        return GridTask.objects.none()
+    if is_citywide(user):
+        return GridTask.objects.all()
+    if _role(user) == Role.GRID_WORKER:
+        return GridTask.objects.filter(community__in=grids_for(user).values("parent"))
+    return GridTask.objects.filter(community__path__startswith=user.jurisdiction.path)
 
 
 def can_see_full_personal_data(user) -> bool:
     """Whether the detail page may show a full ID number and phone (each view recorded)."""
     return bool(
         user.is_superuser
-        or user.role
+        or _role(user)
         in {Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.DISTRICT_OFFICE, Role.CITY_OFFICE}
     )

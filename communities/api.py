@@ -1,12 +1,26 @@
+from django.shortcuts import get_object_or_404
+from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
-from rest_framework import viewsets
+from rest_framework import mixins, status, viewsets
 from rest_framework.decorators import api_view
+from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
+from rest_framework.views import APIView
 
-from . import selectors
-from .models import Jurisdiction
-from .serializers import JurisdictionOutSerializer, MeOutSerializer
+from . import access, selectors, services
+from .models import HealthCode, Jurisdiction, Resident
+from .serializers import (
+    AnnouncementIn,
+    AnnouncementOut,
+    ArrivalIn,
+    ArrivalOut,
+    AssessmentIn,
+    DecisionOut,
+    JurisdictionOutSerializer,
+    MeOutSerializer,
+    ResidentOut,
+)
 
 
 class JurisdictionFilter(filters.FilterSet):
@@ -36,3 +50,121 @@ def me(request):
         .get(pk=request.user.pk)
     )
     return Response(MeOutSerializer(user).data)
+
+
+class AssessmentView(APIView):
+    """Dry-run assessment (DOMAIN.md section 8): the code, rule and measure that the rules
+    in force on `as_of` give this traveller. Nothing is stored."""
+
+    @extend_schema(request=AssessmentIn, responses=DecisionOut)
+    def post(self, request):
+        data = AssessmentIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        traveller = services.traveller_from(
+            stays=values["stays"],
+            arrival_date=values["arrival_date"],
+            abroad_quarantine_days=values["abroad_quarantine_days"],
+            spatiotemporal_companion=values["spatiotemporal_companion"],
+            big_data_push=values["big_data_push"],
+        )
+        decision = services.assessment_run(traveller=traveller, as_of=values["as_of"])
+        return Response(decision.as_dict())
+
+
+class AnnouncementViewSet(
+    mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet
+):
+    """Risk-area announcements; the city office publishes with POST (the JSON of
+    DOMAIN.md section 8). Publishing the same file twice changes nothing."""
+
+    serializer_class = AnnouncementOut
+
+    def get_queryset(self):
+        return selectors.announcement_list()
+
+    @extend_schema(request=AnnouncementIn, responses={201: AnnouncementOut, 200: AnnouncementOut})
+    def create(self, request):
+        if not access.can_publish_announcements(request.user):
+            raise PermissionDenied(_("Only the city prevention office publishes announcements."))
+        data = AnnouncementIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        announcement, created = services.announcement_load(
+            data=data.validated_data, by=request.user
+        )
+        return Response(
+            AnnouncementOut(announcement).data,
+            status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
+        )
+
+
+class ResidentFilter(filters.FilterSet):
+    id_number = filters.CharFilter(field_name="id_number", method="filter_id_number")
+    code = filters.ChoiceFilter(choices=HealthCode.choices)
+
+    class Meta:
+        model = Resident
+        fields = ["id_number", "grid", "code"]
+
+    def filter_id_number(self, queryset, name, value):
+        return queryset.filter(id_number=value.strip().upper())
+
+
+class ResidentViewSet(viewsets.ReadOnlyModelViewSet):
+    """Residents of the caller's jurisdiction; ID numbers and phones masked."""
+
+    serializer_class = ResidentOut
+    filterset_class = ResidentFilter
+
+    def get_queryset(self):
+        return access.residents_for(self.request.user).select_related("grid__parent")
+
+
+class ArrivalViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Arrival reports; POST files one for a person in one of the caller's grids and
+    assesses it at once (the answer carries the decision)."""
+
+    serializer_class = ArrivalOut
+
+    def get_queryset(self):
+        return access.arrivals_for(self.request.user).prefetch_related("stays")
+
+    @extend_schema(request=ArrivalIn, responses={201: ArrivalOut})
+    def create(self, request):
+        user = request.user
+        if not access.can_file_arrivals(user):
+            raise PermissionDenied(_("Your role does not file arrivals."))
+        data = ArrivalIn(data=request.data, grids=access.grids_for(user))
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        try:
+            resident, _created = services.resident_get_or_create(
+                visible=access.residents_for(user),
+                id_number=values["id_number"],
+                name=values["name"],
+                phone=values["phone"],
+                address=values["address"],
+                grid=values["grid"],
+            )
+        except services.OutsideJurisdiction:
+            raise ValidationError(
+                {"id_number": [_("This person is registered outside your jurisdiction.")]}
+            ) from None
+        arrival = services.arrival_report_file(
+            resident=resident,
+            stays=values["stays"],
+            arrival_date=values["arrival_date"],
+            landing_point_kind=values["landing_point_kind"],
+            landing_point=values["landing_point"],
+            transport=values["transport"],
+            abroad_quarantine_days=values["abroad_quarantine_days"],
+            source=values["source"],
+            by=user,
+        )
+        arrival = get_object_or_404(self.get_queryset(), pk=arrival.pk)
+        return Response(ArrivalOut(arrival).data, status=status.HTTP_201_CREATED)

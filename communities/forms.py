@@ -1,8 +1,11 @@
 from django import forms
 from django.contrib.auth.forms import UserChangeForm
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from .models import User
+from . import rules
+from .models import ArrivalReport, Jurisdiction, User
+from .validators import validate_id_number, validate_mobile
 
 
 class StaffUserChangeForm(UserChangeForm):
@@ -30,4 +33,137 @@ class StaffUserChangeForm(UserChangeForm):
                         params={"node": node.name, "grids": "、".join(outside)},
                     ),
                 )
+        return cleaned
+
+
+# --- Arrivals, stays and the dry run -------------------------------------------------------
+
+
+class DateInput(forms.DateInput):
+    input_type = "date"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%d", **kwargs)
+
+
+class StayForm(forms.Form):
+    """One stay of the 14 days before arrival; rows are added with htmx."""
+
+    province = forms.CharField(label=_("Province"), max_length=50)
+    city = forms.CharField(label=_("City"), max_length=50)
+    county = forms.CharField(label=_("County/district"), max_length=50)
+    street = forms.CharField(label=_("Street/town"), max_length=50, required=False)
+    area = forms.CharField(label=_("Area"), max_length=100, required=False)
+    start = forms.DateField(label=_("From"), widget=DateInput())
+    end = forms.DateField(label=_("To"), widget=DateInput())
+
+    def clean(self):
+        cleaned = super().clean()
+        start, end = cleaned.get("start"), cleaned.get("end")
+        if start and end and end < start:
+            self.add_error("end", _("A stay cannot end before it starts."))
+        return cleaned
+
+
+class BaseStayFormSet(forms.BaseFormSet):
+    def stays(self) -> list[dict]:
+        return [
+            f.cleaned_data for f in self.forms if f.cleaned_data and not self._should_delete_form(f)
+        ]
+
+
+StayFormSet = forms.formset_factory(
+    StayForm,
+    formset=BaseStayFormSet,
+    extra=1,
+    max_num=30,
+    validate_max=True,
+    min_num=0,
+    can_delete=True,
+)
+
+
+def _not_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("This date is in the future."))
+
+
+class ArrivalForm(forms.Form):
+    """The grid worker's arrival report (the person and the journey)."""
+
+    name = forms.CharField(label=_("Name"), max_length=50)
+    id_number = forms.CharField(
+        label=_("ID number"), max_length=18, validators=[validate_id_number]
+    )
+    phone = forms.CharField(label=_("Mobile phone"), max_length=11, validators=[validate_mobile])
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=Jurisdiction.objects.none())
+    arrival_date = forms.DateField(
+        label=_("Arrival date"), widget=DateInput(), validators=[_not_future]
+    )
+    landing_point_kind = forms.ChoiceField(
+        label=_("First landing point"), choices=ArrivalReport.LandingPoint.choices
+    )
+    landing_point = forms.CharField(label=_("Landing point name"), max_length=100, required=False)
+    transport = forms.ChoiceField(label=_("Transport"), choices=ArrivalReport.Transport.choices)
+    abroad_quarantine_days = forms.IntegerField(
+        label=_("Days quarantined at the first entry point (from abroad only)"),
+        min_value=0,
+        max_value=365,
+        required=False,
+    )
+
+    def __init__(self, *args, grids, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid"].queryset = grids
+        self.fields["grid"].label_from_instance = lambda g: f"{g.parent.name} {g.name}"
+
+    def clean_id_number(self):
+        return rules.normalize_id_number(self.cleaned_data["id_number"])
+
+
+class AssessmentForm(forms.Form):
+    """The dry run: a traveller's journey without filing anything."""
+
+    as_of = forms.DateField(label=_("Assess as of"), widget=DateInput(), required=False)
+    arrival_date = forms.DateField(label=_("Arrival date"), widget=DateInput(), required=False)
+    abroad_quarantine_days = forms.IntegerField(
+        label=_("Days quarantined at the first entry point (from abroad only)"),
+        min_value=0,
+        max_value=365,
+        required=False,
+    )
+    spatiotemporal_companion = forms.BooleanField(
+        label=_("Spatiotemporal companion"), required=False
+    )
+    big_data_push = forms.BooleanField(label=_("Pushed by the big-data platform"), required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        cleaned["as_of"] = cleaned.get("as_of") or timezone.localdate()
+        arrival = cleaned.get("arrival_date")
+        if arrival and arrival > cleaned["as_of"]:
+            self.add_error("arrival_date", _("The arrival date cannot be after as_of."))
+        return cleaned
+
+
+class AnnouncementUploadForm(forms.Form):
+    MAX_BYTES = 2 * 1024 * 1024
+
+    file = forms.FileField(label=_("Announcement file (JSON)"), required=False)
+    text = forms.CharField(
+        label=_("or paste the JSON"), widget=forms.Textarea(attrs={"rows": 8}), required=False
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        upload = cleaned.get("file")
+        if upload:
+            if upload.size > self.MAX_BYTES:
+                raise forms.ValidationError(_("The file is larger than 2 MB."))
+            cleaned["content"] = upload.read()
+        elif cleaned.get("text"):
+            cleaned["content"] = cleaned["text"]
+        else:
+            raise forms.ValidationError(_("Choose a file or paste the JSON."))
         return cleaned

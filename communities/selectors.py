@@ -3,11 +3,11 @@
 from collections import Counter
 from dataclasses import dataclass
 
-from django.db.models import Count, QuerySet
+from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from . import access
-from .models import Jurisdiction, User
+from .models import Announcement, ControlMeasure, HealthCode, Jurisdiction, Resident, User
 
 
 @dataclass(frozen=True)
@@ -24,6 +24,15 @@ def jurisdiction_list(*, user: User) -> QuerySet[Jurisdiction]:
 
 def jurisdiction_get(*, user: User, pk: int) -> Jurisdiction:
     return get_object_or_404(jurisdiction_list(user=user), pk=pk)
+
+
+def announcement_list() -> QuerySet[Announcement]:
+    """Announcements, newest first, with the size of each list (one query)."""
+    return Announcement.objects.select_related("published_by").annotate(
+        n_risk_areas=Count("risk_areas", distinct=True),
+        n_case_counties=Count("case_counties", distinct=True),
+        n_epidemic_cities=Count("epidemic_cities", distinct=True),
+    )
 
 
 def home_root(*, user: User) -> Jurisdiction | None:
@@ -75,3 +84,58 @@ def home_counts(*, user: User) -> dict[str, int]:
         "grids": access.grids_for(user).count(),
         "staff": access.users_for(user).count(),
     }
+
+
+def resident_list(*, user: User, query: str = "", code: str = "") -> QuerySet[Resident]:
+    """The user's residents; `query` is a name prefix or an exact ID number or phone."""
+    residents = access.residents_for(user).select_related("grid__parent")
+    query = query.strip()
+    if query:
+        residents = residents.filter(
+            Q(name__startswith=query) | Q(id_number=query.upper()) | Q(phone=query)
+        )
+    if code in HealthCode.values:
+        residents = residents.filter(code=code)
+    return residents.order_by("name", "pk")
+
+
+def resident_get(*, user: User, pk) -> Resident:
+    return get_object_or_404(access.residents_for(user).select_related("grid__parent"), pk=pk)
+
+
+def measure_active(*, resident: Resident) -> ControlMeasure | None:
+    return resident.measures.filter(state=ControlMeasure.State.ACTIVE).first()
+
+
+def _places(announcement: Announcement) -> dict[str, set[tuple]]:
+    return {
+        "risk_areas": set(
+            announcement.risk_areas.values_list(
+                "level", "province", "city", "county", "street", "area"
+            )
+        ),
+        "case_counties": set(
+            announcement.case_counties.values_list("province", "city", "county", "street")
+        ),
+        "epidemic_cities": set(
+            announcement.epidemic_cities.values_list("province", "city", "since")
+        ),
+    }
+
+
+def announcement_changes(*, base: Announcement, other: Announcement) -> dict[str, dict]:
+    """Per list, the entries `other` adds to `base` and those it drops."""
+    old, new = _places(base), _places(other)
+    changes = {
+        key: {
+            "added": sorted(new[key] - old[key], key=str),
+            "removed": sorted(old[key] - new[key], key=str),
+        }
+        for key in old
+    }
+    changes["measures"] = {
+        rule: {"before": base.measures.get(rule), "after": other.measures.get(rule)}
+        for rule in sorted(set(base.measures) | set(other.measures))
+        if base.measures.get(rule) != other.measures.get(rule)
+    }
+    return changes

@@ -1,6 +1,308 @@
+"""Input serializers validate shape only; output serializers are separate."""
+
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
-from .models import Jurisdiction, User
+from . import rules
+from .models import ArrivalReport, HealthCode, Jurisdiction, Resident, RiskLevel, User
+from .rules.policy import RULES_WITH_MEASURES, MeasureKind
+from .validators import ID_NUMBER_MESSAGES
+
+NAME = {"max_length": 50}
+MAX_STAYS = 30
+MAX_PHASE_DAYS = 60
+
+
+class StrictSerializer(serializers.Serializer):
+    """Refuses fields it does not know, so that a misspelt key is an error, not a silently
+    empty list."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, dict):
+            unknown = sorted(set(data) - set(self.fields))
+            if unknown:
+                raise serializers.ValidationError({key: [_("Unknown field.")] for key in unknown})
+        return super().to_internal_value(data)
+
+
+# --- Announcements (DOMAIN.md section 8) ----------------------------------------------------
+
+
+class RiskAreaIn(StrictSerializer):
+    level = serializers.ChoiceField(choices=RiskLevel.choices)
+    province = serializers.CharField(**NAME)
+    city = serializers.CharField(**NAME)
+    county = serializers.CharField(**NAME)
+    street = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    area = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+
+
+class CaseCountyIn(StrictSerializer):
+    province = serializers.CharField(**NAME)
+    city = serializers.CharField(**NAME)
+    county = serializers.CharField(**NAME)
+    street = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+
+
+class EpidemicCityIn(StrictSerializer):
+    province = serializers.CharField(**NAME)
+    city = serializers.CharField(**NAME)
+    since = serializers.DateField()
+
+
+class PhaseIn(StrictSerializer):
+    kind = serializers.ChoiceField(choices=[k.value for k in MeasureKind])
+    days = serializers.IntegerField(min_value=1, max_value=MAX_PHASE_DAYS)
+
+
+class AnnouncementIn(StrictSerializer):
+    title = serializers.CharField(max_length=200)
+    effective = serializers.DateField()
+    risk_areas = RiskAreaIn(many=True, required=False, default=list)
+    case_counties = CaseCountyIn(many=True, required=False, default=list)
+    epidemic_cities = EpidemicCityIn(many=True, required=False, default=list)
+    measures = serializers.DictField(
+        child=PhaseIn(many=True, allow_empty=False), required=False, default=dict
+    )
+
+    def validate_measures(self, value):
+        unknown = sorted(set(value) - RULES_WITH_MEASURES)
+        if unknown:
+            raise serializers.ValidationError(
+                _("Only these rules have a measure: %(rules)s; not %(unknown)s.")
+                % {"rules": ", ".join(sorted(RULES_WITH_MEASURES)), "unknown": ", ".join(unknown)}
+            )
+        return value
+
+
+class AnnouncementOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    title = serializers.CharField()
+    effective = serializers.DateField()
+    published_at = serializers.DateTimeField()
+    risk_areas = serializers.IntegerField(source="n_risk_areas")
+    case_counties = serializers.IntegerField(source="n_case_counties")
+    epidemic_cities = serializers.IntegerField(source="n_epidemic_cities")
+    measures = serializers.JSONField()
+
+
+# --- Stays and assessments -------------------------------------------------------------------
+
+
+class StayIn(StrictSerializer):
+    province = serializers.CharField(**NAME)
+    city = serializers.CharField(**NAME)
+    county = serializers.CharField(**NAME)
+    street = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    area = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+    def to_internal_value(self, data):
+        # The fixed interface names the dates "from" and "to" (Python keywords).
+        if isinstance(data, dict):
+            data = dict(data)
+            for outer, inner in (("from", "start"), ("to", "end")):
+                if outer in data:
+                    data[inner] = data.pop(outer)
+        try:
+            return super().to_internal_value(data)
+        except serializers.ValidationError as error:
+            detail = error.detail
+            if isinstance(detail, dict):
+                detail = {{"start": "from", "end": "to"}.get(k, k): v for k, v in detail.items()}
+            raise serializers.ValidationError(detail) from error
+
+    def validate(self, attrs):
+        if attrs["end"] < attrs["start"]:
+            raise serializers.ValidationError({"to": [_("A stay cannot end before it starts.")]})
+        return attrs
+
+
+def _not_future(value):
+    if value and value > timezone.localdate():
+        raise serializers.ValidationError(_("This date is in the future."))
+    return value
+
+
+class AssessmentIn(StrictSerializer):
+    as_of = serializers.DateField(required=False, allow_null=True, default=None)
+    arrival_date = serializers.DateField(required=False, allow_null=True, default=None)
+    stays = StayIn(many=True, required=False, default=list, max_length=MAX_STAYS)
+    abroad_quarantine_days = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=365
+    )
+    spatiotemporal_companion = serializers.BooleanField(required=False, default=False)
+    big_data_push = serializers.BooleanField(required=False, default=False)
+
+    def validate(self, attrs):
+        attrs["as_of"] = attrs.get("as_of") or timezone.localdate()
+        arrival = attrs.get("arrival_date")
+        if arrival and arrival > attrs["as_of"]:
+            raise serializers.ValidationError(
+                {"arrival_date": [_("The arrival date cannot be after as_of.")]}
+            )
+        return attrs
+
+
+class PhaseOut(serializers.Serializer):
+    kind = serializers.CharField()
+    days = serializers.IntegerField()
+    start = serializers.DateField()
+    end = serializers.DateField()
+
+
+class TestOut(serializers.Serializer):
+    kind = serializers.CharField()
+    due = serializers.DateField()
+
+
+class DecisionOut(serializers.Serializer):
+    """The answer of the dry-run assessment (documentation of Decision.as_dict)."""
+
+    code = serializers.ChoiceField(choices=HealthCode.choices)
+    rule = serializers.CharField()
+    matched_rules = serializers.ListField(child=serializers.CharField())
+    measure = PhaseOut(many=True)
+    release_due = serializers.DateField(allow_null=True)
+    tests = TestOut(many=True)
+    announcement = serializers.CharField()
+    explanation = serializers.CharField()
+    manual_review = serializers.BooleanField()
+
+
+# --- Residents and arrivals ------------------------------------------------------------------
+
+
+class IdNumberField(serializers.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=18, **kwargs)
+
+    def to_internal_value(self, data):
+        value = rules.normalize_id_number(super().to_internal_value(data))
+        problem = rules.id_number_problem(value)
+        if problem:
+            raise serializers.ValidationError(ID_NUMBER_MESSAGES[problem])
+        return value
+
+
+class MobileField(serializers.CharField):
+    def __init__(self, **kwargs):
+        super().__init__(max_length=11, **kwargs)
+
+    def to_internal_value(self, data):
+        value = super().to_internal_value(data)
+        if not rules.is_mobile(value):
+            raise serializers.ValidationError(
+                _("Enter an 11-digit mainland mobile number, such as 13812345678.")
+            )
+        return value
+
+
+class ArrivalIn(StrictSerializer):
+    name = serializers.CharField(max_length=50)
+    id_number = IdNumberField()
+    phone = MobileField()
+    address = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+    grid = serializers.PrimaryKeyRelatedField(
+        queryset=Jurisdiction.objects.filter(level=Jurisdiction.Level.GRID)
+    )
+    arrival_date = serializers.DateField(validators=[_not_future])
+    landing_point_kind = serializers.ChoiceField(choices=ArrivalReport.LandingPoint.choices)
+    landing_point = serializers.CharField(
+        max_length=100, required=False, allow_blank=True, default=""
+    )
+    transport = serializers.ChoiceField(choices=ArrivalReport.Transport.choices)
+    source = serializers.ChoiceField(
+        choices=[c for c in ArrivalReport.Source.choices if c[0] != ArrivalReport.Source.SELF],
+        required=False,
+        default=ArrivalReport.Source.GRID_WORKER,
+    )
+    abroad_quarantine_days = serializers.IntegerField(
+        required=False, allow_null=True, default=None, min_value=0, max_value=365
+    )
+    stays = StayIn(many=True, max_length=MAX_STAYS)
+
+    def __init__(self, *args, grids=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if grids is not None:
+            self.fields["grid"].queryset = grids
+
+    def validate(self, attrs):
+        late = [i for i, s in enumerate(attrs["stays"]) if s["start"] > attrs["arrival_date"]]
+        if late:
+            raise serializers.ValidationError(
+                {"stays": [_("Stay %(n)s starts after the arrival date.") % {"n": late[0] + 1}]}
+            )
+        return attrs
+
+
+class ResidentOut(serializers.ModelSerializer):
+    """Residents as a list shows them: ID number and phone masked."""
+
+    id_number = serializers.SerializerMethodField()
+    phone = serializers.SerializerMethodField()
+    grid_name = serializers.CharField(source="grid.name", read_only=True)
+    community = serializers.CharField(source="grid.parent.name", read_only=True)
+
+    class Meta:
+        model = Resident
+        fields = [
+            "id",
+            "name",
+            "id_number",
+            "phone",
+            "grid",
+            "grid_name",
+            "community",
+            "code",
+            "code_rule",
+            "code_changed_at",
+        ]
+
+    def get_id_number(self, obj) -> str:
+        return rules.mask_id_number(obj.id_number)
+
+    def get_phone(self, obj) -> str:
+        return rules.mask_phone(obj.phone)
+
+
+class ArrivalOut(serializers.ModelSerializer):
+    stays = serializers.SerializerMethodField()
+
+    class Meta:
+        model = ArrivalReport
+        fields = [
+            "id",
+            "resident",
+            "arrival_date",
+            "landing_point_kind",
+            "landing_point",
+            "transport",
+            "source",
+            "state",
+            "decision",
+            "stays",
+            "created_at",
+        ]
+
+    def get_stays(self, obj) -> list[dict]:
+        return [
+            {
+                "province": s.province,
+                "city": s.city,
+                "county": s.county,
+                "street": s.street,
+                "area": s.area,
+                "from": s.start,
+                "to": s.end,
+            }
+            for s in obj.stays.all()
+        ]
+
+
+# --- Jurisdictions and users -------------------------------------------------------------------
 
 
 class JurisdictionOutSerializer(serializers.ModelSerializer):

@@ -1,10 +1,15 @@
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import render
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import selectors
-from .models import Jurisdiction, User
+from . import access, policies, selectors, services
+from .announcements import parse_announcement
+from .forms import AnnouncementUploadForm, ArrivalForm, AssessmentForm, StayFormSet
+from .models import Announcement, ArrivalReport, HealthCode, Jurisdiction, User
 
 Role = User.Role
 
@@ -81,3 +86,209 @@ def jurisdiction_detail(request, pk):
         "breakdown": selectors.node_breakdown(user=request.user, node=node),
     }
     return render(request, "communities/jurisdiction_detail.html", context)
+
+
+# --- Residents -------------------------------------------------------------------------------
+
+
+@login_required
+def resident_list(request):
+    residents = selectors.resident_list(
+        user=request.user, query=request.GET.get("q", ""), code=request.GET.get("code", "")
+    )
+    page = Paginator(residents, 50).get_page(request.GET.get("page"))
+    template = "communities/resident_list.html"
+    if request.htmx:
+        template += "#rows"
+    context = {
+        "page": page,
+        "q": request.GET.get("q", ""),
+        "code": request.GET.get("code", ""),
+        "codes": HealthCode.choices,
+    }
+    return render(request, template, context)
+
+
+@login_required
+def resident_detail(request, pk):
+    resident = selectors.resident_get(user=request.user, pk=pk)
+    full = access.can_see_full_personal_data(request.user)
+    if full:
+        services.personal_data_view_record(resident=resident, user=request.user)
+    context = {
+        "resident": resident,
+        "full": full,
+        "measure": selectors.measure_active(resident=resident),
+        "tests": resident.tests.all(),
+        "arrivals": resident.arrivals.prefetch_related("stays"),
+        "events": resident.code_events.select_related("actor"),
+        "can_file": access.can_file_arrivals(request.user),
+    }
+    return render(request, "communities/resident_detail.html", context)
+
+
+# --- Arrivals and the dry run ----------------------------------------------------------------
+
+
+def _stay_formset(request, prefix="stays"):
+    return StayFormSet(request.POST or None, prefix=prefix)
+
+
+@login_required
+def stay_row(request):
+    """An empty stay row for the htmx "add a stay" button."""
+    index = int(request.GET.get("index", "0") or 0)
+    form = StayFormSet(prefix="stays").empty_form
+    form.prefix = f"stays-{min(index, 29)}"
+    return render(request, "communities/partials/stay_row.html", {"form": form})
+
+
+@login_required
+def arrival_create(request):
+    user = request.user
+    if not access.can_file_arrivals(user):
+        raise PermissionDenied
+    grids = access.grids_for(user).select_related("parent")
+    initial = {}
+    if request.GET.get("resident"):
+        resident = selectors.resident_get(user=user, pk=request.GET["resident"])
+        initial = {
+            "name": resident.name,
+            "id_number": resident.id_number,
+            "phone": resident.phone,
+            "address": resident.address,
+            "grid": resident.grid,
+        }
+    form = ArrivalForm(request.POST or None, grids=grids, initial=initial)
+    stays = _stay_formset(request)
+    if request.method == "POST" and form.is_valid() and stays.is_valid():
+        values = form.cleaned_data
+        late = [s for s in stays.stays() if s["start"] > values["arrival_date"]]
+        if late:
+            form.add_error("arrival_date", _("A stay starts after the arrival date."))
+        else:
+            try:
+                resident, created = services.resident_get_or_create(
+                    visible=access.residents_for(user),
+                    id_number=values["id_number"],
+                    name=values["name"],
+                    phone=values["phone"],
+                    address=values["address"],
+                    grid=values["grid"],
+                )
+            except services.OutsideJurisdiction:
+                form.add_error(
+                    "id_number", _("This person is registered outside your jurisdiction.")
+                )
+            else:
+                arrival = services.arrival_report_file(
+                    resident=resident,
+                    stays=stays.stays(),
+                    arrival_date=values["arrival_date"],
+                    landing_point_kind=values["landing_point_kind"],
+                    landing_point=values["landing_point"],
+                    transport=values["transport"],
+                    abroad_quarantine_days=values["abroad_quarantine_days"],
+                    source=ArrivalReport.Source.GRID_WORKER,
+                    by=user,
+                )
+                if not created:
+                    messages.info(
+                        request,
+                        _(
+                            "This person was already registered; the report "
+                            "was added to their record."
+                        ),
+                    )
+                messages.success(request, arrival.decision["explanation"])
+                return redirect("communities:resident-detail", pk=resident.pk)
+    return render(request, "communities/arrival_form.html", {"form": form, "stays": stays})
+
+
+@login_required
+def assessment(request):
+    """The dry run as a page: the code and measure for a journey, nothing stored."""
+    form = AssessmentForm(request.POST or None)
+    stays = _stay_formset(request)
+    decision = None
+    if request.method == "POST" and form.is_valid() and stays.is_valid():
+        values = form.cleaned_data
+        traveller = services.traveller_from(
+            stays=stays.stays(),
+            arrival_date=values["arrival_date"],
+            abroad_quarantine_days=values["abroad_quarantine_days"],
+            spatiotemporal_companion=values["spatiotemporal_companion"],
+            big_data_push=values["big_data_push"],
+        )
+        decision = services.assessment_run(traveller=traveller, as_of=values["as_of"]).as_dict()
+    context = {"form": form, "stays": stays, "decision": decision}
+    if request.htmx:
+        return render(request, "communities/assessment.html#result", context)
+    return render(request, "communities/assessment.html", context)
+
+
+# --- Announcements ---------------------------------------------------------------------------
+
+
+@login_required
+def announcement_list(request):
+    announcements = selectors.announcement_list()
+    context = {
+        "announcements": announcements,
+        "in_force": policies.announcement_in_force(timezone.localdate()),
+        "can_publish": access.can_publish_announcements(request.user),
+    }
+    return render(request, "communities/announcement_list.html", context)
+
+
+@login_required
+def announcement_detail(request, pk):
+    announcement = get_object_or_404(selectors.announcement_list(), pk=pk)
+    return render(request, "communities/announcement_detail.html", {"a": announcement})
+
+
+@login_required
+def announcement_compare(request):
+    """What changed between two announcements: places added and removed per list."""
+    base = get_object_or_404(Announcement, pk=request.GET.get("a") or 0)
+    other = get_object_or_404(Announcement, pk=request.GET.get("b") or 0)
+    context = {
+        "base": base,
+        "other": other,
+        "changes": selectors.announcement_changes(base=base, other=other),
+    }
+    return render(request, "communities/announcement_compare.html", context)
+
+
+@login_required
+def announcement_upload(request):
+    """Upload, preview the parsed lists, then publish (the file travels in the form)."""
+    if not access.can_publish_announcements(request.user):
+        raise PermissionDenied
+    preview = errors = None
+    form = AnnouncementUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["content"]
+        parsed = parse_announcement(content)
+        if parsed.errors:
+            errors = parsed.errors
+        elif request.POST.get("publish"):
+            announcement, created = services.announcement_load(data=parsed.data, by=request.user)
+            if created:
+                messages.success(
+                    request, _("Published; the residents it may affect are being re-assessed.")
+                )
+            else:
+                messages.info(
+                    request, _("This announcement was already published; nothing changed.")
+                )
+            return redirect("communities:announcement-detail", pk=announcement.pk)
+        else:
+            preview = parsed.data
+            text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+            form = AnnouncementUploadForm(initial={"text": text})
+    return render(
+        request,
+        "communities/announcement_upload.html",
+        {"form": form, "preview": preview, "errors": errors},
+    )

@@ -8,9 +8,13 @@ from communities import api as communities_api
 
 router = DefaultRouter()
 router.register("jurisdictions", communities_api.JurisdictionViewSet, basename="jurisdiction")
+router.register("announcements", communities_api.AnnouncementViewSet, basename="announcement")
+router.register("residents", communities_api.ResidentViewSet, basename="resident")
+router.register("arrivals", communities_api.ArrivalViewSet, basename="arrival")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="auth-token"),
     path("me/", communities_api.me, name="me"),
+    path("assessments/", communities_api.AssessmentView.as_view(), name="assessment"),
     *router.urls,
 ]

@@ -5,7 +5,7 @@ All rules that match are collected; the decision is the first of RULE_ORDER amon
 the explanation names every rule that matched and the stay that matched it.
 """
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -14,8 +14,10 @@ from .policy import (
     MUNICIPALITIES,
     NO_POLICY,
     RISK_LABELS,
+    CaseCounty,
     Phase,
     Policy,
+    RiskArea,
     clean,
 )
 
@@ -24,6 +26,8 @@ ABROAD_FULL_QUARANTINE_DAYS = 21  # R5b: 21 days at the first entry point
 ABROAD_MIN_QUARANTINE_DAYS = 14  # R5a: 14 days; fewer goes to manual review
 R4_FOLLOWUP_DAYS = (1, 3)  # R4's tests 2 and 3: arrival + 1 and arrival + 3 days
 VERIFY_WITHIN_HOURS = 24  # R7: the grid verifies a big-data push within 24 hours
+WINDOW = timedelta(days=WINDOW_DAYS)
+ONE_DAY = timedelta(days=1)
 
 
 class Code(StrEnum):
@@ -68,7 +72,8 @@ class Stay:
         place = "".join(
             clean(p) for p in (self.province, self.city, self.county, self.street, self.area)
         )
-        return f"{self.start:%Y-%m-%d}至{self.end:%Y-%m-%d}在{place}"
+        # isoformat() is YYYY-MM-DD like strftime, at an eighth of the cost.
+        return f"{self.start.isoformat()}至{self.end.isoformat()}在{place}"
 
 
 @dataclass(frozen=True)
@@ -113,11 +118,11 @@ class Decision:
     @property
     def measure_label(self) -> str:
         """ "14+7" and the kinds: 集中隔离医学观察14天+居家健康监测7天."""
-        return "+".join(f"{MEASURE_LABELS[p.kind]}{p.days}天" for p in self.measure)
+        return _measure_label(self.measure)
 
     @property
     def days_label(self) -> str:
-        return "+".join(str(p.days) for p in self.measure)
+        return _days_label(self.measure)
 
     def as_dict(self) -> dict:
         """The answer of POST /api/v1/assessments/ (DOMAIN.md section 8)."""
@@ -142,6 +147,14 @@ class Decision:
         }
 
 
+def _measure_label(measure: tuple[PhaseDates, ...]) -> str:
+    return "+".join(f"{MEASURE_LABELS[p.kind]}{p.days}天" for p in measure)
+
+
+def _days_label(measure: tuple[PhaseDates, ...]) -> str:
+    return "+".join(str(p.days) for p in measure)
+
+
 def schedule(phases: tuple[Phase, ...], start: date) -> tuple[PhaseDates, ...]:
     """Phases back to back from `start`; a phase of N days from D covers D .. D+N-1."""
     out = []
@@ -152,15 +165,11 @@ def schedule(phases: tuple[Phase, ...], start: date) -> tuple[PhaseDates, ...]:
     return tuple(out)
 
 
-def _county_unit_has_risk(stay: Stay, key, policy: Policy) -> tuple | None:
+def _county_unit_risk(areas: tuple[RiskArea, ...], municipality: bool, street: str):
     """The risk area that makes the stay's county (a municipality: street/town) a risk
-    county, or None."""
-    areas = policy.risk_by_county.get(key)
-    if not areas:
-        return None
-    if stay.province not in MUNICIPALITIES:
+    county, or None. `areas` are the risk areas of the stay's county."""
+    if not municipality:
         return areas[0]
-    street = clean(stay.street)
     for area in areas:
         # A whole-district risk area covers every street; without a street on the stay
         # the unit is unknown, and the district's risk is taken (the safer reading).
@@ -169,15 +178,12 @@ def _county_unit_has_risk(stay: Stay, key, policy: Policy) -> tuple | None:
     return None
 
 
-def _inside(stay: Stay, area) -> bool:
-    return (not area.street or area.street == clean(stay.street)) and (
-        not area.area or area.area == clean(stay.area)
-    )
+def _inside(area: RiskArea, street: str, area_name: str) -> bool:
+    return (not area.street or area.street == street) and (not area.area or area.area == area_name)
 
 
-def _case_match(stay: Stay, key, policy: Policy):
-    street = clean(stay.street)
-    for case in policy.cases_by_county.get(key, ()):
+def _case_match(cases: tuple[CaseCounty, ...], street: str):
+    for case in cases:
         if not case.street or not street or case.street == street:
             return case
     return None
@@ -193,24 +199,39 @@ def assess(traveller: Traveller, policy: Policy | None, as_of: date) -> Decision
         matched.setdefault(rule, []).append(reason)
 
     if policy is not NO_POLICY:
-        window_start = as_of - timedelta(days=WINDOW_DAYS)
+        window_start = as_of - WINDOW
+        risk_by_county = policy.risk_by_county
+        cases_by_county = policy.cases_by_county
+        since_by_city = policy.since_by_city
         for stay in traveller.stays:
             if stay.end < window_start:
                 continue
-            key = (clean(stay.province), clean(stay.city), clean(stay.county))
-            where = stay.describe()
-            inside = next((a for a in policy.risk_by_county.get(key, ()) if _inside(stay, a)), None)
-            if inside:
-                match(
-                    "R1", f"{where}旅居，该地为{RISK_LABELS[inside.level]}（{inside.describe()}）"
-                )
-            risky = _county_unit_has_risk(stay, key, policy)
-            if risky:
-                match("R2", f"{where}旅居，所在县（区）有中高风险地区（{risky.describe()}）")
-            case = _case_match(stay, key, policy)
+            province, city = clean(stay.province), clean(stay.city)
+            key = (province, city, clean(stay.county))
+            areas = risk_by_county.get(key)
+            cases = cases_by_county.get(key)
+            since = since_by_city.get((province, city))
+            if not areas and not cases and since is None:
+                continue  # the usual stay: a place the announcement does not name
+            street, area_name = clean(stay.street), clean(stay.area)
+            where = (
+                f"{stay.start.isoformat()}至{stay.end.isoformat()}"
+                f"在{province}{city}{key[2]}{street}{area_name}"
+            )  # stay.describe(), from the names already cleaned
+            risky = None
+            if areas:
+                inside = next((a for a in areas if _inside(a, street, area_name)), None)
+                if inside:
+                    match(
+                        "R1",
+                        f"{where}旅居，该地为{RISK_LABELS[inside.level]}（{inside.describe()}）",
+                    )
+                risky = _county_unit_risk(areas, province in MUNICIPALITIES, street)
+                if risky:
+                    match("R2", f"{where}旅居，所在县（区）有中高风险地区（{risky.describe()}）")
+            case = _case_match(cases, street) if cases else None
             if case:
                 match("R3", f"{where}旅居，所在县（区）有病例报告（{case.describe()}）")
-            since = policy.since_by_city.get(key[:2])
             if since is not None and stay.end >= since and not risky and not case:
                 match("R4", f"{where}旅居，该市为涉疫地市（{since.month}月{since.day}日以来）")
 
@@ -227,55 +248,63 @@ def assess(traveller: Traveller, policy: Policy | None, as_of: date) -> Decision
         if traveller.big_data_push:
             match("R7", "大数据推送，尚未排除")
 
-    rules = sorted(matched, key=RULE_RANK.__getitem__) or ["R0"]
-    rule = rules[0]
+    matched_rules = tuple(sorted(matched, key=RULE_RANK.__getitem__))
+    rule = matched_rules[0] if matched_rules else "R0"
     code = RULE_CODES[rule]
     arrival = traveller.arrival_date
     flag_day = traveller.flag_date or as_of
     start = flag_day if rule in FLAG_RULES else (arrival or as_of)
     phases = policy.measures.get("R1" if rule == "R5" else rule, ())
-    measure = schedule(phases, start)
-    release_due = measure[-1].end + timedelta(days=1) if measure else None
+    measure = schedule(phases, start) if phases else ()
+    release_due = measure[-1].end + ONE_DAY if measure else None
 
     tests = [TestDue("landing", arrival)] if arrival else []
     if rule == "R4" and arrival:
         tests += [TestDue("followup", arrival + timedelta(days=d)) for d in R4_FOLLOWUP_DAYS]
 
-    decision = Decision(
+    manual_review = rule == "R5"
+    return Decision(
         code=code,
         rule=rule,
-        matched_rules=tuple(r for r in rules if r != "R0"),
+        matched_rules=matched_rules,
         measure=measure,
         release_due=release_due,
         tests=tuple(tests),
         announcement=policy.title,
-        explanation="",
-        manual_review=rule == "R5",
-        verify_due=flag_day + timedelta(days=1) if rule == "R7" else None,
+        explanation=_explanation(rule, code, measure, release_due, manual_review, matched, policy),
+        manual_review=manual_review,
+        verify_due=flag_day + ONE_DAY if rule == "R7" else None,
     )
-    return _explained(decision, matched, policy)
 
 
-def _explained(decision: Decision, matched: dict[str, list[str]], policy: Policy) -> Decision:
-    parts = [f"{rule}：{'；'.join(matched[rule])}" for rule in decision.matched_rules]
+def _explanation(
+    rule: str,
+    code: Code,
+    measure: tuple[PhaseDates, ...],
+    release_due: date | None,
+    manual_review: bool,
+    matched: dict[str, list[str]],
+    policy: Policy,
+) -> str:
+    parts = [f"{r}：{'；'.join(matched[r])}" for r in sorted(matched, key=RULE_RANK.__getitem__)]
     if not policy.title:
         parts.append("尚无市疫情防控办提示，不涉及中高风险地区")
     elif not parts:
         parts.append("14天内无中高风险地区、病例报告县（区）或涉疫地市旅居史")
-    outcome = f"按{decision.rule}赋{CODE_LABELS[decision.code]}"
-    if decision.measure:
-        first, last = decision.measure[0], decision.measure[-1]
+    outcome = f"按{rule}赋{CODE_LABELS[code]}"
+    if measure:
+        first, last = measure[0], measure[-1]
         outcome += (
-            f"，{decision.days_label}：{decision.measure_label}，"
-            f"{first.start:%Y-%m-%d}至{last.end:%Y-%m-%d}，"
-            f"{decision.release_due:%Y-%m-%d}起无异常自动解码"
+            f"，{_days_label(measure)}：{_measure_label(measure)}，"
+            f"{first.start.isoformat()}至{last.end.isoformat()}，"
+            f"{release_due.isoformat()}起无异常自动解码"
         )
-    elif decision.rule == "R4":
+    elif rule == "R4":
         outcome += "，签署承诺书，纳入社区管理；落地核酸及72小时内再做2次核酸均为阴性后转绿码"
-    elif decision.rule == "R7":
+    elif rule == "R7":
         outcome += "（临时），网格员24小时内核查后重新研判"
-    if decision.manual_review:
+    if manual_review:
         outcome += "，按R1措施管理，转人工复核"
     if policy.title:
         outcome += f"（依据：{policy.title}）"
-    return replace(decision, explanation="；".join(parts) + "。" + outcome + "。")
+    return "；".join(parts) + "。" + outcome + "。"

@@ -1,4 +1,5 @@
 import math
+from pathlib import Path
 import time
 from datetime import date, timedelta
 
@@ -7,7 +8,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from communities import demo, rules
+from communities import demo, rules, services
+from communities.announcements import parse_announcement
 from communities.models import Jurisdiction, User
 from shops.models import Shop
 
@@ -31,6 +33,7 @@ GRIDS_PER_EXTRA_COMMUNITY = 5
 DEMO_RESIDENTS = 400
 DEMO_SHOPS = 120
 CHUNK = 20_000
+DEMO_ANNOUNCEMENT = Path(__file__).resolve().parents[2] / "fixtures" / "demo_announcement.json"
 
 
 def resident_row(i: int, grid_ids: list[int]) -> tuple:
@@ -81,6 +84,7 @@ class Command(BaseCommand):
             grid_ids = self.ensure_grids(city, math.ceil(residents / RESIDENTS_PER_GRID))
         added = self.add_residents(residents, grid_ids)
         added_shops = self.add_shops(shops)
+        self.load_announcement()
         self.stdout.write(
             f"Residents: {added} added, shops: {added_shops} added, "
             f"in {time.monotonic() - started:.1f} s."
@@ -150,21 +154,21 @@ class Command(BaseCommand):
     def add_residents(self, total: int, grid_ids: list[int]) -> int:
         """Insert residents 0..total-1 that are not there yet (ID numbers are unique)."""
         now = timezone.now()
-        columns = ("name", "id_number", "phone", "address", "grid_id", "created_at", "updated_at")
+        columns = (
+            "name",
+            "id_number",
+            "phone",
+            "address",
+            "grid_id",
+            "code",
+            "code_rule",
+            "created_at",
+            "updated_at",
+        )
+        rows = ((*resident_row(i, grid_ids), "green", "", now, now) for i in range(total))
         before = self.count("communities_resident")
-        if connection.vendor == "postgresql":
-            self.copy_rows(
-                "communities_resident",
-                columns,
-                "id_number",
-                ((*resident_row(i, grid_ids), now, now) for i in range(total)),
-            )
-        else:
-            self.insert_rows(
-                "communities_resident",
-                columns,
-                ((*resident_row(i, grid_ids), now, now) for i in range(total)),
-            )
+        write = self.copy_rows if connection.vendor == "postgresql" else self.insert_rows
+        write("communities_resident", columns, "id_number", rows)
         return self.count("communities_resident") - before
 
     def add_shops(self, total: int) -> int:
@@ -196,6 +200,15 @@ class Command(BaseCommand):
         Shop.objects.bulk_create(rows, ignore_conflicts=True)
         return Shop.objects.count() - before
 
+    def load_announcement(self) -> None:
+        """The 3月28日 announcement of the seed (idempotent: its digest is unique)."""
+        parsed = parse_announcement(DEMO_ANNOUNCEMENT.read_bytes())
+        if parsed.errors:
+            raise CommandError("; ".join(parsed.errors))
+        announcement, created = services.announcement_load(data=parsed.data, by=None)
+        if created:
+            self.stdout.write(f"Announcement loaded: {announcement}")
+
     def count(self, table: str) -> int:
         with connection.cursor() as cursor:
             cursor.execute(f"SELECT COUNT(*) FROM {table}")  # noqa: S608 - fixed table names
@@ -221,11 +234,12 @@ class Command(BaseCommand):
             # caller's atomic block) a second call would find it still there.
             cursor.execute("DROP TABLE seed_rows")
 
-    def insert_rows(self, table, columns, rows) -> None:
-        """SQLite: INSERT OR IGNORE in chunks inside one transaction."""
+    def insert_rows(self, table, columns, unique, rows) -> None:
+        """SQLite: INSERT … ON CONFLICT DO NOTHING in chunks inside one transaction (not
+        INSERT OR IGNORE, which would also swallow NOT NULL and CHECK failures)."""
         sql = (
-            f"INSERT OR IGNORE INTO {table} ({', '.join(columns)}) "  # noqa: S608
-            f"VALUES ({', '.join(['%s'] * len(columns))})"
+            f"INSERT INTO {table} ({', '.join(columns)}) "  # noqa: S608
+            f"VALUES ({', '.join(['%s'] * len(columns))}) ON CONFLICT ({unique}) DO NOTHING"
         )
         with transaction.atomic(), connection.cursor() as cursor:
             chunk = []

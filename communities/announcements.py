@@ -1,0 +1,59 @@
+"""Reading an announcement file (DOMAIN.md section 8): the same checks for the command,
+the upload page and the API. A malformed file is refused whole, naming the line (for JSON
+syntax) or the field at fault."""
+
+import json
+from dataclasses import dataclass
+
+from django.utils.translation import gettext as _
+
+from .serializers import AnnouncementIn
+
+
+@dataclass
+class Parsed:
+    data: dict | None
+    errors: list[str]
+
+
+def flatten_errors(detail, prefix: str = "") -> list[str]:
+    """{"risk_areas": [{}, {"level": ["bad"]}]} → ["risk_areas[1].level: bad"]."""
+    if isinstance(detail, dict):
+        out = []
+        for key, value in detail.items():
+            name = key if key != "non_field_errors" else ""
+            path = f"{prefix}.{name}" if prefix and name else (prefix or name)
+            out += flatten_errors(value, path)
+        return out
+    if isinstance(detail, list):
+        if all(not isinstance(item, dict | list) for item in detail):
+            return [f"{prefix}: {item}" if prefix else str(item) for item in detail]
+        out = []
+        for index, item in enumerate(detail):
+            out += flatten_errors(item, f"{prefix}[{index}]")
+        return out
+    return [f"{prefix}: {detail}" if prefix else str(detail)]
+
+
+def parse_announcement(text: str | bytes) -> Parsed:
+    if isinstance(text, bytes):
+        try:
+            text = text.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            return Parsed(None, [_("The file is not UTF-8 text.")])
+    try:
+        raw = json.loads(text)
+    except json.JSONDecodeError as error:
+        return Parsed(
+            None,
+            [
+                _("Line %(line)s, column %(column)s: not valid JSON (%(msg)s).")
+                % {"line": error.lineno, "column": error.colno, "msg": error.msg}
+            ],
+        )
+    if not isinstance(raw, dict):
+        return Parsed(None, [_("The file must hold one JSON object.")])
+    serializer = AnnouncementIn(data=raw)
+    if not serializer.is_valid():
+        return Parsed(None, flatten_errors(serializer.errors))
+    return Parsed(serializer.validated_data, [])

@@ -1,0 +1,30 @@
+from pathlib import Path
+
+from django.core.management.base import BaseCommand, CommandError
+
+from communities import services
+from communities.announcements import parse_announcement
+
+
+class Command(BaseCommand):
+    help = "Loads a risk-area announcement (JSON of DOMAIN.md section 8); idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument("file", type=Path)
+
+    def handle(self, *args, file: Path, **options):
+        try:
+            text = file.read_bytes()
+        except OSError as error:
+            raise CommandError(f"{file}: {error.strerror}") from error
+        parsed = parse_announcement(text)
+        if parsed.errors:
+            raise CommandError(f"{file} refused, nothing stored:\n  " + "\n  ".join(parsed.errors))
+        announcement, created = services.announcement_load(data=parsed.data, by=None)
+        verb = "Loaded" if created else "Already loaded, nothing changed:"
+        self.stdout.write(
+            f"{verb} {announcement.title} (effective {announcement.effective:%Y-%m-%d}): "
+            f"{announcement.risk_areas.count()} risk areas, "
+            f"{announcement.case_counties.count()} case counties, "
+            f"{announcement.epidemic_cities.count()} epidemic cities."
+        )

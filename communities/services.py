@@ -1,0 +1,421 @@
+"""Writes. Each service is atomic and keyword-only; the views and the API call these."""
+
+import logging
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from . import policies
+from .models import (
+    AnnouncedCaseCounty,
+    AnnouncedEpidemicCity,
+    AnnouncedRiskArea,
+    Announcement,
+    ArrivalReport,
+    ControlMeasure,
+    GridTask,
+    HealthCode,
+    HealthCodeEvent,
+    Jurisdiction,
+    NucleicAcidTest,
+    PersonalDataView,
+    Resident,
+    Stay,
+    User,
+)
+from .rules.codes import RULE_RANK, SEVERITY, Code, Decision, Traveller, assess
+from .rules.codes import Stay as StayIn
+
+log = logging.getLogger(__name__)
+SELF_REPORT_VERIFY_HOURS = 24
+
+
+class OutsideJurisdiction(Exception):
+    """The person is registered in a grid the acting user cannot see."""
+
+
+# --- Announcements -------------------------------------------------------------------------
+
+
+def _json_ready(data: dict) -> dict:
+    """Dates as ISO strings, so the validated data can be stored and digested."""
+    import json
+
+    return json.loads(json.dumps(data, default=str))
+
+
+@transaction.atomic
+def announcement_load(*, data: dict, by: User | None) -> tuple[Announcement, bool]:
+    """Store a validated announcement unless the same one is there; (row, created).
+    Queues the recompute of everyone it may affect once the transaction commits."""
+    payload = _json_ready(data)
+    digest = policies.canonical_digest(payload)
+    existing = Announcement.objects.filter(digest=digest).first()
+    if existing:
+        return existing, False
+    announcement = Announcement.objects.create(
+        title=data["title"],
+        effective=data["effective"],
+        measures=payload.get("measures") or {},
+        digest=digest,
+        payload=payload,
+        published_by=by,
+    )
+    AnnouncedRiskArea.objects.bulk_create(
+        AnnouncedRiskArea(announcement=announcement, **row) for row in data.get("risk_areas", [])
+    )
+    AnnouncedCaseCounty.objects.bulk_create(
+        AnnouncedCaseCounty(announcement=announcement, **row)
+        for row in data.get("case_counties", [])
+    )
+    AnnouncedEpidemicCity.objects.bulk_create(
+        AnnouncedEpidemicCity(announcement=announcement, **row)
+        for row in data.get("epidemic_cities", [])
+    )
+    from .tasks import recompute_after_announcement_task
+
+    transaction.on_commit(lambda: recompute_after_announcement_task.delay(announcement.pk))
+    return announcement, True
+
+
+# --- Health codes --------------------------------------------------------------------------
+
+
+def _event_kind(from_code: str, to_code: str) -> str:
+    if to_code == HealthCode.GREEN:
+        return HealthCodeEvent.Kind.RELEASE
+    if from_code == HealthCode.GREEN:
+        return HealthCodeEvent.Kind.ASSIGN
+    return HealthCodeEvent.Kind.TRANSFER
+
+
+@transaction.atomic
+def health_code_change(
+    *, resident: Resident, to: str, rule: str, reason: str, actor: User | None
+) -> HealthCodeEvent | None:
+    """The one way a code changes: lock the row, write the event, update the resident.
+    Returns None (and writes nothing) when the code and rule are already those."""
+    locked = Resident.objects.select_for_update().get(pk=resident.pk)
+    if locked.code == to and locked.code_rule == rule:
+        return None
+    event = HealthCodeEvent.objects.create(
+        resident=locked,
+        kind=_event_kind(locked.code, to),
+        from_code=locked.code,
+        to_code=to,
+        rule=rule,
+        reason=reason,
+        actor=actor,
+    )
+    now = timezone.now()
+    Resident.objects.filter(pk=locked.pk).update(code=to, code_rule=rule, code_changed_at=now)
+    resident.code, resident.code_rule, resident.code_changed_at = to, rule, now
+    return event
+
+
+@transaction.atomic
+def decision_apply(
+    *, resident: Resident, decision: Decision, arrival: ArrivalReport | None, actor: User | None
+) -> None:
+    """Give the resident the decision's code and measure and schedule its tests.
+
+    1. the code, through health_code_change (an event with the explanation);
+    2. the measure: an active one of a milder rule is replaced; none is kept if the rule
+       has none;
+    3. the tests: the landing test and R4's follow-ups (once per arrival, kind and day).
+    """
+    health_code_change(
+        resident=resident,
+        to=str(decision.code),
+        rule=decision.rule,
+        reason=decision.explanation,
+        actor=actor,
+    )
+    if decision.measure:
+        ControlMeasure.objects.filter(resident=resident, state=ControlMeasure.State.ACTIVE).update(
+            state=ControlMeasure.State.REPLACED
+        )
+        ControlMeasure.objects.create(
+            resident=resident,
+            arrival=arrival,
+            rule=decision.rule,
+            phases=decision.as_dict()["measure"],
+            start=decision.measure[0].start,
+            end=decision.measure[-1].end,
+            release_due=decision.release_due,
+        )
+    for test in decision.tests:
+        NucleicAcidTest.objects.get_or_create(
+            resident=resident, arrival=arrival, kind=test.kind, due=test.due
+        )
+
+
+# --- Residents and arrivals ----------------------------------------------------------------
+
+
+def traveller_from(
+    *,
+    stays: list[dict],
+    arrival_date: date | None,
+    abroad_quarantine_days=None,
+    spatiotemporal_companion=False,
+    big_data_push=False,
+    flag_date: date | None = None,
+) -> Traveller:
+    return Traveller(
+        stays=tuple(
+            StayIn(
+                province=s["province"],
+                city=s["city"],
+                county=s["county"],
+                street=s.get("street", ""),
+                area=s.get("area", ""),
+                start=s["start"],
+                end=s["end"],
+            )
+            for s in stays
+        ),
+        arrival_date=arrival_date,
+        abroad_quarantine_days=abroad_quarantine_days,
+        spatiotemporal_companion=spatiotemporal_companion,
+        big_data_push=big_data_push,
+        flag_date=flag_date,
+    )
+
+
+def assessment_run(*, traveller: Traveller, as_of: date) -> Decision:
+    """A dry run: the decision under the policy in force on `as_of`; stores nothing."""
+    return assess(traveller, policies.policy_on(as_of), as_of)
+
+
+@transaction.atomic
+def resident_get_or_create(
+    *, visible, id_number: str, name: str, phone: str, address: str, grid: Jurisdiction
+) -> tuple[Resident, bool]:
+    """The resident with this ID number (a duplicate opens the existing person, never a
+    second row); raises OutsideJurisdiction when they live outside `visible`."""
+    resident, created = Resident.objects.get_or_create(
+        id_number=id_number,
+        defaults={"name": name, "phone": phone, "address": address, "grid": grid},
+    )
+    if not created and not visible.filter(pk=resident.pk).exists():
+        raise OutsideJurisdiction(id_number)
+    return resident, created
+
+
+def _stays_create(arrival: ArrivalReport, stays: list[dict]) -> None:
+    Stay.objects.bulk_create(
+        Stay(
+            arrival=arrival,
+            province=s["province"],
+            city=s["city"],
+            county=s["county"],
+            street=s.get("street", ""),
+            area=s.get("area", ""),
+            start=s["start"],
+            end=s["end"],
+        )
+        for s in stays
+    )
+
+
+@transaction.atomic
+def arrival_report_file(
+    *,
+    resident: Resident,
+    stays: list[dict],
+    arrival_date: date,
+    landing_point_kind: str,
+    landing_point: str,
+    transport: str,
+    abroad_quarantine_days: int | None,
+    source: str,
+    by: User | None,
+    today: date | None = None,
+) -> ArrivalReport:
+    """File an arrival for a known resident and assess it at once: the code, the measure
+    and the landing test follow from the policy in force today."""
+    today = today or timezone.localdate()
+    arrival = ArrivalReport.objects.create(
+        resident=resident,
+        community=resident.grid.parent,
+        name=resident.name,
+        id_number=resident.id_number,
+        phone=resident.phone,
+        address=resident.address,
+        source=source,
+        filed_by=by,
+        arrival_date=arrival_date,
+        landing_point_kind=landing_point_kind,
+        landing_point=landing_point,
+        transport=transport,
+        abroad_quarantine_days=abroad_quarantine_days,
+        state=ArrivalReport.State.ASSESSED,
+    )
+    _stays_create(arrival, stays)
+    decision = assessment_run(
+        traveller=traveller_from(
+            stays=stays, arrival_date=arrival_date, abroad_quarantine_days=abroad_quarantine_days
+        ),
+        as_of=today,
+    )
+    arrival.decision = decision.as_dict()
+    arrival.save(update_fields=["decision"])
+    decision_apply(resident=resident, decision=decision, arrival=arrival, actor=by)
+    return arrival
+
+
+@transaction.atomic
+def self_report_submit(
+    *,
+    community: Jurisdiction,
+    name: str,
+    id_number: str,
+    phone: str,
+    address: str,
+    stays: list[dict],
+    arrival_date: date,
+    landing_point_kind: str,
+    landing_point: str,
+    transport: str,
+    abroad_quarantine_days: int | None,
+) -> ArrivalReport:
+    """A report from the public form: kept as submitted with a preview of its decision,
+    and a task for the community's grid workers to verify it within 24 hours."""
+    resident = Resident.objects.filter(id_number=id_number).first()
+    arrival = ArrivalReport.objects.create(
+        resident=resident,
+        community=community,
+        name=name,
+        id_number=id_number,
+        phone=phone,
+        address=address,
+        source=ArrivalReport.Source.SELF,
+        arrival_date=arrival_date,
+        landing_point_kind=landing_point_kind,
+        landing_point=landing_point,
+        transport=transport,
+        abroad_quarantine_days=abroad_quarantine_days,
+        state=ArrivalReport.State.SUBMITTED,
+    )
+    _stays_create(arrival, stays)
+    decision = assessment_run(
+        traveller=traveller_from(
+            stays=stays, arrival_date=arrival_date, abroad_quarantine_days=abroad_quarantine_days
+        ),
+        as_of=timezone.localdate(),
+    )
+    arrival.decision = decision.as_dict()
+    arrival.save(update_fields=["decision"])
+    GridTask.objects.create(
+        kind=GridTask.Kind.VERIFY_SELF_REPORT,
+        community=community,
+        arrival=arrival,
+        due_at=timezone.now() + timedelta(hours=SELF_REPORT_VERIFY_HOURS),
+    )
+    return arrival
+
+
+@transaction.atomic
+def self_report_verify(
+    *, arrival: ArrivalReport, grid: Jurisdiction, by: User, visible
+) -> Resident:
+    """The grid worker confirms a self-report: the person is found or registered in
+    `grid`, the report is assessed and applied, and the task is done."""
+    arrival = ArrivalReport.objects.select_for_update().get(pk=arrival.pk)
+    if arrival.state != ArrivalReport.State.SUBMITTED:
+        raise ValueError(_("This report was already verified."))
+    resident, _created = resident_get_or_create(
+        visible=visible,
+        id_number=arrival.id_number,
+        name=arrival.name,
+        phone=arrival.phone,
+        address=arrival.address,
+        grid=grid,
+    )
+    stays = list(
+        arrival.stays.values("province", "city", "county", "street", "area", "start", "end")
+    )
+    decision = assessment_run(
+        traveller=traveller_from(
+            stays=stays,
+            arrival_date=arrival.arrival_date,
+            abroad_quarantine_days=arrival.abroad_quarantine_days,
+        ),
+        as_of=timezone.localdate(),
+    )
+    arrival.resident = resident
+    arrival.state = ArrivalReport.State.ASSESSED
+    arrival.decision = decision.as_dict()
+    arrival.save(update_fields=["resident", "state", "decision"])
+    decision_apply(resident=resident, decision=decision, arrival=arrival, actor=by)
+    GridTask.objects.filter(arrival=arrival, state=GridTask.State.OPEN).update(
+        state=GridTask.State.DONE, done_by=by, done_at=timezone.now()
+    )
+    return resident
+
+
+def personal_data_view_record(*, resident: Resident, user: User) -> None:
+    PersonalDataView.objects.create(resident=resident, user=user)
+
+
+# --- Recompute -----------------------------------------------------------------------------
+
+
+def _stricter(decision: Decision, resident: Resident) -> bool:
+    new = (SEVERITY[decision.code], -RULE_RANK[decision.rule])
+    old = (SEVERITY[Code(resident.code)], -RULE_RANK.get(resident.code_rule or "R0", 99))
+    return new > old
+
+
+def residents_reassess(*, today: date | None = None) -> int:
+    """Re-assess everyone an announcement may affect: residents with an arrival in the
+    last 14 days and residents under an active measure. Returns how many changed.
+
+    One resident at a time; the set-based, chunked job is issue "Background jobs"."""
+    today = today or timezone.localdate()
+    since = today - timedelta(days=14)
+    arrivals = (
+        ArrivalReport.objects.filter(state=ArrivalReport.State.ASSESSED, resident__isnull=False)
+        .filter(arrival_date__gte=since)
+        .select_related("resident")
+        .prefetch_related("stays")
+        .order_by("resident_id", "-arrival_date", "-pk")
+    )
+    changed = 0
+    seen = set()
+    for arrival in arrivals:
+        if arrival.resident_id in seen:
+            continue
+        seen.add(arrival.resident_id)
+        stays = [
+            {
+                "province": s.province,
+                "city": s.city,
+                "county": s.county,
+                "street": s.street,
+                "area": s.area,
+                "start": s.start,
+                "end": s.end,
+            }
+            for s in arrival.stays.all()
+        ]
+        decision = assessment_run(
+            traveller=traveller_from(
+                stays=stays,
+                arrival_date=arrival.arrival_date,
+                abroad_quarantine_days=arrival.abroad_quarantine_days,
+            ),
+            as_of=today,
+        )
+        resident = arrival.resident
+        # A recompute only tightens: a lifted risk area does not cut a running measure
+        # short (release follows its dates, an appeal or a manual change).
+        if _stricter(decision, resident):
+            arrival.decision = decision.as_dict()
+            arrival.save(update_fields=["decision"])
+            decision_apply(resident=resident, decision=decision, arrival=arrival, actor=None)
+            changed += 1
+    return changed

@@ -1,0 +1,52 @@
+from django import template
+from django.utils.translation import gettext_lazy as _
+
+from communities import rules
+
+register = template.Library()
+
+MEASURE_KINDS = {
+    "centralized_quarantine": _("Centralized quarantine"),
+    "home_quarantine": _("Home quarantine"),
+    "home_health_monitoring": _("Home health monitoring"),
+    "self_health_monitoring": _("Self health monitoring"),
+}
+CODES = {"green": _("Green code"), "yellow": _("Yellow code"), "red": _("Red code")}
+CODE_BADGES = {"green": "text-bg-success", "yellow": "text-bg-warning", "red": "text-bg-danger"}
+TEST_KINDS = {"landing": _("Landing test"), "followup": _("Follow-up test")}
+
+
+@register.filter
+def measure_kind(value):
+    return MEASURE_KINDS.get(value, value)
+
+
+@register.filter
+def code_label(value):
+    return CODES.get(value, value)
+
+
+@register.filter
+def code_badge(value):
+    return CODE_BADGES.get(value, "text-bg-secondary")
+
+
+@register.filter
+def test_kind(value):
+    return TEST_KINDS.get(value, value)
+
+
+@register.filter
+def masked_id(value):
+    return rules.mask_id_number(value or "")
+
+
+@register.filter
+def masked_phone(value):
+    return rules.mask_phone(value or "")
+
+
+@register.filter
+def days_label(measure):
+    """ "14+7" from a decision's measure list."""
+    return "+".join(str(phase["days"]) for phase in measure or [])
