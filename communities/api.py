@@ -92,6 +92,7 @@ class AnnouncementViewSet(
         announcement, created = services.announcement_load(
             data=data.validated_data, by=request.user
         )
+        announcement = self.get_queryset().get(pk=announcement.pk)
         return Response(
             AnnouncementOut(announcement).data,
             status=status.HTTP_201_CREATED if created else status.HTTP_200_OK,
