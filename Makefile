@@ -38,4 +38,4 @@ messages: venv
 	DEBUG=true $(PY) manage.py compilemessages -l zh_Hans --ignore=.venv
 
 clean:
-	rm -rf var/celery var/cache var/test_portal.sqlite3*
+	rm -rf var/celery var/cache var/test_portal_*.sqlite3*

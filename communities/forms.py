@@ -91,7 +91,7 @@ def _not_future(value):
 class ArrivalForm(forms.Form):
     """The grid worker's arrival report (the person and the journey)."""
 
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=_("Full name"), max_length=50)
     id_number = forms.CharField(
         label=_("ID number"), max_length=18, validators=[validate_id_number]
     )

@@ -1,6 +1,7 @@
 """Settings of the portal. Every difference between deployments comes from the environment
 (see .env.example); the defaults are the embedded single-machine set-up of `make run`."""
 
+import os
 from datetime import timedelta
 from pathlib import Path
 
@@ -99,8 +100,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
-    # A file, not memory, so that a Celery worker in the test session sees the test data.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test_portal.sqlite3")}
+    # A file, not memory, so that a Celery worker in the test session sees the test data;
+    # one per test process, so that two runs on one machine do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test_portal_{os.getpid()}.sqlite3")}
 else:
     # Persistent connections: measured 80 -> 288 requests/s on the resident list.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)

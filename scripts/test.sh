@@ -7,7 +7,7 @@ cd "$(dirname "$0")/.."
 services=$(scripts/services.sh) || exit 1
 eval "$services"
 describe() { [ -n "$1" ] && echo "$2" | sed -E 's#://[^@/]*@#://#' || echo "$3"; }
-echo "make test: database $(describe "$DATABASE_URL" "PostgreSQL $DATABASE_URL" "SQLite (var/test_portal.sqlite3)"), broker $(describe "$REDIS_URL" "Redis $REDIS_URL" "kombu filesystem:// (var/celery)")"
+echo "make test: database $(describe "$DATABASE_URL" "PostgreSQL $DATABASE_URL" "SQLite (var/test_portal_<pid>.sqlite3)"), broker $(describe "$REDIS_URL" "Redis $REDIS_URL" "kombu filesystem:// (var/celery)")"
 
 make --no-print-directory venv-dev
 scripts/browser.sh

@@ -55,8 +55,7 @@ def test_key_order_and_spacing_do_not_make_a_new_announcement(db, tmp_path, no_q
         (lambda d: d["case_counties"][0].update(county="x" * 51), "case_counties[0].county"),
     ],
 )
-def test_a_malformed_file_is_refused_whole_naming_the_field(db, tmp_path, no_queue, change,
-                                                             fault):
+def test_a_malformed_file_is_refused_whole_naming_the_field(db, tmp_path, no_queue, change, fault):
     data = json.loads(json.dumps(EXAMPLE))
     change(data)
     with pytest.raises(CommandError) as caught:
@@ -74,8 +73,9 @@ def test_a_json_syntax_error_names_the_line(db, tmp_path):
     assert not Announcement.objects.exists()
 
 
-def test_publishing_queues_the_recompute_after_commit(db, no_queue,
-                                                      django_capture_on_commit_callbacks):
+def test_publishing_queues_the_recompute_after_commit(
+    db, no_queue, django_capture_on_commit_callbacks
+):
     with django_capture_on_commit_callbacks(execute=True):
         call_command("load_announcement", FIXTURE)
     no_queue.assert_called_once_with(Announcement.objects.get().pk)
@@ -148,8 +148,9 @@ def test_upload_page_previews_then_publishes(client, world, no_queue):
 def test_upload_page_shows_the_field_at_fault(client, world):
     client.force_login(world["users"]["city_office"])
     bad = FIXTURE.read_text().replace('"high"', '"severe"')
-    html = client.post(reverse("communities:announcement-upload"),
-                       {"text": bad, "publish": "1"}).content.decode()
+    html = client.post(
+        reverse("communities:announcement-upload"), {"text": bad, "publish": "1"}
+    ).content.decode()
     assert "risk_areas[0].level" in html
     assert not Announcement.objects.exists()
 
@@ -165,12 +166,14 @@ def test_compare_shows_what_changed(client, world, no_queue):
     changed["title"] = "3月29日"
     changed["effective"] = "2022-03-29"
     changed["risk_areas"].pop(1)
-    changed["risk_areas"].append({"level": "high", "province": "吉林省", "city": "长春市",
-                                  "county": "南关区"})
+    changed["risk_areas"].append(
+        {"level": "high", "province": "吉林省", "city": "长春市", "county": "南关区"}
+    )
     second = load(changed)
     client.force_login(world["users"]["city_office"])
-    html = client.get(reverse("communities:announcement-compare"),
-                      {"a": first.pk, "b": second.pk}).content.decode()
+    html = client.get(
+        reverse("communities:announcement-compare"), {"a": first.pk, "b": second.pk}
+    ).content.decode()
     assert "+ high 吉林省 长春市 南关区" in html
     assert "− medium 广东省 深圳市 福田区" in html
 

@@ -36,17 +36,31 @@ def announcement(db):
 
 
 def jilin_stay(**changes):
-    return {"province": "吉林省", "city": "吉林市", "county": "船营区", "street": "北京路街道",
-            "area": "某某小区", "from": str(TODAY - timedelta(days=8)),
-            "to": str(TODAY - timedelta(days=2)), **changes}
+    return {
+        "province": "吉林省",
+        "city": "吉林市",
+        "county": "船营区",
+        "street": "北京路街道",
+        "area": "某某小区",
+        "from": str(TODAY - timedelta(days=8)),
+        "to": str(TODAY - timedelta(days=2)),
+        **changes,
+    }
 
 
 def payload(world, **changes):
     return {
-        "name": "李旅客", "id_number": valid_id_number(), "phone": "13912340000",
-        "address": "通达街8号", "grid": world["nodes"]["grid_a"].pk,
-        "arrival_date": str(TODAY - timedelta(days=1)), "landing_point_kind": "station",
-        "landing_point": "太原南站", "transport": "train", "stays": [jilin_stay()], **changes,
+        "name": "李旅客",
+        "id_number": valid_id_number(),
+        "phone": "13912340000",
+        "address": "通达街8号",
+        "grid": world["nodes"]["grid_a"].pk,
+        "arrival_date": str(TODAY - timedelta(days=1)),
+        "landing_point_kind": "station",
+        "landing_point": "太原南站",
+        "transport": "train",
+        "stays": [jilin_stay()],
+        **changes,
     }
 
 
@@ -72,7 +86,11 @@ def test_api_filing_assigns_red_with_14_plus_7_and_schedules_the_landing_test(ap
     assert (test.kind, test.due) == ("landing", TODAY - timedelta(days=1))
     (event,) = HealthCodeEvent.objects.filter(resident=resident)
     assert (event.kind, event.from_code, event.to_code, event.actor) == (
-        "assign", "green", "red", world["users"]["grid_worker"])
+        "assign",
+        "green",
+        "red",
+        world["users"]["grid_worker"],
+    )
 
 
 def test_a_known_id_number_opens_the_existing_person(api, world):
@@ -86,15 +104,17 @@ def test_a_known_id_number_opens_the_existing_person(api, world):
 
 def test_a_person_of_another_grid_is_refused(api, world):
     outsider = world["residents"]["other_grid"]
-    response = api.post("/api/v1/arrivals/", payload(world, id_number=outsider.id_number),
-                        format="json")
+    response = api.post(
+        "/api/v1/arrivals/", payload(world, id_number=outsider.id_number), format="json"
+    )
     assert response.status_code == 400 and "id_number" in response.json()
     assert not ArrivalReport.objects.exists()
 
 
 def test_a_grid_outside_the_workers_grids_is_refused(api, world):
-    response = api.post("/api/v1/arrivals/", payload(world, grid=world["nodes"]["grid_b"].pk),
-                        format="json")
+    response = api.post(
+        "/api/v1/arrivals/", payload(world, grid=world["nodes"]["grid_b"].pk), format="json"
+    )
     assert response.status_code == 400 and "grid" in response.json()
 
 
@@ -104,8 +124,10 @@ def test_a_grid_outside_the_workers_grids_is_refused(api, world):
         ({"id_number": "110105194912310021"}, "id_number"),
         ({"phone": "1391234"}, "phone"),
         ({"arrival_date": str(TODAY + timedelta(days=1))}, "arrival_date"),
-        ({"stays": [jilin_stay(**{"from": str(TODAY), "to": str(TODAY - timedelta(days=3))})]},
-         "stays"),
+        (
+            {"stays": [jilin_stay(**{"from": str(TODAY), "to": str(TODAY - timedelta(days=3))})]},
+            "stays",
+        ),
         ({"transport": "rocket"}, "transport"),
         ({"name": "名" * 51}, "name"),
         ({"stays": [jilin_stay(**{"from": str(TODAY), "to": str(TODAY)})]}, "stays"),
@@ -151,15 +173,26 @@ def test_residents_api_for_the_district(world):
 
 def form_data(world, **changes):
     data = {
-        "name": "王返并", "id_number": valid_id_number(), "phone": "13912340001",
-        "address": "通达街9号", "grid": world["nodes"]["grid_a"].pk,
-        "arrival_date": str(TODAY - timedelta(days=1)), "landing_point_kind": "station",
-        "landing_point": "太原南站", "transport": "train",
-        "stays-TOTAL_FORMS": "1", "stays-INITIAL_FORMS": "0", "stays-MIN_NUM_FORMS": "0",
+        "name": "王返并",
+        "id_number": valid_id_number(),
+        "phone": "13912340001",
+        "address": "通达街9号",
+        "grid": world["nodes"]["grid_a"].pk,
+        "arrival_date": str(TODAY - timedelta(days=1)),
+        "landing_point_kind": "station",
+        "landing_point": "太原南站",
+        "transport": "train",
+        "stays-TOTAL_FORMS": "1",
+        "stays-INITIAL_FORMS": "0",
+        "stays-MIN_NUM_FORMS": "0",
         "stays-MAX_NUM_FORMS": "30",
-        "stays-0-province": "吉林省", "stays-0-city": "吉林市", "stays-0-county": "丰满区",
-        "stays-0-street": "", "stays-0-area": "",
-        "stays-0-start": str(TODAY - timedelta(days=6)), "stays-0-end": str(TODAY - timedelta(days=2)),
+        "stays-0-province": "吉林省",
+        "stays-0-city": "吉林市",
+        "stays-0-county": "丰满区",
+        "stays-0-street": "",
+        "stays-0-area": "",
+        "stays-0-start": str(TODAY - timedelta(days=6)),
+        "stays-0-end": str(TODAY - timedelta(days=2)),
     }
     data.update(changes)
     return data
@@ -170,15 +203,17 @@ def test_grid_worker_files_on_the_page_and_sees_red(client, world):
     response = client.post(reverse("communities:arrival-create"), form_data(world), follow=True)
     html = response.content.decode()
     resident = Resident.objects.get(name="王返并")
-    assert response.redirect_chain[-1][0] == reverse("communities:resident-detail",
-                                                     args=[resident.pk])
+    assert response.redirect_chain[-1][0] == reverse(
+        "communities:resident-detail", args=[resident.pk]
+    )
     assert resident.code == "red" and "红码" in html and "14+7" in html
 
 
 def test_the_page_refuses_bad_input_in_chinese_and_stores_nothing(client, world):
     client.force_login(world["users"]["grid_worker"])
-    data = form_data(world, id_number="110105194912310021",
-                     **{"stays-0-end": str(TODAY - timedelta(days=9))})
+    data = form_data(
+        world, id_number="110105194912310021", **{"stays-0-end": str(TODAY - timedelta(days=9))}
+    )
     html = client.post(reverse("communities:arrival-create"), data).content.decode()
     assert "校验位不正确" in html and "旅居结束日期不能早于开始日期" in html
     assert not ArrivalReport.objects.exists()
@@ -195,8 +230,12 @@ def test_full_personal_data_is_shown_and_recorded_for_the_grid_worker(client, wo
     client.force_login(world["users"]["grid_worker"])
     html = client.get(reverse("communities:resident-detail", args=[resident.pk])).content.decode()
     assert resident.id_number in html
-    assert PersonalDataView.objects.filter(resident=resident,
-                                           user=world["users"]["grid_worker"]).count() == 1
+    assert (
+        PersonalDataView.objects.filter(
+            resident=resident, user=world["users"]["grid_worker"]
+        ).count()
+        == 1
+    )
 
 
 def test_street_supervisor_sees_the_detail_masked_and_nothing_is_recorded(client, world):

@@ -14,13 +14,27 @@ from communities.serializers import AnnouncementIn
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "announcement_2022-03-28.json"
 URL = "/api/v1/assessments/"
 REQUEST = {
-    "as_of": "2022-03-28", "arrival_date": "2022-03-27",
-    "stays": [{"province": "吉林省", "city": "吉林市", "county": "船营区", "street": "北京路街道",
-               "area": "某某小区", "from": "2022-03-20", "to": "2022-03-26"}],
-    "abroad_quarantine_days": None, "spatiotemporal_companion": False, "big_data_push": False,
+    "as_of": "2022-03-28",
+    "arrival_date": "2022-03-27",
+    "stays": [
+        {
+            "province": "吉林省",
+            "city": "吉林市",
+            "county": "船营区",
+            "street": "北京路街道",
+            "area": "某某小区",
+            "from": "2022-03-20",
+            "to": "2022-03-26",
+        }
+    ],
+    "abroad_quarantine_days": None,
+    "spatiotemporal_companion": False,
+    "big_data_push": False,
 }
 ANSWER = {
-    "code": "red", "rule": "R1", "matched_rules": ["R1", "R2"],
+    "code": "red",
+    "rule": "R1",
+    "matched_rules": ["R1", "R2"],
     "measure": [
         {"kind": "centralized_quarantine", "days": 14, "start": "2022-03-27", "end": "2022-04-09"},
         {"kind": "home_health_monitoring", "days": 7, "start": "2022-04-10", "end": "2022-04-16"},
@@ -64,9 +78,11 @@ def test_the_dry_run_stores_nothing(api, announcement):
 def test_token_auth_round_trip(world, announcement):
     client = APIClient()
     user = world["users"]["street_supervisor"]
-    token = client.post("/api/v1/auth/token/", {"username": user.username,
-                                                "password": "pw-for-tests-123"},
-                        format="json").json()["token"]
+    token = client.post(
+        "/api/v1/auth/token/",
+        {"username": user.username, "password": "pw-for-tests-123"},
+        format="json",
+    ).json()["token"]
     client.credentials(HTTP_AUTHORIZATION=f"Token {token}")
     assert client.post(URL, REQUEST, format="json").json()["rule"] == "R1"
 
@@ -81,8 +97,13 @@ def test_before_any_announcement_everything_is_r0(api):
 
 
 def test_measures_override_applies_from_its_date(api, announcement):
-    stay = {"province": "广东省", "city": "佛山市", "county": "禅城区",
-            "from": "2022-03-20", "to": "2022-03-26"}
+    stay = {
+        "province": "广东省",
+        "city": "佛山市",
+        "county": "禅城区",
+        "from": "2022-03-20",
+        "to": "2022-03-26",
+    }
     body = api.post(URL, {**REQUEST, "stays": [stay]}, format="json").json()
     assert body["rule"] == "R3"
     assert [p["days"] for p in body["measure"]] == [7, 7]  # the announcement's "7+7"

@@ -95,8 +95,8 @@ def area_name(index: int) -> str:
 
 
 class Places:
-    """The synthetic country: provinces, cities, counties (districts of the municipalities,
-    whose streets and towns are the rules' county unit) and streets."""
+    """The synthetic country: cities and counties (for the municipalities, districts whose
+    streets and towns are the rules' county unit). Streets come from `street_name`."""
 
     def __init__(self):
         self.cities: list[tuple[str, str]] = []
@@ -118,7 +118,7 @@ class Places:
 
 def synthetic_policy(
     places: Places, rng: random.Random, risk_areas: int, case_counties: int, cities: int
-):
+) -> Policy:
     # Risk areas cluster: about two to a county, as in a real announcement.
     risk_county_count = max(1, risk_areas // 2)
     wanted = min(risk_county_count + case_counties, len(places.counties))
@@ -151,7 +151,11 @@ def synthetic_policy(
     )
 
 
-def synthetic_travellers(places: Places, policy: Policy, rng: random.Random, count: int):
+def synthetic_travellers(
+    places: Places, policy: Policy, rng: random.Random, count: int
+) -> list[Traveller]:
+    """1-4 stays each: inside a risk area, elsewhere in its county, in a case county, in an
+    epidemic city or anywhere; a few travellers from abroad or flagged."""
     counties_of: dict[tuple[str, str], list[tuple[str, str, str]]] = {}
     for county in places.counties:
         counties_of.setdefault(county[:2], []).append(county)

@@ -1,0 +1,127 @@
+"""Forms of the public pages (no sign-in): the arrival self-report and its place lists.
+
+The place lists only offer nodes of the city's own tree, one level at a time; a bound
+form narrows each list to the children of the node chosen above it, so a community that
+is not under the chosen street and district is refused even when JavaScript is off.
+"""
+
+from django import forms
+from django.db.models import QuerySet
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import rules
+from .forms import DateInput
+from .models import ArrivalReport, Jurisdiction
+from .validators import validate_id_number, validate_mobile
+
+Level = Jurisdiction.Level
+
+
+def _pk(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+def city_districts() -> QuerySet[Jurisdiction]:
+    """The districts of the city the portal serves (the first city node created)."""
+    city = Jurisdiction.objects.filter(level=Level.CITY).order_by("pk").values("pk")[:1]
+    return Jurisdiction.objects.filter(level=Level.DISTRICT, parent__in=city).order_by("name")
+
+
+def district_streets(district) -> QuerySet[Jurisdiction]:
+    """The streets of one district of the city; none for any other id."""
+    pk = _pk(district)
+    if pk is None:
+        return Jurisdiction.objects.none()
+    return Jurisdiction.objects.filter(
+        level=Level.STREET, parent__in=city_districts().filter(pk=pk)
+    ).order_by("name")
+
+
+def street_communities(street, district=None) -> QuerySet[Jurisdiction]:
+    """The communities of one street of the city (of `district`, when given)."""
+    pk = _pk(street)
+    if pk is None:
+        return Jurisdiction.objects.none()
+    streets = Jurisdiction.objects.filter(level=Level.STREET, parent__in=city_districts())
+    if district is not None:
+        streets = streets.filter(parent_id=_pk(district))
+    return Jurisdiction.objects.filter(
+        level=Level.COMMUNITY, parent__in=streets.filter(pk=pk)
+    ).order_by("name")
+
+
+def _not_future(value):
+    if value and value > timezone.localdate():
+        raise forms.ValidationError(_("This date is in the future."))
+
+
+class SelfReportForm(forms.Form):
+    """返（抵）并人员主动报备: the person, where they stay in the city, and the journey."""
+
+    name = forms.CharField(label=_("Name"), max_length=50)
+    id_number = forms.CharField(
+        label=_("ID number"), max_length=18, validators=[validate_id_number]
+    )
+    phone = forms.CharField(label=_("Mobile phone"), max_length=11, validators=[validate_mobile])
+    district = forms.ModelChoiceField(
+        label=_("District/County"), queryset=Jurisdiction.objects.none()
+    )
+    street = forms.ModelChoiceField(label=_("Street/Town"), queryset=Jurisdiction.objects.none())
+    community = forms.ModelChoiceField(
+        label=_("Community/Village"), queryset=Jurisdiction.objects.none()
+    )
+    address = forms.CharField(label=_("Address"), max_length=200)
+    arrival_date = forms.DateField(
+        label=_("Arrival date"), widget=DateInput(), validators=[_not_future]
+    )
+    landing_point_kind = forms.ChoiceField(
+        label=_("First landing point"), choices=ArrivalReport.LandingPoint.choices
+    )
+    landing_point = forms.CharField(label=_("Landing point name"), max_length=100, required=False)
+    transport = forms.ChoiceField(label=_("Transport"), choices=ArrivalReport.Transport.choices)
+    abroad_quarantine_days = forms.IntegerField(
+        label=_("Days quarantined at the first entry point (from abroad only)"),
+        min_value=0,
+        max_value=365,
+        required=False,
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        district, street = self._chosen("district"), self._chosen("street")
+        self.fields["district"].queryset = city_districts()
+        self.fields["street"].queryset = district_streets(district)
+        self.fields["community"].queryset = street_communities(street, district)
+        # Each select refreshes its own options when the one above it changes (htmx);
+        # the values of both are sent so the server can check that they belong together.
+        self.fields["street"].widget.attrs.update(
+            {
+                "hx-get": reverse("public:street-options"),
+                "hx-trigger": "change from:#id_district",
+                "hx-include": "#id_district",
+                "hx-target": "this",
+            }
+        )
+        self.fields["community"].widget.attrs.update(
+            {
+                "hx-get": reverse("public:community-options"),
+                "hx-trigger": "change from:#id_district, change from:#id_street",
+                "hx-include": "#id_district, #id_street",
+                "hx-target": "this",
+            }
+        )
+        self.fields["phone"].widget.attrs.update({"inputmode": "numeric", "autocomplete": "tel"})
+        self.fields["name"].widget.attrs.update({"autocomplete": "name"})
+
+    def _chosen(self, name):
+        """The id chosen above a dependent select, from the data or the initial values."""
+        value = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+        return value.pk if isinstance(value, Jurisdiction) else value
+
+    def clean_id_number(self):
+        return rules.normalize_id_number(self.cleaned_data["id_number"])

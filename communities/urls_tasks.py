@@ -1,0 +1,12 @@
+"""The grid workers' task list, included at tasks/ in portal/urls.py."""
+
+from django.urls import path
+
+from . import views_tasks as views
+
+app_name = "tasks"
+
+urlpatterns = [
+    path("", views.task_list, name="task-list"),
+    path("<int:pk>/", views.task_verify, name="task-verify"),
+]

@@ -1,0 +1,128 @@
+"""Public pages, no sign-in: the arrival self-report (返（抵）并人员主动报备).
+
+Nothing here shows stored personal data or a decision: the public only ever sees the
+form, its own input back with errors, and a thank-you page.
+"""
+
+from datetime import timedelta
+
+from django.core.cache import cache
+from django.shortcuts import redirect, render
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
+
+from . import services
+from .forms import StayFormSet
+from .forms_public import SelfReportForm, district_streets, street_communities
+
+# Abuse limits of the public form, counted over the shared cache so that they hold across
+# web workers; only submissions that are stored count.
+IP_LIMIT, IP_WINDOW = 5, timedelta(hours=1)
+ID_LIMIT, ID_WINDOW = 3, timedelta(days=1)
+STAYS_PREFIX = "stays"
+
+
+def _slot_claim(key: str, limit: int, window: timedelta) -> str | None:
+    """Claim one of `limit` slots of `key`, each held for `window`; None when all are
+    taken. `cache.add` is atomic on every shared backend and each slot keeps its own
+    expiry, which `cache.incr` does not guarantee (the file cache resets it)."""
+    for n in range(limit):
+        slot = f"{key}:{n}"
+        if cache.add(slot, 1, timeout=int(window.total_seconds())):
+            return slot
+    return None
+
+
+def _ip_key(request) -> str:
+    # REMOTE_ADDR: behind a reverse proxy, the proxy must pass the client address there.
+    return "self-report:ip:" + request.META.get("REMOTE_ADDR", "")
+
+
+def _id_key(id_number: str) -> str:
+    # Hashed: the cache is no place for identity numbers.
+    return "self-report:id:" + salted_hmac("self-report", id_number).hexdigest()
+
+
+def _limited(request, message):
+    return render(
+        request, "communities/public/report_limited.html", {"message": message}, status=429
+    )
+
+
+def stay_row(request):
+    """An empty stay row for the public form's "add a stay" button."""
+    index = request.GET.get("index", "")
+    index = int(index) if index.isdigit() else 0
+    form = StayFormSet(prefix=STAYS_PREFIX).empty_form
+    form.prefix = f"{STAYS_PREFIX}-{min(index, 29)}"
+    return render(request, "communities/partials/stay_row.html", {"form": form})
+
+
+@require_GET
+def street_options(request):
+    nodes = district_streets(request.GET.get("district"))
+    return render(request, "communities/public/partials/options.html", {"nodes": nodes})
+
+
+@require_GET
+def community_options(request):
+    nodes = street_communities(request.GET.get("street"), request.GET.get("district"))
+    return render(request, "communities/public/partials/options.html", {"nodes": nodes})
+
+
+def report_create(request):
+    form = SelfReportForm(request.POST or None)
+    stays = StayFormSet(request.POST or None, prefix=STAYS_PREFIX)
+    if request.method == "POST" and form.is_valid() and stays.is_valid():
+        values = form.cleaned_data
+        if any(s["start"] > values["arrival_date"] for s in stays.stays()):
+            form.add_error("arrival_date", _("A stay starts after the arrival date."))
+        else:
+            ip_slot = _slot_claim(_ip_key(request), IP_LIMIT, IP_WINDOW)
+            if ip_slot is None:
+                return _limited(
+                    request,
+                    _(
+                        "At most %(n)s reports can be sent from one network in an hour. "
+                        "Please try again later."
+                    )
+                    % {"n": IP_LIMIT},
+                )
+            id_slot = _slot_claim(_id_key(values["id_number"]), ID_LIMIT, ID_WINDOW)
+            if id_slot is None:
+                cache.delete(ip_slot)
+                return _limited(
+                    request,
+                    _(
+                        "This ID number was already reported %(n)s times today. Your "
+                        "community has the report and will contact you; there is no need "
+                        "to send it again."
+                    )
+                    % {"n": ID_LIMIT},
+                )
+            try:
+                services.self_report_submit(
+                    community=values["community"],
+                    name=values["name"],
+                    id_number=values["id_number"],
+                    phone=values["phone"],
+                    address=values["address"],
+                    stays=stays.stays(),
+                    arrival_date=values["arrival_date"],
+                    landing_point_kind=values["landing_point_kind"],
+                    landing_point=values["landing_point"],
+                    transport=values["transport"],
+                    abroad_quarantine_days=values["abroad_quarantine_days"],
+                )
+            except Exception:
+                # Nothing was stored, so nothing is counted.
+                cache.delete_many([ip_slot, id_slot])
+                raise
+            return redirect("public:report-thanks")
+    return render(request, "communities/public/report_form.html", {"form": form, "stays": stays})
+
+
+@require_GET
+def report_thanks(request):
+    return render(request, "communities/public/report_thanks.html")

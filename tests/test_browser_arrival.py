@@ -1,0 +1,120 @@
+"""Issue 3's "done when": a grid worker files an arrival from 吉林市 in the browser and sees
+red "14+7" with the dates; the dry-run API gives the same traveller the same answer."""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from communities import services
+from communities.serializers import AnnouncementIn
+from communities.tests.factories import ResidentFactory, UserFactory, tree
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+DEMO = (
+    Path(__file__).resolve().parent.parent / "communities" / "fixtures" / "demo_announcement.json"
+)
+
+
+@pytest.fixture
+def setting():
+    data = AnnouncementIn(data=json.loads(DEMO.read_text()))
+    data.is_valid(raise_exception=True)
+    with mock.patch("communities.tasks.recompute_after_announcement_task.delay"):
+        services.announcement_load(data=data.validated_data, by=None)
+    nodes = tree()
+    resident = ResidentFactory(grid=nodes["grid_a"], name="张返并")
+    worker = UserFactory(
+        username="tongda",
+        role="grid_worker",
+        jurisdiction=nodes["community"],
+        grids=[nodes["grid_a"]],
+    )
+    return resident, worker
+
+
+def test_grid_worker_files_an_arrival_from_jilin_and_sees_red(
+    page, live_server, setting, screenshot_dir
+):
+    resident, worker = setting
+    today = timezone.localdate()
+    arrival = today - timedelta(days=1)
+    stay_from, stay_to = today - timedelta(days=9), today - timedelta(days=2)
+
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "tongda")
+    page.fill("input[name=password]", "pw-for-tests-123")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=role]")
+
+    page.goto(f"{live_server.url}/residents/{resident.pk}/")
+    page.click("text=登记返（抵）并报备")
+    page.fill("input[name=arrival_date]", arrival.isoformat())
+    page.select_option("select[name=transport]", "train")
+    page.select_option("select[name=landing_point_kind]", "station")
+    page.fill("input[name=landing_point]", "太原南站")
+    page.fill("input[name=stays-0-province]", "吉林省")
+    page.fill("input[name=stays-0-city]", "吉林市")
+    page.fill("input[name=stays-0-county]", "船营区")
+    page.fill("input[name=stays-0-street]", "北京路街道")
+    page.fill("input[name=stays-0-area]", "某某小区")
+    page.fill("input[name=stays-0-start]", stay_from.isoformat())
+    page.fill("input[name=stays-0-end]", stay_to.isoformat())
+    # A second stay row through htmx, left empty: an empty extra row is ignored.
+    page.click("#add-stay")
+    page.wait_for_selector("input[name=stays-1-province]")
+    page.screenshot(path=screenshot_dir / "arrival_form.png", full_page=True)
+    page.click("text=提交并研判")
+    page.wait_for_load_state()
+    page.screenshot(path=screenshot_dir / "arrival_after_submit.png", full_page=True)
+
+    page.wait_for_selector("[data-testid=resident-code]")
+    assert page.inner_text("[data-testid=resident-code]") == "红码"
+    decision = page.locator("[data-testid=decision]").first
+    assert "“14+7”" in decision.inner_text()
+    end_of_quarantine = arrival + timedelta(days=13)
+    release = arrival + timedelta(days=21)
+    text = decision.inner_text()
+    assert arrival.isoformat() in text and end_of_quarantine.isoformat() in text
+    assert page.inner_text("[data-testid=release-due]") == release.isoformat()
+    page.screenshot(path=screenshot_dir / "arrival_filed_red.png", full_page=True)
+
+    api = APIClient()
+    token = api.post(
+        "/api/v1/auth/token/", {"username": "tongda", "password": "pw-for-tests-123"}, format="json"
+    ).json()["token"]
+    api.credentials(HTTP_AUTHORIZATION=f"Token {token}")
+    answer = api.post(
+        "/api/v1/assessments/",
+        {
+            "as_of": today.isoformat(),
+            "arrival_date": arrival.isoformat(),
+            "stays": [
+                {
+                    "province": "吉林省",
+                    "city": "吉林市",
+                    "county": "船营区",
+                    "street": "北京路街道",
+                    "area": "某某小区",
+                    "from": stay_from.isoformat(),
+                    "to": stay_to.isoformat(),
+                }
+            ],
+        },
+        format="json",
+    ).json()
+    resident.refresh_from_db()
+    filed = resident.arrivals.get().decision
+    assert answer == filed
+    assert (answer["code"], answer["rule"], answer["release_due"]) == (
+        "red",
+        "R1",
+        release.isoformat(),
+    )
