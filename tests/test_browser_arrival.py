@@ -42,7 +42,7 @@ def setting():
 def test_grid_worker_files_an_arrival_from_jilin_and_sees_red(
     page, live_server, setting, screenshot_dir
 ):
-    resident, worker = setting
+    resident, _worker = setting
     today = timezone.localdate()
     arrival = today - timedelta(days=1)
     stay_from, stay_to = today - timedelta(days=9), today - timedelta(days=2)

@@ -9,7 +9,7 @@ from django.urls import reverse
 from rest_framework.test import APIClient
 
 from communities import policies
-from communities.models import Announcement, AnnouncedRiskArea
+from communities.models import AnnouncedRiskArea, Announcement
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "announcement_2022-03-28.json"
 EXAMPLE = json.loads(FIXTURE.read_text())

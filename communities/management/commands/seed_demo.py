@@ -1,7 +1,7 @@
 import math
-from pathlib import Path
 import time
 from datetime import date, timedelta
+from pathlib import Path
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
