@@ -4,7 +4,22 @@ from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .forms import StaffUserChangeForm
-from .models import Jurisdiction, Resident, User
+from .models import (
+    AnnouncedCaseCounty,
+    AnnouncedEpidemicCity,
+    AnnouncedRiskArea,
+    Announcement,
+    ArrivalReport,
+    ControlMeasure,
+    GridTask,
+    HealthCodeEvent,
+    Jurisdiction,
+    NucleicAcidTest,
+    PersonalDataView,
+    Resident,
+    Stay,
+    User,
+)
 
 
 @admin.register(Jurisdiction)
@@ -45,9 +60,18 @@ class UserAdmin(BaseUserAdmin):
 
 @admin.register(Resident)
 class ResidentAdmin(admin.ModelAdmin):
-    list_display = ["name", "masked_id_number", "masked_phone", "grid", "updated_at"]
+    list_display = [
+        "name",
+        "masked_id_number",
+        "masked_phone",
+        "grid",
+        "code",
+        "code_rule",
+        "updated_at",
+    ]
     search_fields = ["name", "=id_number", "=phone"]
-    list_filter = ["grid__parent__parent"]
+    list_filter = ["code", "code_rule"]
+    readonly_fields = ["code", "code_rule", "code_changed_at"]
     autocomplete_fields = ["grid"]
     list_select_related = ["grid"]
     show_full_result_count = False  # no COUNT(*) of a million rows on every page
@@ -59,3 +83,174 @@ class ResidentAdmin(admin.ModelAdmin):
     @admin.display(description=_("phone"))
     def masked_phone(self, obj):
         return rules.mask_phone(obj.phone)
+
+
+class RiskAreaInline(admin.TabularInline):
+    model = AnnouncedRiskArea
+    extra = 0
+    can_delete = False
+    readonly_fields = ["level", "province", "city", "county", "street", "area"]
+
+
+class CaseCountyInline(admin.TabularInline):
+    model = AnnouncedCaseCounty
+    extra = 0
+    can_delete = False
+    readonly_fields = ["province", "city", "county", "street"]
+
+
+class EpidemicCityInline(admin.TabularInline):
+    model = AnnouncedEpidemicCity
+    extra = 0
+    can_delete = False
+    readonly_fields = ["province", "city", "since"]
+
+
+@admin.register(Announcement)
+class AnnouncementAdmin(admin.ModelAdmin):
+    """Announcements are immutable once loaded: publish through the upload page or API."""
+
+    list_display = ["title", "effective", "published_at", "published_by"]
+    list_filter = ["effective"]
+    search_fields = ["title"]
+    readonly_fields = [
+        "title",
+        "effective",
+        "measures",
+        "digest",
+        "payload",
+        "published_by",
+        "published_at",
+    ]
+    inlines = [RiskAreaInline, CaseCountyInline, EpidemicCityInline]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AnnouncedRiskArea)
+class AnnouncedRiskAreaAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "level", "announcement"]
+    list_filter = ["level", "province"]
+    search_fields = ["province", "city", "county", "street", "area"]
+    list_select_related = ["announcement"]
+
+
+class StayInline(admin.TabularInline):
+    model = Stay
+    extra = 0
+
+
+@admin.register(ArrivalReport)
+class ArrivalReportAdmin(admin.ModelAdmin):
+    list_display = [
+        "name",
+        "masked_id_number",
+        "arrival_date",
+        "community",
+        "source",
+        "state",
+        "created_at",
+    ]
+    list_filter = ["state", "source", "transport", "landing_point_kind", "arrival_date"]
+    search_fields = ["name", "=id_number", "=phone", "landing_point"]
+    list_select_related = ["community"]
+    autocomplete_fields = ["resident", "community"]
+    readonly_fields = ["decision", "filed_by", "created_at"]
+    inlines = [StayInline]
+    date_hierarchy = "arrival_date"
+
+    @admin.display(description=_("ID number"))
+    def masked_id_number(self, obj):
+        return rules.mask_id_number(obj.id_number)
+
+
+@admin.register(HealthCodeEvent)
+class HealthCodeEventAdmin(admin.ModelAdmin):
+    """The code history is written only by the code service: read-only here."""
+
+    list_display = ["resident", "kind", "from_code", "to_code", "rule", "actor", "created_at"]
+    list_filter = ["kind", "to_code", "rule"]
+    search_fields = ["resident__name", "=resident__id_number"]
+    list_select_related = ["resident", "actor"]
+    date_hierarchy = "created_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ControlMeasure)
+class ControlMeasureAdmin(admin.ModelAdmin):
+    list_display = ["resident", "rule", "start", "end", "release_due", "state"]
+    list_filter = ["state", "rule", "release_due"]
+    search_fields = ["resident__name", "=resident__id_number"]
+    list_select_related = ["resident"]
+    raw_id_fields = ["resident", "arrival"]
+
+
+@admin.register(NucleicAcidTest)
+class NucleicAcidTestAdmin(admin.ModelAdmin):
+    list_display = ["resident", "kind", "due", "sampled_at", "result"]
+    list_filter = ["kind", "result", "due"]
+    search_fields = ["resident__name", "=resident__id_number"]
+    list_select_related = ["resident"]
+    raw_id_fields = ["resident", "arrival"]
+
+
+@admin.register(GridTask)
+class GridTaskAdmin(admin.ModelAdmin):
+    list_display = ["kind", "community", "due_at", "state", "done_by"]
+    list_filter = ["kind", "state"]
+    list_select_related = ["community", "done_by"]
+    raw_id_fields = ["arrival"]
+    autocomplete_fields = ["community"]
+
+
+@admin.register(PersonalDataView)
+class PersonalDataViewAdmin(admin.ModelAdmin):
+    """Who saw whose full personal data, and when: an audit trail, read-only."""
+
+    list_display = ["viewed_at", "user", "resident"]
+    search_fields = ["user__username", "resident__name"]
+    list_select_related = ["user", "resident"]
+    date_hierarchy = "viewed_at"
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(AnnouncedCaseCounty)
+class AnnouncedCaseCountyAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "announcement"]
+    list_filter = ["province"]
+    search_fields = ["province", "city", "county", "street"]
+    list_select_related = ["announcement"]
+
+
+@admin.register(AnnouncedEpidemicCity)
+class AnnouncedEpidemicCityAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "since", "announcement"]
+    list_filter = ["province"]
+    search_fields = ["province", "city"]
+    list_select_related = ["announcement"]
+
+
+@admin.register(Stay)
+class StayAdmin(admin.ModelAdmin):
+    list_display = ["__str__", "start", "end", "arrival"]
+    list_filter = ["province"]
+    search_fields = ["province", "city", "county", "street", "area", "arrival__name"]
+    list_select_related = ["arrival"]
+    raw_id_fields = ["arrival"]

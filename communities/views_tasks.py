@@ -40,7 +40,7 @@ def task_list(request):
 def task_verify(request, pk):
     user = request.user
     task = get_object_or_404(
-        access.tasks_for(user).select_related("arrival", "community", "done_by"),
+        access.tasks_for(user).select_related("arrival__resident", "community", "done_by"),
         pk=pk,
         arrival__isnull=False,
     )
@@ -67,12 +67,15 @@ def task_verify(request, pk):
                 _("Verified. %(explanation)s") % {"explanation": arrival.decision["explanation"]},
             )
             return redirect("communities:resident-detail", pk=resident.pk)
+    full = access.can_see_full_personal_data(user)
+    if full and arrival.resident_id:
+        services.personal_data_view_record(resident=arrival.resident, user=user)
     context = {
         "task": task,
         "arrival": arrival,
         "stays": arrival.stays.all(),
         "form": form,
         "is_open": task.state == GridTask.State.OPEN,
-        "full": access.can_see_full_personal_data(user),
+        "full": full,
     }
     return render(request, "communities/task_verify.html", context)

@@ -26,6 +26,8 @@ urlpatterns = [
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", monitoring_views.healthz, name="healthz"),
     path("", include("communities.urls")),
+    path("report/", include("communities.urls_public")),
+    path("tasks/", include("communities.urls_tasks")),
     path("api/v1/", include(("portal.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -254,3 +254,15 @@ def test_home_query_count_does_not_grow_with_children(client, world, django_asse
         JurisdictionFactory(name=f"新区{n}", level="district", parent=world["nodes"]["city"])
     with django_assert_num_queries(11):
         client.get(reverse("home"))
+
+
+def test_every_model_is_in_the_admin_and_its_list_opens(client, world):
+    from django.apps import apps
+    from django.contrib import admin
+
+    client.force_login(world["users"]["superuser"])
+    for app in ("communities", "shops", "monitoring"):
+        for model in apps.get_app_config(app).get_models():
+            assert model in admin.site._registry, model
+            url = reverse(f"admin:{app}_{model._meta.model_name}_changelist")
+            assert client.get(url).status_code == 200, url
