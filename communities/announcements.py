@@ -3,10 +3,11 @@ the upload page and the API. A malformed file is refused whole, naming the line 
 syntax) or the field at fault."""
 
 import json
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from .places import unknown_places
 from .serializers import AnnouncementIn
 
 
@@ -14,6 +15,7 @@ from .serializers import AnnouncementIn
 class Parsed:
     data: dict | None
     errors: list[str]
+    warnings: list[str] = field(default_factory=list)
 
 
 def flatten_errors(detail, prefix: str = "") -> list[str]:
@@ -60,4 +62,4 @@ def parse_announcement(text: str | bytes) -> Parsed:
     serializer = AnnouncementIn(data=raw)
     if not serializer.is_valid():
         return Parsed(None, flatten_errors(serializer.errors))
-    return Parsed(serializer.validated_data, [])
+    return Parsed(serializer.validated_data, [], unknown_places(serializer.validated_data))

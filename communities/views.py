@@ -265,7 +265,7 @@ def announcement_upload(request):
     """Upload, preview the parsed lists, then publish (the file travels in the form)."""
     if not access.can_publish_announcements(request.user):
         raise PermissionDenied
-    preview = errors = None
+    preview = errors = warnings = None
     form = AnnouncementUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         content = form.cleaned_data["content"]
@@ -284,11 +284,11 @@ def announcement_upload(request):
                 )
             return redirect("communities:announcement-detail", pk=announcement.pk)
         else:
-            preview = parsed.data
+            preview, warnings = parsed.data, parsed.warnings
             text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
             form = AnnouncementUploadForm(initial={"text": text})
     return render(
         request,
         "communities/announcement_upload.html",
-        {"form": form, "preview": preview, "errors": errors},
+        {"form": form, "preview": preview, "errors": errors, "warnings": warnings},
     )

@@ -20,13 +20,22 @@ from .forms_public import SelfReportForm, district_streets, street_communities
 # web workers; only submissions that are stored count.
 IP_LIMIT, IP_WINDOW = 5, timedelta(hours=1)
 ID_LIMIT, ID_WINDOW = 3, timedelta(days=1)
+IP_LIMIT_MESSAGE = _(
+    "At most %(n)s reports can be sent from one network in an hour. Please try again later."
+)
+ID_LIMIT_MESSAGE = _(
+    "This ID number was already reported %(n)s times within 24 hours. Your community has "
+    "the report and will contact you; there is no need to send it again."
+)
 STAYS_PREFIX = "stays"
 
 
 def _slot_claim(key: str, limit: int, window: timedelta) -> str | None:
     """Claim one of `limit` slots of `key`, each held for `window`; None when all are
-    taken. `cache.add` is atomic on every shared backend and each slot keeps its own
-    expiry, which `cache.incr` does not guarantee (the file cache resets it)."""
+    taken. Slots rather than a counter: each slot keeps its own expiry, so the window
+    slides, whereas `cache.incr` on the file cache resets the expiry to the default.
+    `cache.add` is atomic on Redis (SET NX); on the file cache two requests at the same
+    instant may share a slot, which a rate limit can afford."""
     for n in range(limit):
         slot = f"{key}:{n}"
         if cache.add(slot, 1, timeout=int(window.total_seconds())):
@@ -50,6 +59,7 @@ def _limited(request, message):
     )
 
 
+@require_GET
 def stay_row(request):
     """An empty stay row for the public form's "add a stay" button."""
     index = request.GET.get("index", "")
@@ -81,26 +91,11 @@ def report_create(request):
         else:
             ip_slot = _slot_claim(_ip_key(request), IP_LIMIT, IP_WINDOW)
             if ip_slot is None:
-                return _limited(
-                    request,
-                    _(
-                        "At most %(n)s reports can be sent from one network in an hour. "
-                        "Please try again later."
-                    )
-                    % {"n": IP_LIMIT},
-                )
+                return _limited(request, IP_LIMIT_MESSAGE % {"n": IP_LIMIT})
             id_slot = _slot_claim(_id_key(values["id_number"]), ID_LIMIT, ID_WINDOW)
             if id_slot is None:
                 cache.delete(ip_slot)
-                return _limited(
-                    request,
-                    _(
-                        "This ID number was already reported %(n)s times today. Your "
-                        "community has the report and will contact you; there is no need "
-                        "to send it again."
-                    )
-                    % {"n": ID_LIMIT},
-                )
+                return _limited(request, ID_LIMIT_MESSAGE % {"n": ID_LIMIT})
             try:
                 services.self_report_submit(
                     community=values["community"],

@@ -181,3 +181,17 @@ def test_compare_shows_what_changed(client, world, no_queue):
 def test_window_boundary_against_today(db, no_queue):
     load(EXAMPLE)
     assert policies.policy_on(date.today() + timedelta(days=1)).title == EXAMPLE["title"]
+
+
+def test_preview_warns_about_a_misspelt_county(client, world):
+    client.force_login(world["users"]["city_office"])
+    text = FIXTURE.read_text().replace("船营区", "船营县")
+    html = client.post(reverse("communities:announcement-upload"), {"text": text}).content.decode()
+    assert "吉林省吉林市船营县" in html and 'data-testid="warnings"' in html
+    assert not Announcement.objects.exists()
+
+
+def test_the_example_has_no_warning():
+    from communities.announcements import parse_announcement
+
+    assert parse_announcement(FIXTURE.read_bytes()).warnings == []

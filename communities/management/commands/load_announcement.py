@@ -20,6 +20,8 @@ class Command(BaseCommand):
         parsed = parse_announcement(text)
         if parsed.errors:
             raise CommandError(f"{file} refused, nothing stored:\n  " + "\n  ".join(parsed.errors))
+        for warning in parsed.warnings:
+            self.stderr.write(f"Warning, not on the official division list: {warning}")
         announcement, created = services.announcement_load(data=parsed.data, by=None)
         verb = "Loaded" if created else "Already loaded, nothing changed:"
         self.stdout.write(

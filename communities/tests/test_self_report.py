@@ -1,0 +1,439 @@
+"""The public self-report (no sign-in) and the grid worker's verification of it."""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.urls import reverse
+from django.utils import timezone, translation
+
+from communities import services, views_public
+from communities.models import (
+    ArrivalReport,
+    ControlMeasure,
+    GridTask,
+    HealthCodeEvent,
+    Resident,
+    Stay,
+)
+from communities.serializers import AnnouncementIn
+
+from .factories import JurisdictionFactory, valid_id_number
+
+FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "demo_announcement.json"
+TODAY = timezone.localdate()
+
+
+@pytest.fixture(autouse=True)
+def announcement(db):
+    data = AnnouncementIn(data=json.loads(FIXTURE.read_text()))
+    data.is_valid(raise_exception=True)
+    with mock.patch("communities.tasks.recompute_after_announcement_task.delay"):
+        return services.announcement_load(data=data.validated_data, by=None)[0]
+
+
+@pytest.fixture(autouse=True)
+def rate_cache(settings, tmp_path):
+    """The same kind of shared cache as the default (files), but one of the test's own:
+    clearing the configured one would empty the dev server's cache, or in CI the Redis
+    database that the Celery broker uses too."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def form_data(world, **changes):
+    nodes = world["nodes"]
+    data = {
+        "name": "赵报备",
+        "id_number": valid_id_number(),
+        "phone": "13912340002",
+        "district": nodes["district"].pk,
+        "street": nodes["street"].pk,
+        "community": nodes["community"].pk,
+        "address": "通达街10号",
+        "arrival_date": str(TODAY - timedelta(days=1)),
+        "landing_point_kind": "station",
+        "landing_point": "太原南站",
+        "transport": "train",
+        "abroad_quarantine_days": "",
+        "stays-TOTAL_FORMS": "1",
+        "stays-INITIAL_FORMS": "0",
+        "stays-MIN_NUM_FORMS": "0",
+        "stays-MAX_NUM_FORMS": "30",
+        "stays-0-province": "吉林省",
+        "stays-0-city": "吉林市",
+        "stays-0-county": "丰满区",
+        "stays-0-street": "",
+        "stays-0-area": "",
+        "stays-0-start": str(TODAY - timedelta(days=6)),
+        "stays-0-end": str(TODAY - timedelta(days=2)),
+    }
+    data.update(changes)
+    return data
+
+
+def submit(client, world, **changes):
+    return client.post(reverse("public:report-create"), form_data(world, **changes))
+
+
+def in_chinese(message) -> str:
+    with translation.override("zh-hans"):
+        return str(message)
+
+
+# --- The public form -------------------------------------------------------------------------
+
+
+def test_anonymous_sees_the_form_with_the_citys_districts(client, world):
+    response = client.get(reverse("public:report-create"))
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert "小店区" in html and "尖草坪区" in html
+    assert reverse("public:stay-row") in html and reverse("communities:stay-row") not in html
+
+
+def test_anonymous_report_is_stored_as_submitted_with_a_task_and_no_resident(client, world):
+    data = form_data(world)
+    response = client.post(reverse("public:report-create"), data)
+    assert response.status_code == 302 and response.url == reverse("public:report-thanks")
+    arrival = ArrivalReport.objects.get()
+    assert (arrival.state, arrival.source, arrival.community) == (
+        "submitted",
+        "self",
+        world["nodes"]["community"],
+    )
+    assert (arrival.name, arrival.id_number, arrival.resident) == (
+        "赵报备",
+        data["id_number"],
+        None,
+    )
+    assert [(s.county, s.start) for s in Stay.objects.filter(arrival=arrival)] == [
+        ("丰满区", TODAY - timedelta(days=6))
+    ]
+    task = GridTask.objects.get()
+    assert (task.state, task.community, task.arrival) == ("open", arrival.community, arrival)
+    assert Resident.objects.count() == 3  # the world's, no new one
+
+
+def test_thank_you_page_shows_no_personal_data_or_decision(client, world):
+    response = client.post(reverse("public:report-create"), form_data(world), follow=True)
+    html = response.content.decode()
+    assert "24" in html and 'data-testid="thanks"' in html
+    assert "赵报备" not in html and "红码" not in html and "R1" not in html
+
+
+def test_lowercase_x_in_the_id_number_is_stored_uppercase(client, world):
+    id_number = next(n for n in iter(valid_id_number, None) if n.endswith("X"))
+    assert submit(client, world, id_number=id_number.lower()).status_code == 302
+    assert ArrivalReport.objects.get().id_number == id_number
+
+
+@pytest.mark.parametrize(
+    ("changes", "message"),
+    [
+        ({"id_number": "110105194912310021"}, "校验位不正确"),
+        ({"phone": "1391234"}, "请输入11位手机号码"),
+        ({"arrival_date": str(TODAY + timedelta(days=1))}, "该日期晚于今天"),
+        ({"stays-0-end": str(TODAY - timedelta(days=9))}, "旅居结束日期不能早于开始日期"),
+        ({"arrival_date": str(TODAY - timedelta(days=8))}, "有旅居的开始日期晚于抵达日期"),
+        ({"address": ""}, "这个字段是必填项"),
+    ],
+)
+def test_bad_input_is_refused_in_chinese_and_stores_nothing(client, world, changes, message):
+    response = submit(client, world, **changes)
+    assert response.status_code == 200
+    assert message in response.content.decode()
+    assert not ArrivalReport.objects.exists() and not GridTask.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        # a community of another street (and district)
+        (lambda n: {"community": n["other_community"].pk}, "community"),
+        # a street of another district, with its own community
+        (
+            lambda n: {"street": n["other_street"].pk, "community": n["other_community"].pk},
+            "street",
+        ),
+        # a grid or a street id in the community select
+        (lambda n: {"community": n["grid_a"].pk}, "community"),
+        (lambda n: {"community": n["street"].pk}, "community"),
+    ],
+)
+def test_a_place_outside_the_chosen_one_is_refused_and_stores_nothing(
+    client, world, changes, field
+):
+    response = submit(client, world, **changes(world["nodes"]))
+    assert response.status_code == 200
+    assert response.context["form"].has_error(field)
+    assert "选择一个有效的选项" in response.content.decode()
+    assert not ArrivalReport.objects.exists() and not GridTask.objects.exists()
+
+
+def test_english_speakers_get_english_errors(client, world):
+    response = client.post(
+        reverse("public:report-create"),
+        form_data(world, arrival_date=str(TODAY + timedelta(days=1))),
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert "This date is in the future." in response.content.decode()
+
+
+def test_the_public_stay_row_needs_no_sign_in(client, db):
+    html = client.get(reverse("public:stay-row"), {"index": "3"}).content.decode()
+    assert 'name="stays-3-province"' in html
+    html = client.get(reverse("public:stay-row"), {"index": "x"}).content.decode()
+    assert 'name="stays-0-province"' in html
+
+
+# --- Rate limits ---------------------------------------------------------------------------
+
+
+def test_sixth_report_from_one_address_in_an_hour_is_429_and_not_stored(client, world):
+    for _ in range(views_public.IP_LIMIT):
+        assert submit(client, world).status_code == 302
+    response = submit(client, world)
+    assert response.status_code == 429
+    expected = in_chinese(views_public.IP_LIMIT_MESSAGE % {"n": views_public.IP_LIMIT})
+    assert expected in response.content.decode()
+    assert ArrivalReport.objects.count() == views_public.IP_LIMIT
+    assert GridTask.objects.count() == views_public.IP_LIMIT
+    other = client.post(reverse("public:report-create"), form_data(world), REMOTE_ADDR="10.0.0.2")
+    assert other.status_code == 302
+
+
+def test_fourth_report_for_one_id_number_in_a_day_is_429_and_not_stored(client, world):
+    id_number = valid_id_number()
+    for _ in range(views_public.ID_LIMIT):
+        assert submit(client, world, id_number=id_number).status_code == 302
+    response = submit(client, world, id_number=id_number)
+    assert response.status_code == 429
+    expected = in_chinese(views_public.ID_LIMIT_MESSAGE % {"n": views_public.ID_LIMIT})
+    assert expected in response.content.decode()
+    assert ArrivalReport.objects.filter(id_number=id_number).count() == views_public.ID_LIMIT
+    # the refused attempt did not use up one of the address's reports
+    assert submit(client, world).status_code == 302
+    assert submit(client, world).status_code == 429
+
+
+def test_refused_input_does_not_count_against_the_limit(client, world):
+    for _ in range(views_public.IP_LIMIT + 1):
+        assert submit(client, world, id_number="110105194912310021").status_code == 200
+    assert submit(client, world).status_code == 302
+
+
+def test_the_limits_hold_for_an_hour_and_a_day(client, world):
+    id_number = valid_id_number()
+    for _ in range(views_public.ID_LIMIT):
+        assert submit(client, world, id_number=id_number).status_code == 302
+    in_59_minutes = timezone.now() + timedelta(minutes=59)
+    with mock.patch("time.time", return_value=in_59_minutes.timestamp()):
+        assert submit(client, world, id_number=id_number).status_code == 429
+    in_25_hours = timezone.now() + timedelta(hours=25)
+    with mock.patch("time.time", return_value=in_25_hours.timestamp()):
+        assert submit(client, world, id_number=id_number).status_code == 302
+
+
+# --- The cascading selects -----------------------------------------------------------------
+
+
+def options(client, name, **params):
+    response = client.get(reverse(f"public:{name}"), params)
+    assert response.status_code == 200
+    return response.content.decode()
+
+
+def test_street_options_are_the_districts_streets_only(client, world):
+    nodes = world["nodes"]
+    html = options(client, "street-options", district=nodes["district"].pk)
+    assert f'value="{nodes["street"].pk}"' in html and nodes["other_street"].name not in html
+    assert html.count("<option") == 2  # the empty choice and 小店街道
+
+
+def test_community_options_are_the_streets_communities_only(client, world):
+    nodes = world["nodes"]
+    html = options(
+        client, "community-options", district=nodes["district"].pk, street=nodes["street"].pk
+    )
+    assert f'value="{nodes["community"].pk}"' in html and "尖草坪社区" not in html
+    assert html.count("<option") == 2
+    # without the district the street alone decides
+    html = options(client, "community-options", street=nodes["street"].pk)
+    assert f'value="{nodes["community"].pk}"' in html
+
+
+def test_options_ignore_other_trees_wrong_levels_and_junk(client, world):
+    nodes = world["nodes"]
+    other_city = JurisdictionFactory(name="大同市", level="city", parent=None)
+    far_district = JurisdictionFactory(name="平城区", level="district", parent=other_city)
+    far_street = JurisdictionFactory(name="南关街道", level="street", parent=far_district)
+    JurisdictionFactory(name="南关社区", level="community", parent=far_street)
+    for district in (
+        far_district.pk,
+        nodes["city"].pk,
+        nodes["street"].pk,
+        nodes["community"].pk,
+        "abc",
+        "",
+    ):
+        html = options(client, "street-options", district=district)
+        assert html.count("<option") == 1, district
+    for street, district in [
+        (far_street.pk, far_district.pk),
+        (far_street.pk, ""),
+        (nodes["district"].pk, nodes["city"].pk),
+        (nodes["community"].pk, nodes["district"].pk),
+        (nodes["street"].pk, nodes["other_district"].pk),  # not that district's street
+        ("abc", nodes["district"].pk),
+    ]:
+        html = options(client, "community-options", street=street, district=district)
+        assert html.count("<option") == 1, (street, district)
+    html = client.get(reverse("public:report-create")).content.decode()
+    assert "平城区" not in html
+
+
+# --- The grid worker's side ----------------------------------------------------------------
+
+
+@pytest.fixture
+def reported(client, world):
+    """A self-report with a stay in 吉林省吉林市丰满区 five days ago, and its task."""
+    assert submit(client, world).status_code == 302
+    return GridTask.objects.select_related("arrival").get()
+
+
+def test_grid_worker_sees_the_task_masked_with_its_preview(client, world, reported):
+    client.force_login(world["users"]["grid_worker"])
+    html = client.get(reverse("tasks:task-list")).content.decode()
+    arrival = reported.arrival
+    assert arrival.name in html and arrival.id_number not in html
+    assert arrival.id_number[:6] + "********" + arrival.id_number[-4:] in html
+    assert "红码" in html and "R1" in html
+    assert reverse("tasks:task-verify", args=[reported.pk]) in html
+
+
+def test_grid_worker_verifies_and_the_person_gets_red_r1_with_14_plus_7(client, world, reported):
+    worker = world["users"]["grid_worker"]
+    client.force_login(worker)
+    url = reverse("tasks:task-verify", args=[reported.pk])
+    page = client.get(url).content.decode()
+    assert "R1" in page and "14+7" in page and reported.arrival.id_number in page
+    response = client.post(url, {"grid": world["nodes"]["grid_a"].pk}, follow=True)
+    resident = Resident.objects.get(id_number=reported.arrival.id_number)
+    assert response.redirect_chain[-1][0] == reverse(
+        "communities:resident-detail", args=[resident.pk]
+    )
+    assert "14+7" in response.content.decode()
+    assert (resident.grid, resident.code, resident.code_rule) == (
+        world["nodes"]["grid_a"],
+        "red",
+        "R1",
+    )
+    measure = ControlMeasure.objects.get(resident=resident, state="active")
+    assert [p["days"] for p in measure.phases] == [14, 7]
+    reported.refresh_from_db()
+    assert (reported.state, reported.done_by) == ("done", worker)
+    arrival = reported.arrival
+    arrival.refresh_from_db()
+    assert (arrival.state, arrival.resident) == ("assessed", resident)
+
+
+def test_a_second_verification_is_refused(client, world, reported):
+    client.force_login(world["users"]["grid_worker"])
+    url = reverse("tasks:task-verify", args=[reported.pk])
+    client.post(url, {"grid": world["nodes"]["grid_a"].pk})
+    response = client.post(url, {"grid": world["nodes"]["grid_a"].pk}, follow=True)
+    html = response.content.decode()
+    assert response.redirect_chain[-1][0] == url
+    assert "该报备已核实" in html and 'data-testid="task-done"' in html
+    assert '<form method="post" novalidate>' not in html
+    assert ControlMeasure.objects.count() == 1
+    assert HealthCodeEvent.objects.count() == 1
+
+
+def test_only_the_workers_own_grids_of_the_community_are_offered(client, world, reported):
+    client.force_login(world["users"]["grid_worker"])
+    url = reverse("tasks:task-verify", args=[reported.pk])
+    response = client.post(url, {"grid": world["nodes"]["grid_b"].pk})
+    assert response.status_code == 200 and response.context["form"].has_error("grid")
+    assert list(response.context["form"].fields["grid"].queryset) == [world["nodes"]["grid_a"]]
+    assert not Resident.objects.filter(id_number=reported.arrival.id_number).exists()
+    client.force_login(world["users"]["community_staff"])
+    form = client.get(url).context["form"]
+    assert set(form.fields["grid"].queryset) == {world["nodes"]["grid_a"], world["nodes"]["grid_b"]}
+
+
+def test_a_person_registered_outside_the_workers_grids_is_refused(client, world):
+    outsider = world["residents"]["other_grid"]
+    assert submit(client, world, id_number=outsider.id_number).status_code == 302
+    task = GridTask.objects.get()
+    client.force_login(world["users"]["grid_worker"])
+    url = reverse("tasks:task-verify", args=[task.pk])
+    response = client.post(url, {"grid": world["nodes"]["grid_a"].pk})
+    assert response.status_code == 200
+    assert "此人登记在您的辖区之外" in response.content.decode()
+    task.refresh_from_db()
+    assert task.state == "open"
+
+
+@pytest.mark.parametrize("role", ["outsider_grid_worker", "outsider_supervisor", "inspector"])
+def test_outsiders_get_404_and_an_empty_list(client, world, reported, role):
+    client.force_login(world["users"][role])
+    url = reverse("tasks:task-verify", args=[reported.pk])
+    assert client.get(url).status_code == 404
+    assert client.post(url, {"grid": world["nodes"]["other_grid"].pk}).status_code == 404
+    html = client.get(reverse("tasks:task-list")).content.decode()
+    assert reported.arrival.name not in html
+    reported.refresh_from_db()
+    assert reported.state == "open"
+
+
+def test_anonymous_is_sent_to_sign_in_from_the_tasks(client, world, reported):
+    for url in (reverse("tasks:task-list"), reverse("tasks:task-verify", args=[reported.pk])):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login"))
+
+
+def test_task_list_puts_open_tasks_first_flags_overdue_and_is_pinned(
+    client, world, django_assert_num_queries
+):
+    community = world["nodes"]["community"]
+    names = ["甲", "乙", "丙", "丁"]
+    for name in names:
+        services.self_report_submit(
+            community=community,
+            name=name,
+            id_number=valid_id_number(),
+            phone="13912340003",
+            address="",
+            stays=[],
+            arrival_date=TODAY,
+            landing_point_kind="station",
+            landing_point="",
+            transport="train",
+            abroad_quarantine_days=None,
+        )
+    tasks = {t.arrival.name: t for t in GridTask.objects.select_related("arrival")}
+    now = timezone.now()
+    GridTask.objects.filter(pk=tasks["甲"].pk).update(state="done", due_at=now - timedelta(hours=9))
+    GridTask.objects.filter(pk=tasks["乙"].pk).update(due_at=now + timedelta(hours=20))
+    GridTask.objects.filter(pk=tasks["丙"].pk).update(due_at=now - timedelta(hours=2))
+    GridTask.objects.filter(pk=tasks["丁"].pk).update(due_at=now + timedelta(hours=3))
+    client.force_login(world["users"]["grid_worker"])
+    with django_assert_num_queries(5):  # session, user, node, count, page
+        response = client.get(reverse("tasks:task-list"))
+    assert [t.arrival.name for t in response.context["page"]] == ["丙", "丁", "乙", "甲"]
+    html = response.content.decode()
+    assert html.count('data-testid="overdue"') == 1
+    assert html.index('data-testid="overdue"') < html.index("丁")
