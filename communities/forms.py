@@ -1,9 +1,10 @@
 from django import forms
 from django.contrib.auth.forms import UserChangeForm
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
+from . import places, rules
 from .models import ArrivalReport, Jurisdiction, User
 from .validators import validate_id_number, validate_mobile
 
@@ -47,15 +48,56 @@ class DateInput(forms.DateInput):
 
 
 class StayForm(forms.Form):
-    """One stay of the 14 days before arrival; rows are added with htmx."""
+    """One stay of the 14 days before arrival; rows are added with htmx. Province, city and
+    county are cascading pickers over the official division list, so that a name cannot be
+    misspelt (a misspelt name would never match a risk area); street and area are free
+    text."""
 
-    province = forms.CharField(label=_("Province"), max_length=50)
-    city = forms.CharField(label=_("City"), max_length=50)
-    county = forms.CharField(label=_("County/district"), max_length=50)
+    province = forms.CharField(label=_("Province"), max_length=50, widget=forms.Select)
+    city = forms.CharField(label=_("City"), max_length=50, widget=forms.Select)
+    county = forms.CharField(label=_("County/district"), max_length=50, widget=forms.Select)
     street = forms.CharField(label=_("Street/town"), max_length=50, required=False)
     area = forms.CharField(label=_("Area"), max_length=100, required=False)
     start = forms.DateField(label=_("From"), widget=DateInput())
     end = forms.DateField(label=_("To"), widget=DateInput())
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        province = self._current("province")
+        city = self._current("city")
+        county = self._current("county")
+        choose = [("", _("Choose…"))]
+        self._set_choices("province", choose + _pairs(places.province_names()), province)
+        self._set_choices("city", choose + _pairs(places.city_names(province)), city)
+        self._set_choices("county", choose + _pairs(places.county_names(province, city)), county)
+        cities, counties = reverse("place-cities"), reverse("place-counties")
+        county_id = self["county"].auto_id
+        self.fields["province"].widget.attrs.update(
+            {
+                "hx-get": cities,
+                "hx-trigger": "change",
+                "hx-target": f"#{self['city'].auto_id}",
+                # a new province empties the county picker until a city is chosen
+                "hx-on::after-request": f"document.getElementById('{county_id}').innerHTML=''",
+            }
+        )
+        self.fields["city"].widget.attrs.update(
+            {
+                "hx-get": counties,
+                "hx-trigger": "change",
+                "hx-target": f"#{self['county'].auto_id}",
+                "hx-include": f"#{self['province'].auto_id}",
+            }
+        )
+
+    def _current(self, name: str) -> str:
+        value = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+        return (value or "").strip()
+
+    def _set_choices(self, name: str, choices: list, current: str) -> None:
+        if current and current not in {value for value, _label in choices}:
+            choices.append((current, current))  # keep a value filed elsewhere visible
+        self.fields[name].widget.choices = choices
 
     def clean(self):
         cleaned = super().clean()
@@ -63,6 +105,10 @@ class StayForm(forms.Form):
         if start and end and end < start:
             self.add_error("end", _("A stay cannot end before it starts."))
         return cleaned
+
+
+def _pairs(names: list[str]) -> list[tuple[str, str]]:
+    return [(name, name) for name in names]
 
 
 class BaseStayFormSet(forms.BaseFormSet):

@@ -10,6 +10,7 @@ from django.db.models import QuerySet
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from . import rules
 from .forms import DateInput
@@ -63,7 +64,7 @@ def _not_future(value):
 class SelfReportForm(forms.Form):
     """返（抵）并人员主动报备: the person, where they stay in the city, and the journey."""
 
-    name = forms.CharField(label=_("Name"), max_length=50)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
     id_number = forms.CharField(
         label=_("ID number"), max_length=18, validators=[validate_id_number]
     )

@@ -46,3 +46,29 @@ def unknown_places(data: dict) -> list[str]:
             continue
         warnings.append(f"{key}: {''.join(p for p in place if p)}: {problem}")
     return warnings
+
+
+@cache
+def _tree() -> dict[str, dict[str, list[str]]]:
+    """province → city → counties, in the list's order (a municipality's city is itself)."""
+    tree: dict[str, dict[str, list[str]]] = {}
+    for province in AREAS:
+        name = province["name"]
+        children = province.get("children", [])
+        if children and "children" not in children[0]:
+            tree[name] = {name: [d["name"] for d in children]}
+        else:
+            tree[name] = {c["name"]: [d["name"] for d in c.get("children", [])] for c in children}
+    return tree
+
+
+def province_names() -> list[str]:
+    return list(_tree())
+
+
+def city_names(province: str) -> list[str]:
+    return list(_tree().get(province.strip(), {}))
+
+
+def county_names(province: str, city: str) -> list[str]:
+    return list(_tree().get(province.strip(), {}).get(city.strip(), []))

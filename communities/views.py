@@ -6,9 +6,9 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import access, policies, selectors, services
+from . import access, places, policies, selectors, services
 from .announcements import parse_announcement
-from .forms import AnnouncementUploadForm, ArrivalForm, AssessmentForm, StayFormSet
+from .forms import AnnouncementUploadForm, ArrivalForm, AssessmentForm, StayForm, StayFormSet
 from .models import Announcement, ArrivalReport, HealthCode, Jurisdiction, User
 
 Role = User.Role
@@ -134,13 +134,44 @@ def _stay_formset(request, prefix="stays"):
     return StayFormSet(request.POST or None, prefix=prefix)
 
 
+def _row_index(request) -> int:
+    try:
+        return min(max(int(request.GET.get("index", "0")), 0), StayFormSet.max_num - 1)
+    except ValueError:
+        return 0
+
+
 @login_required
 def stay_row(request):
     """An empty stay row for the htmx "add a stay" button."""
-    index = int(request.GET.get("index", "0") or 0)
-    form = StayFormSet(prefix="stays").empty_form
-    form.prefix = f"stays-{min(index, 29)}"
+    formset = StayFormSet(prefix="stays")
+    form = StayForm(
+        prefix=formset.add_prefix(_row_index(request)),
+        empty_permitted=True,
+        use_required_attribute=False,
+    )
+    formset.add_fields(form, None)  # the row's delete box, as in the formset's own rows
     return render(request, "communities/partials/stay_row.html", {"form": form})
+
+
+def _param(request, suffix: str) -> str:
+    """The value of the picker whose name ends with `suffix` (its name carries the row's
+    prefix, e.g. stays-2-province)."""
+    for key, value in request.GET.items():
+        if key == suffix or key.endswith(f"-{suffix}"):
+            return value
+    return ""
+
+
+def place_cities(request):
+    """<option>s of the cities of a province (public: the official division list only)."""
+    names = places.city_names(_param(request, "province"))
+    return render(request, "communities/partials/place_options.html", {"names": names})
+
+
+def place_counties(request):
+    names = places.county_names(_param(request, "province"), _param(request, "city"))
+    return render(request, "communities/partials/place_options.html", {"names": names})
 
 
 @login_required

@@ -63,9 +63,17 @@ def _limited(request, message):
 def stay_row(request):
     """An empty stay row for the public form's "add a stay" button."""
     index = request.GET.get("index", "")
-    index = int(index) if index.isdigit() else 0
-    form = StayFormSet(prefix=STAYS_PREFIX).empty_form
-    form.prefix = f"{STAYS_PREFIX}-{min(index, 29)}"
+    index = min(int(index), StayFormSet.max_num - 1) if index.isdigit() else 0
+    # Built as the formset builds its rows (with its DELETE box), under the row's prefix
+    # from the start: a form's fields may read their names while it is constructed.
+    stays = StayFormSet(prefix=STAYS_PREFIX)
+    form = stays.form(
+        prefix=stays.add_prefix(index),
+        auto_id=stays.auto_id,
+        empty_permitted=True,
+        use_required_attribute=False,
+    )
+    stays.add_fields(form, None)
     return render(request, "communities/partials/stay_row.html", {"form": form})
 
 

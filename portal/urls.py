@@ -25,6 +25,8 @@ urlpatterns = [
     ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", monitoring_views.healthz, name="healthz"),
+    path("places/cities/", communities_views.place_cities, name="place-cities"),
+    path("places/counties/", communities_views.place_counties, name="place-counties"),
     path("", include("communities.urls")),
     path("report/", include("communities.urls_public")),
     path("tasks/", include("communities.urls_tasks")),
