@@ -69,3 +69,17 @@ def test_schema_and_docs_are_served(client, world):
     assert client.get("/api/schema/").status_code == 200
     html = client.get("/api/docs/").content.decode()
     assert "swagger-ui" in html and "cdn" not in html.lower()
+
+
+def test_openapi_schema_builds_without_warnings(db, tmp_path):
+    from django.core.management import call_command
+
+    call_command("spectacular", "--validate", "--fail-on-warn", "--file", tmp_path / "s.yml")
+    schema = (tmp_path / "s.yml").read_text()
+    for path in (
+        "/api/v1/assessments/",
+        "/api/v1/arrivals/",
+        "/api/v1/residents/",
+        "/api/v1/announcements/",
+    ):
+        assert path in schema
