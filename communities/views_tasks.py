@@ -46,7 +46,9 @@ def task_verify(request, pk):
     )
     arrival = task.arrival
     grids = access.grids_for(user).filter(parent=task.community).select_related("parent")
-    form = TaskVerifyForm(request.POST or None, grids=grids)
+    only = list(grids[:2])
+    initial = {"grid": only[0]} if len(only) == 1 else {}
+    form = TaskVerifyForm(request.POST or None, grids=grids, initial=initial)
     if request.method == "POST" and form.is_valid():
         try:
             resident = services.self_report_verify(

@@ -1,0 +1,264 @@
+"""Arrivals and what follows from them: codes, measures, tests, the grid's tasks."""
+
+from django.db import models
+from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
+
+from ..validators import validate_id_number, validate_mobile
+from .people import HealthCode, Jurisdiction, User
+
+
+class ArrivalReport(models.Model):
+    """A person arriving from outside the province (返（抵）并报备), with their stays."""
+
+    class Source(models.TextChoices):
+        SELF = "self", _("The person (public form)")
+        GRID_WORKER = "grid_worker", _("Grid worker")
+        HOTEL = "hotel", _("Hotel")
+        WORK_UNIT = "work_unit", _("Work unit")
+
+    class LandingPoint(models.TextChoices):
+        STATION = "station", _("Railway station")
+        AIRPORT = "airport", _("Airport")
+        CHECKPOINT = "checkpoint", _("Road checkpoint")
+
+    class Transport(models.TextChoices):
+        TRAIN = "train", _("Train")
+        PLANE = "plane", _("Plane")
+        CAR = "car", _("Car")
+        BUS = "bus", _("Coach")
+        OTHER = "other", _("Other")
+
+    class State(models.TextChoices):
+        SUBMITTED = "submitted", _("Submitted, to verify")
+        ASSESSED = "assessed", _("Assessed")
+
+    resident = models.ForeignKey(
+        "Resident",
+        verbose_name=_("resident"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="arrivals",
+    )
+    community = models.ForeignKey(
+        Jurisdiction,
+        verbose_name=_("community"),
+        on_delete=models.PROTECT,
+        related_name="arrivals",
+        limit_choices_to={"level": Jurisdiction.Level.COMMUNITY},
+    )
+    name = models.CharField(_("name"), max_length=50)
+    id_number = models.CharField(_("ID number"), max_length=18, validators=[validate_id_number])
+    phone = models.CharField(_("phone"), max_length=11, validators=[validate_mobile])
+    address = models.CharField(_("address"), max_length=200, blank=True)
+    source = models.CharField(_("filed by"), max_length=16, choices=Source.choices)
+    filed_by = models.ForeignKey(
+        User,
+        verbose_name=_("filed by user"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    arrival_date = models.DateField(_("arrival date"))
+    landing_point_kind = models.CharField(
+        _("first landing point"), max_length=16, choices=LandingPoint.choices
+    )
+    landing_point = models.CharField(_("landing point name"), max_length=100, blank=True)
+    transport = models.CharField(_("transport"), max_length=16, choices=Transport.choices)
+    abroad_quarantine_days = models.PositiveSmallIntegerField(
+        _("days quarantined at the first entry point (from abroad)"), null=True, blank=True
+    )
+    state = models.CharField(_("state"), max_length=16, choices=State.choices)
+    decision = models.JSONField(_("decision"), null=True, blank=True)
+    created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("arrival report")
+        verbose_name_plural = _("arrival reports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["arrival_date"], name="arrival_date")]
+
+    def __str__(self):
+        return f"{self.name} {self.arrival_date:%Y-%m-%d}"
+
+
+class Stay(models.Model):
+    """One stay of the 14 days before arrival (旅居史)."""
+
+    arrival = models.ForeignKey(ArrivalReport, on_delete=models.CASCADE, related_name="stays")
+    province = models.CharField(_("province"), max_length=50)
+    city = models.CharField(_("city"), max_length=50)
+    county = models.CharField(_("county"), max_length=50)
+    street = models.CharField(_("street/town"), max_length=50, blank=True)
+    area = models.CharField(_("area"), max_length=100, blank=True)
+    start = models.DateField(_("from"))
+    end = models.DateField(_("to"))
+
+    class Meta:
+        verbose_name = _("stay")
+        verbose_name_plural = _("stays")
+        ordering = ["start", "pk"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(end__gte=models.F("start")), name="stay_end_after_start"
+            )
+        ]
+        indexes = [models.Index(fields=["province", "city", "county"], name="stay_county")]
+
+    def __str__(self):
+        return "".join((self.province, self.city, self.county, self.street, self.area))
+
+
+class HealthCodeEvent(models.Model):
+    """One change of a resident's health code: assign, transfer or release."""
+
+    class Kind(models.TextChoices):
+        ASSIGN = "assign", _("Assign")
+        TRANSFER = "transfer", _("Transfer")
+        RELEASE = "release", _("Release")
+
+    resident = models.ForeignKey("Resident", on_delete=models.CASCADE, related_name="code_events")
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    from_code = models.CharField(_("from"), max_length=8, choices=HealthCode.choices)
+    to_code = models.CharField(_("to"), max_length=8, choices=HealthCode.choices)
+    rule = models.CharField(_("rule"), max_length=8, blank=True)
+    reason = models.TextField(_("reason"))
+    actor = models.ForeignKey(
+        User,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        help_text=_("Empty when the system made the change."),
+    )
+    created_at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("health-code event")
+        verbose_name_plural = _("health-code events")
+        ordering = ["-created_at", "-pk"]
+
+    def __str__(self):
+        return f"{self.resident_id}: {self.from_code} → {self.to_code}"
+
+
+class ControlMeasure(models.Model):
+    """A plan of phases run back to back from `start`; release is due the day after."""
+
+    class State(models.TextChoices):
+        ACTIVE = "active", _("Active")
+        RELEASED = "released", _("Released")
+        REPLACED = "replaced", _("Replaced")
+
+    resident = models.ForeignKey("Resident", on_delete=models.CASCADE, related_name="measures")
+    arrival = models.ForeignKey(
+        ArrivalReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    rule = models.CharField(_("rule"), max_length=8)
+    phases = models.JSONField(_("phases"))
+    start = models.DateField(_("start"))
+    end = models.DateField(_("last day"))
+    release_due = models.DateField(_("release due"), db_index=True)
+    state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.ACTIVE)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("control measure")
+        verbose_name_plural = _("control measures")
+        ordering = ["-start", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident"], condition=Q(state="active"), name="one_active_measure"
+            )
+        ]
+
+    def __str__(self):
+        return f"{self.rule} {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"
+
+
+class NucleicAcidTest(models.Model):
+    class Kind(models.TextChoices):
+        LANDING = "landing", _("Landing test")
+        FOLLOWUP = "followup", _("Follow-up test")
+
+    class Result(models.TextChoices):
+        PENDING = "pending", _("Pending")
+        NEGATIVE = "negative", _("Negative")
+        POSITIVE = "positive", _("Positive")
+
+    resident = models.ForeignKey("Resident", on_delete=models.CASCADE, related_name="tests")
+    arrival = models.ForeignKey(
+        ArrivalReport, null=True, blank=True, on_delete=models.SET_NULL, related_name="tests"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    due = models.DateField(_("due"), db_index=True)
+    sampled_at = models.DateTimeField(_("sampled at"), null=True, blank=True)
+    result = models.CharField(
+        _("result"), max_length=16, choices=Result.choices, default=Result.PENDING
+    )
+
+    class Meta:
+        verbose_name = _("nucleic-acid test")
+        verbose_name_plural = _("nucleic-acid tests")
+        ordering = ["due", "pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["arrival", "kind", "due"], name="one_test_per_due")
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} {self.due:%Y-%m-%d}"
+
+
+class GridTask(models.Model):
+    """Work for a community's grid workers; resolving it removes it from their list."""
+
+    class Kind(models.TextChoices):
+        VERIFY_SELF_REPORT = "verify_self_report", _("Verify a self-reported arrival")
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Open")
+        DONE = "done", _("Done")
+
+    kind = models.CharField(_("kind"), max_length=32, choices=Kind.choices)
+    community = models.ForeignKey(
+        Jurisdiction,
+        on_delete=models.PROTECT,
+        related_name="tasks",
+        limit_choices_to={"level": Jurisdiction.Level.COMMUNITY},
+    )
+    arrival = models.ForeignKey(
+        ArrivalReport, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
+    )
+    due_at = models.DateTimeField(_("due"))
+    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
+    done_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    done_at = models.DateTimeField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("grid task")
+        verbose_name_plural = _("grid tasks")
+        ordering = ["due_at", "pk"]
+
+    def __str__(self):
+        return self.get_kind_display()
+
+
+class PersonalDataView(models.Model):
+    """A record of each time a user saw a resident's full ID number and phone."""
+
+    resident = models.ForeignKey("Resident", on_delete=models.CASCADE, related_name="+")
+    user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    viewed_at = models.DateTimeField(auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("personal data view")
+        verbose_name_plural = _("personal data views")
+        ordering = ["-viewed_at"]
+
+    def __str__(self):
+        return f"{self.user_id} → {self.resident_id}"
