@@ -5,12 +5,17 @@ from django.utils.translation import gettext_lazy as _
 from . import rules
 from .forms import StaffUserChangeForm
 from .models import (
+    Alert,
     AnnouncedCaseCounty,
     AnnouncedEpidemicCity,
     AnnouncedRiskArea,
     Announcement,
+    Anomaly,
+    Appeal,
     ArrivalReport,
+    CodeChangeProposal,
     ControlMeasure,
+    FollowUp,
     GridTask,
     HealthCodeEvent,
     Jurisdiction,
@@ -19,6 +24,7 @@ from .models import (
     Resident,
     Stay,
     User,
+    VenueReport,
 )
 
 
@@ -254,3 +260,65 @@ class StayAdmin(admin.ModelAdmin):
     search_fields = ["province", "city", "county", "street", "area", "arrival__name"]
     list_select_related = ["arrival"]
     raw_id_fields = ["arrival"]
+
+
+@admin.register(FollowUp)
+class FollowUpAdmin(admin.ModelAdmin):
+    list_display = ["resident", "day", "temperature", "symptoms", "recorded_by"]
+    list_filter = ["day"]
+    search_fields = ["resident__name", "=resident__id_number"]
+    list_select_related = ["resident", "recorded_by"]
+    raw_id_fields = ["resident", "measure"]
+
+
+@admin.register(Anomaly)
+class AnomalyAdmin(admin.ModelAdmin):
+    list_display = ["resident", "kind", "detail", "created_at", "resolved_at"]
+    list_filter = ["kind", "resolved_at"]
+    search_fields = ["resident__name", "=resident__id_number"]
+    list_select_related = ["resident"]
+    raw_id_fields = ["resident", "followup", "test"]
+
+
+@admin.register(Alert)
+class AlertAdmin(admin.ModelAdmin):
+    list_display = ["recipient", "text", "created_at", "read_at"]
+    list_filter = ["read_at"]
+    search_fields = ["recipient__username", "text"]
+    list_select_related = ["recipient"]
+    raw_id_fields = ["resident"]
+
+
+@admin.register(CodeChangeProposal)
+class CodeChangeProposalAdmin(admin.ModelAdmin):
+    """Decided on the review pages (two people); read-only here."""
+
+    list_display = ["resident", "from_code", "to_code", "proposed_by", "state", "decided_by"]
+    list_filter = ["state", "to_code"]
+    search_fields = ["resident__name", "=resident__id_number"]
+    list_select_related = ["resident", "proposed_by", "decided_by"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Appeal)
+class AppealAdmin(admin.ModelAdmin):
+    list_display = ["resident", "source", "state", "outcome", "created_at", "due_at"]
+    list_filter = ["state", "outcome", "source"]
+    search_fields = ["resident__name", "=resident__id_number"]
+    list_select_related = ["resident"]
+    raw_id_fields = ["resident"]
+    readonly_fields = ["created_at"]
+
+
+@admin.register(VenueReport)
+class VenueReportAdmin(admin.ModelAdmin):
+    list_display = ["venue_name", "venue_kind", "resident", "seen_code", "seen_at"]
+    list_filter = ["venue_kind", "seen_code"]
+    search_fields = ["venue_name", "resident__name"]
+    list_select_related = ["resident"]
+    raw_id_fields = ["resident"]

@@ -17,16 +17,34 @@ from .codes import (
     PersonalDataView,
     Stay,
 )
+from .lifecycle import (
+    APPEAL_DEADLINE,
+    FEVER_FROM,
+    Alert,
+    Anomaly,
+    Appeal,
+    CodeChangeProposal,
+    FollowUp,
+    Symptom,
+    VenueReport,
+)
 from .people import HealthCode, Jurisdiction, Resident, User
 
 __all__ = [
+    "APPEAL_DEADLINE",
+    "FEVER_FROM",
+    "Alert",
     "AnnouncedCaseCounty",
     "AnnouncedEpidemicCity",
     "AnnouncedPlace",
     "AnnouncedRiskArea",
     "Announcement",
+    "Anomaly",
+    "Appeal",
     "ArrivalReport",
+    "CodeChangeProposal",
     "ControlMeasure",
+    "FollowUp",
     "GridTask",
     "HealthCode",
     "HealthCodeEvent",
@@ -36,5 +54,7 @@ __all__ = [
     "Resident",
     "RiskLevel",
     "Stay",
+    "Symptom",
     "User",
+    "VenueReport",
 ]

@@ -216,6 +216,9 @@ class GridTask(models.Model):
 
     class Kind(models.TextChoices):
         VERIFY_SELF_REPORT = "verify_self_report", _("Verify a self-reported arrival")
+        VERIFY_PUSH = "verify_push", _("Verify a big-data push")
+        FIND_PERSON = "find_person", _("Find a pushed person")
+        VENUE_REPORT = "venue_report", _("Follow up a venue report")
 
     class State(models.TextChoices):
         OPEN = "open", _("Open")
@@ -231,6 +234,15 @@ class GridTask(models.Model):
     arrival = models.ForeignKey(
         ArrivalReport, null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
     )
+    resident = models.ForeignKey(
+        "Resident", null=True, blank=True, on_delete=models.CASCADE, related_name="tasks"
+    )
+    # Who the task is about when no resident is known yet (a pushed person to find).
+    subject_name = models.CharField(_("name"), max_length=50, blank=True)
+    subject_id_number = models.CharField(_("ID number"), max_length=18, blank=True)
+    subject_phone = models.CharField(_("phone"), max_length=11, blank=True)
+    reason = models.TextField(_("reason"), blank=True)
+    note = models.TextField(_("resolution note"), blank=True)
     due_at = models.DateTimeField(_("due"))
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.OPEN)
     done_by = models.ForeignKey(
@@ -243,6 +255,7 @@ class GridTask(models.Model):
         verbose_name = _("grid task")
         verbose_name_plural = _("grid tasks")
         ordering = ["due_at", "pk"]
+        indexes = [models.Index(fields=["community", "state", "due_at"], name="task_queue")]
 
     def __str__(self):
         return self.get_kind_display()

@@ -7,8 +7,8 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import policies
-from .models import (
+from .. import policies
+from ..models import (
     AnnouncedCaseCounty,
     AnnouncedEpidemicCity,
     AnnouncedRiskArea,
@@ -25,8 +25,8 @@ from .models import (
     Stay,
     User,
 )
-from .rules.codes import RULE_RANK, SEVERITY, Code, Decision, Traveller, assess
-from .rules.codes import Stay as StayIn
+from ..rules.codes import RULE_RANK, SEVERITY, Code, Decision, Traveller, assess
+from ..rules.codes import Stay as StayIn
 
 log = logging.getLogger(__name__)
 SELF_REPORT_VERIFY_HOURS = 24
@@ -74,7 +74,7 @@ def announcement_load(*, data: dict, by: User | None) -> tuple[Announcement, boo
         AnnouncedEpidemicCity(announcement=announcement, **row)
         for row in data.get("epidemic_cities", [])
     )
-    from .tasks import recompute_after_announcement_task
+    from ..tasks import recompute_after_announcement_task
 
     transaction.on_commit(lambda: recompute_after_announcement_task.delay(announcement.pk))
     return announcement, True

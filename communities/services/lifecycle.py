@@ -1,0 +1,486 @@
+"""Living through a measure: tests, follow-ups, anomalies, release, manual changes under
+review, appeals, big-data pushes and venue reports. Every code change goes through
+arrivals.health_code_change, the one service that writes the event."""
+
+from datetime import date, datetime, timedelta
+from decimal import Decimal
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from ..models import (
+    APPEAL_DEADLINE,
+    FEVER_FROM,
+    Alert,
+    Anomaly,
+    Appeal,
+    ArrivalReport,
+    CodeChangeProposal,
+    ControlMeasure,
+    FollowUp,
+    GridTask,
+    HealthCode,
+    Jurisdiction,
+    NucleicAcidTest,
+    Resident,
+    Stay,
+    Symptom,
+    User,
+    VenueReport,
+)
+from ..rules.codes import RULE_RANK, SEVERITY, VERIFY_WITHIN_HOURS, Code
+from .arrivals import assessment_run, decision_apply, health_code_change, traveller_from
+
+Role = User.Role
+R4_TESTS = 3  # landing + two follow-ups within 72 hours
+MANUAL_RULE = "manual"
+ANOMALY_RULE = "anomaly"
+
+
+def _locked(resident: Resident) -> Resident:
+    """The resident's row, locked until the transaction ends: two workers acting on one
+    person queue up here instead of losing an update."""
+    return Resident.objects.select_for_update().get(pk=resident.pk)
+
+
+# --- Anomalies and alerts -------------------------------------------------------------------
+
+
+def _supervisors_of(resident: Resident):
+    """The street supervisors and district offices above the resident's grid."""
+    ancestors = Jurisdiction.objects.get(pk=resident.grid_id).ancestor_ids
+    return User.objects.filter(
+        Q(role=Role.STREET_SUPERVISOR) | Q(role=Role.DISTRICT_OFFICE),
+        jurisdiction_id__in=ancestors,
+        is_active=True,
+    )
+
+
+@transaction.atomic
+def anomaly_raise(
+    *, resident: Resident, kind: str, detail: str, followup=None, test=None
+) -> Anomaly:
+    """Note an anomaly: the code turns red at once (an event by the system), automatic
+    release is blocked while it is open, and the street and district are alerted."""
+    resident = _locked(resident)
+    anomaly = Anomaly.objects.create(
+        resident=resident, kind=kind, detail=detail, followup=followup, test=test
+    )
+    label = Anomaly.Kind(kind).label
+    health_code_change(
+        resident=resident,
+        to=HealthCode.RED,
+        rule=ANOMALY_RULE,
+        reason=f"{label}：{detail}",
+        actor=None,
+    )
+    text = _("Anomaly: %(name)s (%(grid)s): %(kind)s, %(detail)s") % {
+        "name": resident.name,
+        "grid": resident.grid.name,
+        "kind": label,
+        "detail": detail,
+    }
+    Alert.objects.bulk_create(
+        Alert(recipient=user, resident=resident, text=text) for user in _supervisors_of(resident)
+    )
+    return anomaly
+
+
+def has_open_anomaly(resident: Resident) -> bool:
+    return resident.anomalies.filter(resolved_at__isnull=True).exists()
+
+
+# --- Nucleic-acid tests ----------------------------------------------------------------------
+
+
+@transaction.atomic
+def test_result_record(
+    *, test: NucleicAcidTest, result: str, sampled_at: datetime | None, by: User | None
+) -> NucleicAcidTest:
+    """Record a sample and its result. A positive result is an anomaly; R4's third
+    negative result releases the code at once (yellow → green, by the system)."""
+    resident = _locked(test.resident)
+    test = NucleicAcidTest.objects.select_for_update().get(pk=test.pk)
+    if test.result != NucleicAcidTest.Result.PENDING and test.result == result:
+        return test  # the same result twice changes nothing
+    test.result = result
+    test.sampled_at = sampled_at or test.sampled_at or timezone.now()
+    test.save(update_fields=["result", "sampled_at"])
+    if result == NucleicAcidTest.Result.POSITIVE:
+        anomaly_raise(
+            resident=resident,
+            kind=Anomaly.Kind.POSITIVE_TEST,
+            detail=_("%(kind)s due %(due)s was positive")
+            % {"kind": test.get_kind_display(), "due": test.due.isoformat()},
+            test=test,
+        )
+    elif result == NucleicAcidTest.Result.NEGATIVE and resident.code_rule == "R4":
+        tests = NucleicAcidTest.objects.filter(resident=resident, arrival=test.arrival)
+        negatives = tests.filter(result=NucleicAcidTest.Result.NEGATIVE).count()
+        if negatives >= R4_TESTS and not has_open_anomaly(resident):
+            health_code_change(
+                resident=resident,
+                to=HealthCode.GREEN,
+                rule="R4",
+                reason=_("Landing test and two more tests within 72 hours were all negative."),
+                actor=None,
+            )
+    return test
+
+
+# --- Daily follow-up -------------------------------------------------------------------------
+
+
+def followup_problem(temperature: Decimal, symptoms: list[str]) -> tuple[str, str] | None:
+    if temperature >= Decimal(str(FEVER_FROM)):
+        return Anomaly.Kind.FEVER, f"{temperature} °C"
+    if symptoms:
+        return Anomaly.Kind.SYMPTOM, "、".join(str(Symptom(s).label) for s in symptoms)
+    return None
+
+
+@transaction.atomic
+def followup_record(
+    *, resident: Resident, day: date, temperature: Decimal, symptoms: list[str], note: str, by: User
+) -> FollowUp:
+    """Today's (or a missed day's) follow-up of a resident under a measure; a fever or a
+    symptom is an anomaly at once."""
+    resident = _locked(resident)
+    measure = resident.measures.filter(state=ControlMeasure.State.ACTIVE).first()
+    if measure is None:
+        raise ValidationError(_("This resident is not under a measure."))
+    if not measure.start <= day <= min(measure.end, timezone.localdate()):
+        raise ValidationError(_("The day must fall within the measure and not after today."))
+    if FollowUp.objects.filter(resident=resident, day=day).exists():
+        raise ValidationError(_("This day's follow-up is already recorded."))
+    followup = FollowUp.objects.create(
+        resident=resident,
+        measure=measure,
+        day=day,
+        temperature=temperature,
+        symptoms=symptoms,
+        note=note,
+        recorded_by=by,
+    )
+    problem = followup_problem(temperature, symptoms)
+    if problem:
+        anomaly_raise(resident=resident, kind=problem[0], detail=problem[1], followup=followup)
+    return followup
+
+
+# --- Release ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def resident_release(*, resident: Resident, today: date | None = None) -> bool:
+    """Release one resident whose measure has ended, unless an anomaly is open. Returns
+    whether the code was released (the nightly job calls this for everyone due)."""
+    today = today or timezone.localdate()
+    resident = _locked(resident)
+    measure = resident.measures.filter(state=ControlMeasure.State.ACTIVE).first()
+    if measure is None or measure.release_due > today or has_open_anomaly(resident):
+        return False
+    measure.state = ControlMeasure.State.RELEASED
+    measure.save(update_fields=["state"])
+    health_code_change(
+        resident=resident,
+        to=HealthCode.GREEN,
+        rule=measure.rule,
+        reason=_("The measure ended on %(end)s without anomaly.")
+        % {"end": measure.end.isoformat()},
+        actor=None,
+    )
+    return True
+
+
+# --- Manual changes: the district proposes, the city approves -------------------------------
+
+
+@transaction.atomic
+def proposal_create(
+    *, resident: Resident, to_code: str, reason: str, by: User
+) -> CodeChangeProposal:
+    if not (by.is_superuser or by.role == Role.DISTRICT_OFFICE):
+        raise PermissionDenied(_("Only a district prevention office proposes a manual change."))
+    resident = _locked(resident)
+    if resident.code == to_code:
+        raise ValidationError(_("The resident already has this code."))
+    if resident.proposals.filter(state=CodeChangeProposal.State.PENDING).exists():
+        raise ValidationError(_("A proposal for this resident is already waiting."))
+    return CodeChangeProposal.objects.create(
+        resident=resident, from_code=resident.code, to_code=to_code, reason=reason, proposed_by=by
+    )
+
+
+@transaction.atomic
+def proposal_decide(
+    *, proposal: CodeChangeProposal, approve: bool, note: str, by: User
+) -> CodeChangeProposal:
+    """The city office approves (the code changes, by the approver) or rejects."""
+    if not (by.is_superuser or by.role == Role.CITY_OFFICE):
+        raise PermissionDenied(_("Only the city prevention office decides manual changes."))
+    proposal = CodeChangeProposal.objects.select_for_update().get(pk=proposal.pk)
+    if proposal.proposed_by_id == by.pk:
+        raise PermissionDenied(_("A proposal is decided by someone other than its author."))
+    if proposal.state != CodeChangeProposal.State.PENDING:
+        raise ValidationError(_("This proposal was already decided."))
+    proposal.state = (
+        CodeChangeProposal.State.APPROVED if approve else CodeChangeProposal.State.REJECTED
+    )
+    proposal.decided_by, proposal.decided_at = by, timezone.now()
+    proposal.decision_note = note
+    proposal.save(update_fields=["state", "decided_by", "decided_at", "decision_note"])
+    if approve:
+        code_change_manual(
+            resident=proposal.resident,
+            to=proposal.to_code,
+            reason=_("Proposed by %(who)s: %(reason)s; approved by %(by)s.")
+            % {"who": proposal.proposed_by, "reason": proposal.reason, "by": by},
+            by=by,
+        )
+    return proposal
+
+
+def code_change_manual(*, resident: Resident, to: str, reason: str, by: User) -> None:
+    """A decided manual change; a release also ends the measure and closes anomalies."""
+    resident = _locked(resident)
+    health_code_change(resident=resident, to=to, rule=MANUAL_RULE, reason=reason, actor=by)
+    if to == HealthCode.GREEN:
+        now = timezone.now()
+        resident.measures.filter(state=ControlMeasure.State.ACTIVE).update(
+            state=ControlMeasure.State.RELEASED
+        )
+        resident.anomalies.filter(resolved_at__isnull=True).update(resolved_at=now, resolved_by=by)
+
+
+# --- Appeals ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def appeal_file(
+    *,
+    resident: Resident,
+    reason: str,
+    evidence,
+    source: str,
+    quarantine_status: str = "",
+    by: User | None = None,
+) -> Appeal:
+    """An appeal against a wrongly assigned code, to be resolved within 24 hours."""
+    if resident.code == HealthCode.GREEN:
+        raise ValidationError(_("This person's code is green: there is nothing to appeal."))
+    if resident.appeals.exclude(state=Appeal.State.RESOLVED).exists():
+        raise ValidationError(_("An appeal of this person is already being handled."))
+    now = timezone.now()
+    return Appeal.objects.create(
+        resident=resident,
+        source=source,
+        filed_by=by,
+        reason=reason,
+        evidence=evidence,
+        quarantine_status=quarantine_status,
+        code_at_filing=resident.code,
+        created_at=now,
+        due_at=now + APPEAL_DEADLINE,
+    )
+
+
+def _appeal_step(appeal: Appeal, expected: str) -> Appeal:
+    appeal = Appeal.objects.select_for_update().get(pk=appeal.pk)
+    if appeal.state != expected:
+        raise ValidationError(_("This appeal is no longer at this step."))
+    return appeal
+
+
+@transaction.atomic
+def appeal_verify(*, appeal: Appeal, note: str, by: User) -> Appeal:
+    appeal = _appeal_step(appeal, Appeal.State.FILED)
+    appeal.state, appeal.verified_by, appeal.verified_at = Appeal.State.VERIFIED, by, timezone.now()
+    appeal.verification_note = note
+    appeal.save()
+    return appeal
+
+
+@transaction.atomic
+def appeal_review(*, appeal: Appeal, note: str, by: User) -> Appeal:
+    if not (by.is_superuser or by.role == Role.DISTRICT_OFFICE):
+        raise PermissionDenied(_("Appeals are reviewed by the district prevention office."))
+    appeal = _appeal_step(appeal, Appeal.State.VERIFIED)
+    appeal.state, appeal.reviewed_by, appeal.reviewed_at = Appeal.State.REVIEWED, by, timezone.now()
+    appeal.review_note = note
+    appeal.save()
+    return appeal
+
+
+@transaction.atomic
+def appeal_resolve(*, appeal: Appeal, release: bool, note: str, by: User) -> Appeal:
+    """The city office resolves: release the code (by the resolver) or uphold it."""
+    if not (by.is_superuser or by.role == Role.CITY_OFFICE):
+        raise PermissionDenied(_("Appeals are resolved by the city prevention office."))
+    appeal = _appeal_step(appeal, Appeal.State.REVIEWED)
+    appeal.state, appeal.resolved_by, appeal.resolved_at = Appeal.State.RESOLVED, by, timezone.now()
+    appeal.outcome = Appeal.Outcome.RELEASED if release else Appeal.Outcome.UPHELD
+    appeal.resolution_note = note
+    appeal.save()
+    if release:
+        code_change_manual(
+            resident=appeal.resident,
+            to=HealthCode.GREEN,
+            reason=_("Appeal upheld the person: %(note)s") % {"note": note},
+            by=by,
+        )
+    return appeal
+
+
+# --- Big-data pushes and venue reports ---------------------------------------------------------
+
+
+def _stricter_than_current(code: Code, rule: str, resident: Resident) -> bool:
+    new = (SEVERITY[code], -RULE_RANK[rule])
+    old = (SEVERITY[Code(resident.code)], -RULE_RANK.get(resident.code_rule, RULE_RANK["R7"]))
+    return new > old
+
+
+@transaction.atomic
+def push_receive(
+    *,
+    name: str,
+    id_number: str,
+    phone: str,
+    reason: str,
+    community: Jurisdiction | None,
+    by: User | None,
+) -> GridTask:
+    """One person pushed by the big-data platform. A known resident gets a temporary
+    yellow (R7) unless their code is already stricter, and a verification task due in 24
+    hours; an unknown person becomes a task to find them in `community`."""
+    query = Q(id_number=id_number) if id_number else Q(phone=phone)
+    resident = Resident.objects.filter(query).select_related("grid").first()
+    due = timezone.now() + timedelta(hours=VERIFY_WITHIN_HOURS)
+    if resident is None:
+        if community is None:
+            raise ValidationError(_("Unknown person: name the community to search in."))
+        return GridTask.objects.create(
+            kind=GridTask.Kind.FIND_PERSON,
+            community=community,
+            subject_name=name,
+            subject_id_number=id_number,
+            subject_phone=phone,
+            reason=reason,
+            due_at=due,
+        )
+    resident = _locked(resident)
+    if _stricter_than_current(Code.YELLOW, "R7", resident):
+        health_code_change(
+            resident=resident,
+            to=HealthCode.YELLOW,
+            rule="R7",
+            reason=_("Big-data push: %(reason)s") % {"reason": reason},
+            actor=by,
+        )
+    return GridTask.objects.create(
+        kind=GridTask.Kind.VERIFY_PUSH,
+        community_id=resident.grid.parent_id,
+        resident=resident,
+        subject_name=resident.name,
+        reason=reason,
+        due_at=due,
+    )
+
+
+@transaction.atomic
+def push_verify(
+    *, task: GridTask, stays: list[dict], arrival_date: date | None, note: str, by: User
+) -> None:
+    """The grid worker's verification re-runs the rules with the verified stays and
+    transfers the code (an R7 yellow with nothing found turns green)."""
+    task = GridTask.objects.select_for_update().get(pk=task.pk)
+    if task.state != GridTask.State.OPEN or task.resident_id is None:
+        raise ValidationError(_("This task is already done."))
+    resident = _locked(task.resident)
+    decision = assessment_run(
+        traveller=traveller_from(stays=stays, arrival_date=arrival_date), as_of=timezone.localdate()
+    )
+    arrival = None
+    if stays:
+        arrival = ArrivalReport.objects.create(
+            resident=resident,
+            community_id=task.community_id,
+            name=resident.name,
+            id_number=resident.id_number,
+            phone=resident.phone,
+            address=resident.address,
+            source=ArrivalReport.Source.GRID_WORKER,
+            filed_by=by,
+            arrival_date=arrival_date or timezone.localdate(),
+            landing_point_kind=ArrivalReport.LandingPoint.CHECKPOINT,
+            transport=ArrivalReport.Transport.OTHER,
+            state=ArrivalReport.State.ASSESSED,
+            decision=decision.as_dict(),
+        )
+        Stay.objects.bulk_create(
+            Stay(
+                arrival=arrival,
+                **{k: s.get(k, "") for k in ("province", "city", "county", "street", "area")},
+                start=s["start"],
+                end=s["end"],
+            )
+            for s in stays
+        )
+    if resident.code_rule == "R7" or _stricter_than_current(decision.code, decision.rule, resident):
+        decision_apply(resident=resident, decision=decision, arrival=arrival, actor=by)
+    _task_done(task, note=note, by=by)
+
+
+def _task_done(task: GridTask, *, note: str, by: User) -> None:
+    GridTask.objects.filter(pk=task.pk, state=GridTask.State.OPEN).update(
+        state=GridTask.State.DONE, note=note, done_by=by, done_at=timezone.now()
+    )
+
+
+@transaction.atomic
+def task_close(*, task: GridTask, note: str, by: User) -> None:
+    """Close a find-person or venue-report task with what the grid worker did."""
+    if not note.strip():
+        raise ValidationError(_("Say what was done."))
+    _task_done(task, note=note, by=by)
+
+
+@transaction.atomic
+def venue_report_file(
+    *,
+    resident: Resident,
+    venue_kind: str,
+    venue_name: str,
+    seen_code: str,
+    seen_at: datetime,
+    note: str,
+    by: User | None,
+) -> VenueReport:
+    """A venue reports a person with a red or yellow code: a task for their grid."""
+    report = VenueReport.objects.create(
+        resident=resident,
+        venue_kind=venue_kind,
+        venue_name=venue_name,
+        seen_code=seen_code,
+        seen_at=seen_at,
+        note=note,
+        reported_by=by,
+    )
+    GridTask.objects.create(
+        kind=GridTask.Kind.VENUE_REPORT,
+        community_id=resident.grid.parent_id,
+        resident=resident,
+        subject_name=resident.name,
+        reason=_("%(venue)s saw a %(code)s code at %(at)s")
+        % {
+            "venue": venue_name,
+            "code": HealthCode(seen_code).label,
+            "at": timezone.localtime(seen_at).strftime("%Y-%m-%d %H:%M"),
+        },
+        due_at=timezone.now() + timedelta(hours=VERIFY_WITHIN_HOURS),
+    )
+    return report
