@@ -285,7 +285,7 @@ def test_two_workers_at_once_write_one_event_for_one_change(world):
             services.anomaly_raise(
                 resident=Resident.objects.get(pk=resident.pk), kind=kind, detail="并发"
             )
-        except Exception as error:  # noqa: BLE001 - reported below
+        except Exception as error:
             errors.append(error)
         finally:
             connection.close()
