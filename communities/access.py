@@ -8,7 +8,15 @@ grid worker, whose scope is the grids they serve.
 
 from django.db.models import Q, QuerySet
 
-from .models import ArrivalReport, GridTask, Jurisdiction, Resident, User
+from .models import (
+    Alert,
+    ArrivalReport,
+    CodeChangeProposal,
+    GridTask,
+    Jurisdiction,
+    Resident,
+    User,
+)
 
 Role = User.Role
 Level = Jurisdiction.Level
@@ -135,3 +143,39 @@ def can_see_full_personal_data(user) -> bool:
         or _role(user)
         in {Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.DISTRICT_OFFICE, Role.CITY_OFFICE}
     )
+
+
+# --- Manual changes and alerts ------------------------------------------------------------
+
+
+def proposals_for(user) -> QuerySet[CodeChangeProposal]:
+    """Manual code changes of the user's residents."""
+    return CodeChangeProposal.objects.filter(resident__in=residents_for(user))
+
+
+def can_propose(user) -> bool:
+    return bool(user.is_superuser or _role(user) == Role.DISTRICT_OFFICE)
+
+
+def can_decide_proposals(user) -> bool:
+    return bool(user.is_superuser or _role(user) == Role.CITY_OFFICE)
+
+
+def alerts_for(user) -> QuerySet[Alert]:
+    return Alert.objects.filter(recipient=user) if user.is_authenticated else Alert.objects.none()
+
+
+# --- Appeals (误赋码申诉) ------------------------------------------------------------------
+
+
+def appeals_for(user) -> QuerySet:
+    """Appeals of the residents the user may see: the city office and superusers see all,
+    roles that do not work with residents (inspectors) none. The same filter as
+    residents_for, through the appeal's resident, so that it stays one query."""
+    from .models import Appeal  # imported here so that this section only appends
+
+    if not (user.is_superuser or _role(user) in RESIDENT_ROLES):
+        return Appeal.objects.none()
+    scope = _scope_filter(user, prefix="resident__grid__")
+    qs = Appeal.objects.all()
+    return qs if scope is None else qs.filter(scope)

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from . import access, places, policies, selectors, services
 from .announcements import parse_announcement
 from .forms import AnnouncementUploadForm, ArrivalForm, AssessmentForm, StayForm, StayFormSet
+from .forms_review import ProposalForm
 from .models import Announcement, ArrivalReport, HealthCode, Jurisdiction, User
 
 Role = User.Role
@@ -123,6 +124,10 @@ def resident_detail(request, pk):
         "arrivals": resident.arrivals.prefetch_related("stays"),
         "events": resident.code_events.select_related("actor"),
         "can_file": access.can_file_arrivals(request.user),
+        "anomalies": resident.anomalies.all(),
+        "proposals": resident.proposals.select_related("proposed_by", "decided_by"),
+        "proposal_form": ProposalForm() if access.can_propose(request.user) else None,
+        "followups": resident.followups.all()[:14],
     }
     return render(request, "communities/resident_detail.html", context)
 

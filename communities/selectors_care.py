@@ -1,0 +1,87 @@
+"""Reads for the grid workers' daily care: the day's nucleic-acid tests and the follow-ups
+of residents under a measure. Each selector takes the acting user and starts from
+communities.access."""
+
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When
+
+from . import access
+from .models import ControlMeasure, FollowUp, NucleicAcidTest, Resident, User
+
+ONE_DAY = timedelta(days=1)
+
+
+def pending_test_list(*, user: User, today: date) -> QuerySet[NucleicAcidTest]:
+    """Pending tests of the user's residents due today or before, by due date then name,
+    each with its resident and `overdue` (due before today)."""
+    return (
+        NucleicAcidTest.objects.filter(
+            resident__in=access.residents_for(user),
+            result=NucleicAcidTest.Result.PENDING,
+            due__lte=today,
+        )
+        .select_related("resident")
+        .annotate(
+            overdue=Case(
+                When(due__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField()
+            )
+        )
+        .order_by("due", "resident__name", "resident__pk", "pk")
+    )
+
+
+def measure_list(*, user: User) -> QuerySet[ControlMeasure]:
+    """Active measures of the user's residents, by name, with each resident's follow-ups
+    (one query for the measures, one for the follow-ups)."""
+    return (
+        ControlMeasure.objects.filter(
+            state=ControlMeasure.State.ACTIVE, resident__in=access.residents_for(user)
+        )
+        .select_related("resident")
+        .prefetch_related(
+            Prefetch(
+                "resident__followups",
+                queryset=FollowUp.objects.order_by("day"),
+                to_attr="followup_days",
+            )
+        )
+        .order_by("resident__name", "resident__pk")
+    )
+
+
+@dataclass(frozen=True)
+class CareRow:
+    """One person under a measure as the follow-up list shows them."""
+
+    resident: Resident
+    measure: ControlMeasure
+    today: FollowUp | None  # today's follow-up, if recorded
+    due_today: bool  # today falls within the measure
+    missing: list[date]  # days of the measure up to yesterday without a follow-up
+
+    @property
+    def overdue(self) -> int:
+        return len(self.missing)
+
+
+def care_rows(measures, *, today: date) -> list[CareRow]:
+    """The rows of `measures` (from measure_list) on `today`; no further queries."""
+    rows = []
+    for measure in measures:
+        resident = measure.resident
+        recorded = {f.day: f for f in resident.followup_days}
+        last = min(measure.end, today - ONE_DAY)
+        span = range((last - measure.start).days + 1) if last >= measure.start else range(0)
+        days = (measure.start + timedelta(days=n) for n in span)
+        rows.append(
+            CareRow(
+                resident=resident,
+                measure=measure,
+                today=recorded.get(today),
+                due_today=measure.start <= today <= measure.end,
+                missing=[d for d in days if d not in recorded],
+            )
+        )
+    return rows

@@ -1,0 +1,16 @@
+from django.urls import path
+
+from . import views_review
+
+app_name = "review"
+
+urlpatterns = [
+    path("proposals/", views_review.proposal_list, name="proposal-list"),
+    path("proposals/<int:pk>/decide/", views_review.proposal_decide, name="proposal-decide"),
+    path(
+        "residents/<int:resident_pk>/propose/", views_review.proposal_create, name="proposal-create"
+    ),
+    path("alerts/", views_review.alert_list, name="alert-list"),
+    path("alerts/read/", views_review.alert_read, name="alert-read"),
+    path("alerts/count/", views_review.alert_count, name="alert-count"),
+]

@@ -1,0 +1,104 @@
+"""Manual code changes under review (the district proposes, the city decides) and the
+staff's in-app alerts."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
+
+from . import access, selectors, services
+from .forms_review import DecisionForm, ProposalForm
+from .models import CodeChangeProposal
+
+
+def _say(request, error) -> None:
+    messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+
+
+@login_required
+@require_POST
+def proposal_create(request, resident_pk):
+    user = request.user
+    resident = selectors.resident_get(user=user, pk=resident_pk)
+    if not access.can_propose(user):
+        raise PermissionDenied
+    form = ProposalForm(request.POST)
+    if form.is_valid():
+        try:
+            services.proposal_create(resident=resident, by=user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _say(request, error)
+        else:
+            messages.success(request, _("Proposed; the city prevention office decides."))
+    else:
+        messages.error(request, _("Choose a code and give a reason."))
+    return redirect("communities:resident-detail", pk=resident.pk)
+
+
+@login_required
+def proposal_list(request):
+    """Pending first; the city office decides here, the district follows its proposals."""
+    proposals = (
+        access.proposals_for(request.user)
+        .select_related("resident__grid__parent", "proposed_by", "decided_by")
+        .order_by("-state", "-proposed_at")
+    )
+    state = request.GET.get("state", CodeChangeProposal.State.PENDING)
+    if state in CodeChangeProposal.State.values:
+        proposals = proposals.filter(state=state)
+    page = Paginator(proposals, 50).get_page(request.GET.get("page"))
+    can_decide = access.can_decide_proposals(request.user)
+    for proposal in page:
+        proposal.decidable = (
+            can_decide
+            and proposal.state == CodeChangeProposal.State.PENDING
+            and proposal.proposed_by_id != request.user.pk
+        )
+    context = {"page": page, "state": state, "states": CodeChangeProposal.State.choices}
+    return render(request, "communities/review/proposal_list.html", context)
+
+
+@login_required
+@require_POST
+def proposal_decide(request, pk):
+    proposal = get_object_or_404(access.proposals_for(request.user), pk=pk)
+    form = DecisionForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose approve or reject."))
+    else:
+        try:
+            services.proposal_decide(proposal=proposal, by=request.user, **form.cleaned_data)
+        except (ValidationError, PermissionDenied) as error:
+            _say(request, error)
+        else:
+            messages.success(request, _("Decided."))
+    return redirect("review:proposal-list")
+
+
+@login_required
+def alert_list(request):
+    alerts = access.alerts_for(request.user).select_related("resident")
+    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
+    return render(request, "communities/review/alert_list.html", {"page": page})
+
+
+@login_required
+@require_POST
+def alert_read(request):
+    """Mark all (or one) of the user's alerts read."""
+    alerts = access.alerts_for(request.user).filter(read_at__isnull=True)
+    if request.POST.get("pk"):
+        alerts = alerts.filter(pk=request.POST["pk"])
+    alerts.update(read_at=timezone.now())
+    return redirect("review:alert-list")
+
+
+@login_required
+def alert_count(request):
+    """The navigation bar's badge, loaded by htmx so that pages carry no extra query."""
+    count = access.alerts_for(request.user).filter(read_at__isnull=True).count()
+    return render(request, "communities/review/partials/alert_count.html", {"count": count})
