@@ -1,0 +1,77 @@
+"""Reads of appeals (误赋码申诉). Staff reads start from access.appeals_for; the one public
+read finds the person by ID number and phone together."""
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+
+from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.shortcuts import get_object_or_404
+
+from . import access
+from .models import Appeal, Resident, User
+
+# DOMAIN.md §5: an appeal is resolved within 24 hours of filing (APPEAL_DEADLINE); the
+# staff are reminded at 20 hours, so from then on an open appeal is shown as a warning.
+REMINDER_AFTER = timedelta(hours=20)
+
+# The state filter of the list: "open" is every state but resolved.
+OPEN = "open"
+STATE_FILTERS = (OPEN, *Appeal.State.values)
+
+
+@dataclass(frozen=True)
+class Countdown:
+    """The time left to an appeal's deadline, or how long it is overdue, in whole minutes."""
+
+    overdue: bool
+    warning: bool  # open and filed more than REMINDER_AFTER ago
+    hours: int
+    minutes: int
+
+
+def appeal_countdown(appeal: Appeal, *, now: datetime) -> Countdown | None:
+    """None for a resolved appeal: its clock has stopped."""
+    if appeal.state == Appeal.State.RESOLVED:
+        return None
+    overdue = now >= appeal.due_at
+    span = now - appeal.due_at if overdue else appeal.due_at - now
+    minutes = int(span.total_seconds()) // 60
+    return Countdown(
+        overdue=overdue,
+        warning=now - appeal.created_at >= REMINDER_AFTER,
+        hours=minutes // 60,
+        minutes=minutes % 60,
+    )
+
+
+def appeal_list(*, user: User, state: str = "") -> QuerySet[Appeal]:
+    """The user's appeals: open ones first, soonest due first; then the resolved ones,
+    most recently due first. `state` is one of STATE_FILTERS, or empty for all."""
+    resolved = Appeal.State.RESOLVED
+    qs = access.appeals_for(user).select_related("resident__grid__parent")
+    if state == OPEN:
+        qs = qs.exclude(state=resolved)
+    elif state in Appeal.State.values:
+        qs = qs.filter(state=state)
+    return qs.order_by(
+        Case(When(state=resolved, then=Value(1)), default=Value(0), output_field=IntegerField()),
+        # Within the open group the first key decides; for resolved rows it is NULL for
+        # all of them, so the second key orders those.
+        Case(When(~Q(state=resolved), then=F("due_at"))).asc(),
+        F("due_at").desc(),
+        "pk",
+    )
+
+
+def appeal_get(*, user: User, pk) -> Appeal:
+    """One appeal within the user's scope (a 404 outside it), with everyone who acted."""
+    qs = access.appeals_for(user).select_related(
+        "resident__grid__parent", "filed_by", "verified_by", "reviewed_by", "resolved_by"
+    )
+    return get_object_or_404(qs, pk=pk)
+
+
+def resident_for_appeal(*, id_number: str, phone: str) -> Resident | None:
+    """The person filing a public appeal, found only by ID number and phone together, so
+    that the public form reveals nothing about an ID number alone."""
+    return Resident.objects.filter(id_number=id_number, phone=phone).first()
