@@ -179,3 +179,9 @@ def appeals_for(user) -> QuerySet:
     scope = _scope_filter(user, prefix="resident__grid__")
     qs = Appeal.objects.all()
     return qs if scope is None else qs.filter(scope)
+
+
+def can_push(user) -> bool:
+    """The big-data platform's accounts: the city office, or a district office for its
+    district."""
+    return bool(is_citywide(user) or _role(user) == Role.DISTRICT_OFFICE)

@@ -1,4 +1,6 @@
+from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
@@ -19,7 +21,11 @@ from .serializers import (
     DecisionOut,
     JurisdictionOutSerializer,
     MeOutSerializer,
+    PushIn,
+    PushOut,
     ResidentOut,
+    VenueReportIn,
+    VenueReportOut,
 )
 
 
@@ -169,3 +175,48 @@ class ArrivalViewSet(
         )
         arrival = get_object_or_404(self.get_queryset(), pk=arrival.pk)
         return Response(ArrivalOut(arrival).data, status=status.HTTP_201_CREATED)
+
+
+class PushView(APIView):
+    """Big-data push (大数据推送): each known resident gets a temporary yellow (R7) and a
+    verification task due in 24 hours; an unknown person becomes a task to find them in the
+    given community. All rows or none."""
+
+    @extend_schema(request=PushIn, responses={201: PushOut(many=True)})
+    def post(self, request):
+        user = request.user
+        if not access.can_push(user):
+            raise PermissionDenied(_("Pushes come from the city or a district office."))
+        data = PushIn(
+            data=request.data, communities=access.jurisdictions_for(user).filter(level="community")
+        )
+        data.is_valid(raise_exception=True)
+        try:
+            tasks = services.pushes_receive(
+                persons=data.validated_data["persons"], by=user, visible=access.residents_for(user)
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        return Response(PushOut(tasks, many=True).data, status=status.HTTP_201_CREATED)
+
+
+class VenueReportView(APIView):
+    """A venue reports a person whose code is red or yellow; it becomes a task for that
+    person's grid. The answer carries no personal data."""
+
+    @extend_schema(request=VenueReportIn, responses={201: VenueReportOut})
+    def post(self, request):
+        data = VenueReportIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        resident = selectors.resident_by_id_or_phone(
+            id_number=values.pop("id_number"), phone=values.pop("phone")
+        )
+        if resident is None:
+            raise ValidationError({"id_number": [_("No resident of the city matches.")]})
+        report = services.venue_report_file(
+            resident=resident,
+            by=request.user,
+            **{**values, "seen_at": values["seen_at"] or timezone.now()},
+        )
+        return Response(VenueReportOut(report).data, status=status.HTTP_201_CREATED)

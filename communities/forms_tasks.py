@@ -1,6 +1,8 @@
 from django import forms
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from .forms import DateInput
 from .models import Jurisdiction
 
 
@@ -13,3 +15,26 @@ class TaskVerifyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = grids
         self.fields["grid"].label_from_instance = lambda g: f"{g.parent.name} {g.name}"
+
+
+class TaskWorkForm(forms.Form):
+    """What the grid worker found; for a push, the person's arrival date if they travelled
+    (their stays come in the formset)."""
+
+    arrival_date = forms.DateField(
+        label=_("Arrival date (if they travelled)"), required=False, widget=DateInput()
+    )
+    note = forms.CharField(
+        label=_("What you found and did"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, with_arrival: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if not with_arrival:
+            del self.fields["arrival_date"]
+
+    def clean_arrival_date(self):
+        value = self.cleaned_data.get("arrival_date")
+        if value and value > timezone.localdate():
+            raise forms.ValidationError(_("This date is in the future."))
+        return value

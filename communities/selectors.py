@@ -2,12 +2,26 @@
 
 from collections import Counter
 from dataclasses import dataclass
+from datetime import datetime, time
 
 from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from . import access
-from .models import Announcement, ControlMeasure, HealthCode, Jurisdiction, Resident, User
+from .models import (
+    Announcement,
+    Appeal,
+    ControlMeasure,
+    GridTask,
+    HealthCode,
+    Jurisdiction,
+    NucleicAcidTest,
+    Resident,
+    User,
+)
 
 
 @dataclass(frozen=True)
@@ -139,3 +153,110 @@ def announcement_changes(*, base: Announcement, other: Announcement) -> dict[str
         if base.measures.get(rule) != other.measures.get(rule)
     }
     return changes
+
+
+def resident_by_id_or_phone(*, id_number: str = "", phone: str = "") -> Resident | None:
+    """Citywide lookup for venue reports: a venue sees people from anywhere in the city.
+    Returns the row only to services; views never show it to the reporter."""
+    if id_number:
+        return Resident.objects.filter(id_number=id_number).select_related("grid").first()
+    return Resident.objects.filter(phone=phone).select_related("grid").first()
+
+
+# --- The grid worker's work list ------------------------------------------------------------
+
+WORKLIST_CAP = 200  # per source: a list longer than this is a dashboard's job
+FOLLOWUP_DEADLINE_HOUR = 18  # a day's follow-up is missing after 18:00
+
+
+@dataclass(frozen=True)
+class WorkItem:
+    kind: str
+    label: str
+    name: str
+    detail: str
+    due: datetime
+    url: str
+
+    @property
+    def overdue(self) -> bool:
+        return self.due < timezone.now()
+
+
+def worklist(*, user: User) -> list[WorkItem]:
+    """Everything the user's grids owe, most urgent first: open tasks (self-reports,
+    pushes, people to find, venue reports), tests due or overdue, follow-ups missing today
+    and appeals waiting for verification. Four queries."""
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    end_of = lambda day, hour=23: datetime.combine(day, time(hour, 59), tzinfo=tz)  # noqa: E731
+    items = []
+    tasks = (
+        access.tasks_for(user)
+        .filter(state=GridTask.State.OPEN)
+        .select_related("arrival", "resident")
+        .order_by("due_at")[:WORKLIST_CAP]
+    )
+    for task in tasks:
+        name = task.arrival.name if task.arrival_id else task.subject_name
+        url = (
+            reverse("tasks:task-verify", args=[task.pk])
+            if task.arrival_id
+            else reverse("tasks:task-work", args=[task.pk])
+        )
+        items.append(
+            WorkItem(task.kind, task.get_kind_display(), name or "—", task.reason, task.due_at, url)
+        )
+    tests = (
+        NucleicAcidTest.objects.filter(
+            resident__in=access.residents_for(user), result="pending", due__lte=today
+        )
+        .select_related("resident")
+        .order_by("due")[:WORKLIST_CAP]
+    )
+    for test in tests:
+        items.append(
+            WorkItem(
+                "test",
+                test.get_kind_display(),
+                test.resident.name,
+                test.due.isoformat(),
+                end_of(test.due),
+                reverse("care:test-list"),
+            )
+        )
+    missing = (
+        access.residents_for(user)
+        .filter(measures__state=ControlMeasure.State.ACTIVE, measures__start__lte=today)
+        .exclude(followups__day=today)
+        .order_by("name")[:WORKLIST_CAP]
+    )
+    for resident in missing:
+        items.append(
+            WorkItem(
+                "followup",
+                _("Today's follow-up"),
+                resident.name,
+                "",
+                end_of(today, FOLLOWUP_DEADLINE_HOUR - 1),
+                reverse("care:followup-record", args=[resident.pk]),
+            )
+        )
+    appeals = (
+        access.appeals_for(user)
+        .filter(state=Appeal.State.FILED)
+        .select_related("resident")
+        .order_by("due_at")[:WORKLIST_CAP]
+    )
+    for appeal in appeals:
+        items.append(
+            WorkItem(
+                "appeal",
+                _("Appeal to verify"),
+                appeal.resident.name,
+                appeal.reason[:60],
+                appeal.due_at,
+                reverse("appeals:detail", args=[appeal.pk]),
+            )
+        )
+    return sorted(items, key=lambda item: item.due)

@@ -5,7 +5,15 @@ from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
 from . import rules
-from .models import ArrivalReport, HealthCode, Jurisdiction, Resident, RiskLevel, User
+from .models import (
+    ArrivalReport,
+    HealthCode,
+    Jurisdiction,
+    Resident,
+    RiskLevel,
+    User,
+    VenueReport,
+)
 from .rules.policy import RULES_WITH_MEASURES, MeasureKind
 from .validators import ID_NUMBER_MESSAGES
 
@@ -331,3 +339,68 @@ class MeOutSerializer(serializers.ModelSerializer):
             "grids",
             "is_superuser",
         ]
+
+
+# --- Big-data pushes and venue reports -------------------------------------------------------
+
+
+class PersonRefIn(StrictSerializer):
+    """Someone named by ID number or by phone."""
+
+    id_number = IdNumberField(required=False, allow_blank=True, default="")
+    phone = MobileField(required=False, allow_blank=True, default="")
+
+    def validate(self, attrs):
+        if not attrs.get("id_number") and not attrs.get("phone"):
+            raise serializers.ValidationError(
+                {"id_number": [_("Give an ID number or a phone number.")]}
+            )
+        return attrs
+
+
+class PushPersonIn(PersonRefIn):
+    name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    reason = serializers.CharField(max_length=500)
+    community = serializers.PrimaryKeyRelatedField(
+        queryset=Jurisdiction.objects.filter(level=Jurisdiction.Level.COMMUNITY),
+        required=False,
+        allow_null=True,
+        default=None,
+    )
+
+
+class PushIn(StrictSerializer):
+    persons = PushPersonIn(many=True, allow_empty=False, max_length=5000)
+
+    def __init__(self, *args, communities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if communities is not None:
+            self.fields["persons"].child.fields["community"].queryset = communities
+
+
+class VenueReportIn(PersonRefIn):
+    venue_kind = serializers.ChoiceField(choices=VenueReport.VenueKind.choices)
+    venue_name = serializers.CharField(max_length=100)
+    seen_code = serializers.ChoiceField(choices=[HealthCode.RED, HealthCode.YELLOW])
+    seen_at = serializers.DateTimeField(required=False, default=None, allow_null=True)
+    note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
+
+    def validate_seen_at(self, value):
+        if value and value > timezone.now():
+            raise serializers.ValidationError(_("This time is in the future."))
+        return value
+
+
+class PushOut(serializers.Serializer):
+    task = serializers.IntegerField(source="pk")
+    kind = serializers.CharField()
+    resident = serializers.IntegerField(source="resident_id", allow_null=True)
+    community = serializers.IntegerField(source="community_id")
+    due_at = serializers.DateTimeField()
+
+
+class VenueReportOut(serializers.Serializer):
+    id = serializers.IntegerField()
+    venue_name = serializers.CharField()
+    seen_code = serializers.CharField()
+    seen_at = serializers.DateTimeField()

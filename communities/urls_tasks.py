@@ -9,4 +9,5 @@ app_name = "tasks"
 urlpatterns = [
     path("", views.task_list, name="task-list"),
     path("<int:pk>/", views.task_verify, name="task-verify"),
+    path("<int:pk>/work/", views.task_work, name="task-work"),
 ]

@@ -1,39 +1,64 @@
-"""The grid workers' tasks: self-reports to verify within 24 hours."""
+"""The grid workers' work list and the pages that resolve its tasks."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
-from django.db.models import Case, IntegerField, Value, When
+from django.core.exceptions import ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import access, services
-from .forms_tasks import TaskVerifyForm
+from . import access, selectors, services
+from .forms import StayFormSet
+from .forms_tasks import TaskVerifyForm, TaskWorkForm
 from .models import GridTask
 
 
 @login_required
 def task_list(request):
-    """Open tasks first, soonest due first; then the done ones."""
-    tasks = (
-        access.tasks_for(request.user)
-        .select_related("arrival")
-        .order_by(
-            Case(
-                When(state=GridTask.State.OPEN, then=Value(0)),
-                default=Value(1),
-                output_field=IntegerField(),
-            ),
-            "due_at",
-            "pk",
-        )
+    """The user's work list, most urgent first (overdue at the top)."""
+    items = selectors.worklist(user=request.user)
+    return render(request, "communities/task_list.html", {"items": items})
+
+
+@login_required
+def task_work(request, pk):
+    """Resolve a push (verify the stays and re-run the rules), a person to find or a venue
+    report (say what was done)."""
+    user = request.user
+    task = get_object_or_404(
+        access.tasks_for(user).select_related("resident__grid__parent", "done_by"),
+        pk=pk,
+        arrival__isnull=True,
     )
-    page = Paginator(tasks, 50).get_page(request.GET.get("page"))
-    now = timezone.now()
-    for task in page:
-        task.overdue = task.state == GridTask.State.OPEN and task.due_at < now
-    return render(request, "communities/task_list.html", {"page": page})
+    is_push = task.kind == GridTask.Kind.VERIFY_PUSH
+    form = TaskWorkForm(request.POST or None, with_arrival=is_push)
+    stays = StayFormSet(request.POST or None, prefix="stays") if is_push else None
+    if request.method == "POST" and form.is_valid() and (stays is None or stays.is_valid()):
+        values = form.cleaned_data
+        try:
+            if is_push:
+                services.push_verify(
+                    task=task,
+                    stays=stays.stays(),
+                    arrival_date=values.get("arrival_date"),
+                    note=values["note"],
+                    by=user,
+                )
+            else:
+                services.task_close(task=task, note=values["note"], by=user)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(request, _("Done."))
+            if task.resident_id:
+                return redirect("communities:resident-detail", pk=task.resident_id)
+            return redirect("tasks:task-list")
+    context = {
+        "task": task,
+        "form": form,
+        "stays": stays,
+        "is_open": task.state == GridTask.State.OPEN,
+    }
+    return render(request, "communities/task_work.html", context)
 
 
 @login_required

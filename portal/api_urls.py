@@ -16,5 +16,7 @@ urlpatterns = [
     path("auth/token/", obtain_auth_token, name="auth-token"),
     path("me/", communities_api.me, name="me"),
     path("assessments/", communities_api.AssessmentView.as_view(), name="assessment"),
+    path("pushes/", communities_api.PushView.as_view(), name="push"),
+    path("venue-reports/", communities_api.VenueReportView.as_view(), name="venue-report"),
     *router.urls,
 ]

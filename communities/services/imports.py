@@ -133,8 +133,7 @@ def test_results_import(
     """
     now = timezone.now()
     id_numbers = [
-        rules.normalize_id_number(str(row.get("id_number") or ""))[:SHOWN_ID_LENGTH]
-        for row in rows
+        rules.normalize_id_number(str(row.get("id_number") or ""))[:SHOWN_ID_LENGTH] for row in rows
     ]
     residents = _residents_by_id(
         visible, {n for n in id_numbers if rules.id_number_problem(n) is None}
@@ -153,7 +152,7 @@ def test_results_import(
             reason = "; ".join(getattr(error, "messages", [str(error)]))
             outcomes.append(RowOutcome(number, id_number, matched=False, reason=reason))
         else:
-            reason = _("%(result)s recorded on the %(kind)s due %(due)s.") % {
+            reason = _("%(kind)s due %(due)s: %(result)s.") % {
                 "result": test.get_result_display(),
                 "kind": test.get_kind_display(),
                 "due": test.due.isoformat(),

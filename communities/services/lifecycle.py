@@ -353,12 +353,14 @@ def push_receive(
     reason: str,
     community: Jurisdiction | None,
     by: User | None,
+    visible=None,
 ) -> GridTask:
     """One person pushed by the big-data platform. A known resident gets a temporary
     yellow (R7) unless their code is already stricter, and a verification task due in 24
     hours; an unknown person becomes a task to find them in `community`."""
     query = Q(id_number=id_number) if id_number else Q(phone=phone)
-    resident = Resident.objects.filter(query).select_related("grid").first()
+    visible = Resident.objects.all() if visible is None else visible
+    resident = visible.filter(query).select_related("grid").first()
     due = timezone.now() + timedelta(hours=VERIFY_WITHIN_HOURS)
     if resident is None:
         if community is None:
@@ -389,6 +391,19 @@ def push_receive(
         reason=reason,
         due_at=due,
     )
+
+
+@transaction.atomic
+def pushes_receive(*, persons: list[dict], by: User, visible) -> list[GridTask]:
+    """A batch from the big-data platform: all rows or none (a row that cannot be placed
+    undoes the batch, naming the row)."""
+    tasks = []
+    for index, person in enumerate(persons):
+        try:
+            tasks.append(push_receive(by=by, visible=visible, **person))
+        except ValidationError as error:
+            raise ValidationError({f"persons[{index}]": error.messages}) from error
+    return tasks
 
 
 @transaction.atomic

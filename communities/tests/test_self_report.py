@@ -408,7 +408,7 @@ def test_anonymous_is_sent_to_sign_in_from_the_tasks(client, world, reported):
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
-def test_task_list_puts_open_tasks_first_flags_overdue_and_is_pinned(
+def test_task_list_shows_open_tasks_most_urgent_first_and_is_pinned(
     client, world, django_assert_num_queries
 ):
     community = world["nodes"]["community"]
@@ -434,9 +434,10 @@ def test_task_list_puts_open_tasks_first_flags_overdue_and_is_pinned(
     GridTask.objects.filter(pk=tasks["丙"].pk).update(due_at=now - timedelta(hours=2))
     GridTask.objects.filter(pk=tasks["丁"].pk).update(due_at=now + timedelta(hours=3))
     client.force_login(world["users"]["grid_worker"])
-    with django_assert_num_queries(5):  # session, user, node, count, page
+    # session, user, node, then one query per source: tasks, tests, follow-ups, appeals
+    with django_assert_num_queries(7):
         response = client.get(reverse("tasks:task-list"))
-    assert [t.arrival.name for t in response.context["page"]] == ["丙", "丁", "乙", "甲"]
+    assert [item.name for item in response.context["items"]] == ["丙", "丁", "乙"]
     html = response.content.decode()
     assert html.count('data-testid="overdue"') == 1
     assert html.index('data-testid="overdue"') < html.index("丁")

@@ -1,0 +1,214 @@
+"""Big-data pushes and venue reports: API, CSV page and the grid worker's task pages."""
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+from rest_framework.test import APIClient
+
+from communities.models import GridTask, HealthCodeEvent, VenueReport
+
+TODAY = timezone.localdate()
+
+
+def api_for(user):
+    client = APIClient()
+    client.force_authenticate(user)
+    return client
+
+
+def test_push_api_gives_known_residents_yellow_and_tasks(world):
+    resident = world["residents"]["grid_a"]
+    body = {
+        "persons": [
+            {"id_number": resident.id_number, "name": resident.name, "reason": "涉疫场所时空伴随"},
+            {
+                "phone": "13700001111",
+                "name": "未登记",
+                "reason": "x",
+                "community": world["nodes"]["community"].pk,
+            },
+        ]
+    }
+    response = api_for(world["users"]["city_office"]).post("/api/v1/pushes/", body, format="json")
+    assert response.status_code == 201, response.json()
+    assert [row["kind"] for row in response.json()] == ["verify_push", "find_person"]
+    resident.refresh_from_db()
+    assert (resident.code, resident.code_rule) == ("yellow", "R7")
+
+
+def test_a_bad_row_refuses_the_whole_push(world):
+    resident = world["residents"]["grid_a"]
+    body = {
+        "persons": [
+            {"id_number": resident.id_number, "reason": "x"},
+            {"phone": "13700001111", "reason": "unknown and no community"},
+        ]
+    }
+    response = api_for(world["users"]["city_office"]).post("/api/v1/pushes/", body, format="json")
+    assert response.status_code == 400 and "persons[1]" in response.json()
+    assert not GridTask.objects.exists() and not HealthCodeEvent.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("person", "field"),
+    [
+        ({"reason": "x"}, "id_number"),
+        ({"id_number": "110105194912310021", "reason": "x"}, "id_number"),
+        ({"phone": "123", "reason": "x"}, "phone"),
+        ({"phone": "13700001111"}, "reason"),
+    ],
+)
+def test_push_rows_are_checked(world, person, field):
+    response = api_for(world["users"]["city_office"]).post(
+        "/api/v1/pushes/", {"persons": [person]}, format="json"
+    )
+    assert response.status_code == 400
+    assert field in response.json()["persons"]["0"]
+
+
+def test_grid_workers_do_not_push(world):
+    response = api_for(world["users"]["grid_worker"]).post(
+        "/api/v1/pushes/", {"persons": [{"phone": "13700001111", "reason": "x"}]}, format="json"
+    )
+    assert response.status_code == 403
+
+
+def test_a_district_cannot_place_a_person_in_another_district(world):
+    body = {
+        "persons": [
+            {
+                "phone": "13700001111",
+                "reason": "x",
+                "community": world["nodes"]["other_community"].pk,
+            }
+        ]
+    }
+    response = api_for(world["users"]["district_office"]).post(
+        "/api/v1/pushes/", body, format="json"
+    )
+    assert response.status_code == 400 and not GridTask.objects.exists()
+
+
+def test_venue_report_api_makes_a_task_for_the_persons_grid(world):
+    resident = world["residents"]["other_grid"]
+    response = api_for(world["users"]["inspector"]).post(
+        "/api/v1/venue-reports/",
+        {
+            "id_number": resident.id_number,
+            "venue_kind": "shop",
+            "venue_name": "通达药房",
+            "seen_code": "red",
+        },
+        format="json",
+    )
+    assert response.status_code == 201
+    assert "id_number" not in response.json() and resident.name not in str(response.json())
+    task = GridTask.objects.get(kind="venue_report")
+    assert task.community == world["nodes"]["other_community"]
+
+
+@pytest.mark.parametrize(
+    ("changes", "field"),
+    [
+        ({"seen_code": "green"}, "seen_code"),
+        ({"venue_kind": "ufo"}, "venue_kind"),
+        ({"seen_at": "2999-01-01T00:00:00+08:00"}, "seen_at"),
+        ({"id_number": ""}, "id_number"),
+    ],
+)
+def test_venue_report_bad_input(world, changes, field):
+    body = {
+        "id_number": world["residents"]["grid_a"].id_number,
+        "venue_kind": "shop",
+        "venue_name": "药房",
+        "seen_code": "red",
+        **changes,
+    }
+    response = api_for(world["users"]["inspector"]).post(
+        "/api/v1/venue-reports/", body, format="json"
+    )
+    assert response.status_code == 400 and field in response.json()
+    assert not VenueReport.objects.exists()
+
+
+def test_grid_worker_verifies_a_push_on_the_task_page(client, world):
+    resident = world["residents"]["grid_a"]
+    api_for(world["users"]["city_office"]).post(
+        "/api/v1/pushes/",
+        {"persons": [{"id_number": resident.id_number, "reason": "x"}]},
+        format="json",
+    )
+    task = GridTask.objects.get()
+    client.force_login(world["users"]["grid_worker"])
+    url = reverse("tasks:task-work", args=[task.pk])
+    assert client.get(url).status_code == 200
+    response = client.post(
+        url,
+        {
+            "note": "电话核实，无外出",
+            "arrival_date": "",
+            "stays-TOTAL_FORMS": "1",
+            "stays-INITIAL_FORMS": "0",
+            "stays-MIN_NUM_FORMS": "0",
+            "stays-MAX_NUM_FORMS": "30",
+        },
+    )
+    assert response.status_code == 302
+    resident.refresh_from_db()
+    task.refresh_from_db()
+    assert (resident.code, task.state, task.done_by) == (
+        "green",
+        "done",
+        world["users"]["grid_worker"],
+    )
+
+
+def test_an_outsider_gets_404_on_the_task_page(client, world):
+    resident = world["residents"]["grid_a"]
+    api_for(world["users"]["city_office"]).post(
+        "/api/v1/pushes/",
+        {"persons": [{"id_number": resident.id_number, "reason": "x"}]},
+        format="json",
+    )
+    task = GridTask.objects.get()
+    client.force_login(world["users"]["outsider_grid_worker"])
+    assert client.get(reverse("tasks:task-work", args=[task.pk])).status_code == 404
+    assert client.post(reverse("tasks:task-work", args=[task.pk]), {"note": "x"}).status_code == 404
+
+
+def test_closing_a_find_person_task_needs_a_note(client, world):
+    api_for(world["users"]["city_office"]).post(
+        "/api/v1/pushes/",
+        {
+            "persons": [
+                {"phone": "13700001111", "reason": "x", "community": world["nodes"]["community"].pk}
+            ]
+        },
+        format="json",
+    )
+    task = GridTask.objects.get()
+    client.force_login(world["users"]["grid_worker"])
+    url = reverse("tasks:task-work", args=[task.pk])
+    client.post(url, {"note": ""})
+    task.refresh_from_db()
+    assert task.state == "open"
+    client.post(url, {"note": "已找到，登记入户"})
+    task.refresh_from_db()
+    assert task.state == "done"
+
+
+def test_the_work_list_gathers_every_kind_most_urgent_first(client, world):
+    from communities import services
+    from communities.models import NucleicAcidTest
+
+    resident = world["residents"]["grid_a"]
+    services.push_receive(
+        name="", id_number=resident.id_number, phone="", reason="push", community=None, by=None
+    )
+    NucleicAcidTest.objects.create(resident=resident, kind="landing", due=TODAY - timedelta(days=1))
+    client.force_login(world["users"]["grid_worker"])
+    items = client.get(reverse("tasks:task-list")).context["items"]
+    assert [item.kind for item in items] == ["test", "verify_push"]
+    assert items[0].overdue and not items[1].overdue
