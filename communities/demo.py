@@ -64,3 +64,10 @@ SHOP_NAMES = {
     "hotel": "快捷酒店",
     "other": "五金店",
 }
+
+# Arrivals filed for the first residents of 通达街社区 第1网格 (see seed_demo).
+DEMO_JOURNEYS = [
+    ("广东省", "佛山市", "禅城区"),  # a case county: red, R3 "7+5"
+    ("吉林省", "吉林市", "丰满区"),  # a high-risk county: red, R1 "14+7"
+    ("广东省", "肇庆市", "端州区"),  # an epidemic city: yellow, R4
+]

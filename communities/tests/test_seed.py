@@ -19,9 +19,9 @@ def snapshot():
 
 
 def test_seed_demo_builds_taiyuan_and_twice_changes_nothing(capsys):
-    call_command("seed_demo", force=True, residents=60, shops=20)
+    call_command("seed_demo", force=True, residents=200, shops=20)
     first = snapshot()
-    call_command("seed_demo", force=True, residents=60, shops=20)
+    call_command("seed_demo", force=True, residents=200, shops=20)
     assert snapshot() == first
     community = Jurisdiction.objects.get(name="通达街社区")
     assert [a.name for a in Jurisdiction.objects.filter(pk__in=community.ancestor_ids)] == [
@@ -31,7 +31,9 @@ def test_seed_demo_builds_taiyuan_and_twice_changes_nothing(capsys):
     ]
     assert {"尖草坪区", "阳曲县"} <= set(Jurisdiction.objects.values_list("name", flat=True))
     assert set(User.objects.values_list("role", flat=True)) == set(User.Role.values)
-    assert Resident.objects.count() == 60 and Shop.objects.count() == 20
+    assert Resident.objects.count() == 200 and Shop.objects.count() == 20
+    codes = sorted(Resident.objects.exclude(code="green").values_list("code_rule", flat=True))
+    assert codes == ["R1", "R3", "R4"]  # the demo arrivals, filed once
     out = capsys.readouterr().out
     assert "Demo@2022" in out and "grid_worker" in out
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from communities import demo, rules, services
 from communities.announcements import parse_announcement
-from communities.models import Jurisdiction, User
+from communities.models import Jurisdiction, Resident, User
 from shops.models import Shop
 
 Level = Jurisdiction.Level
@@ -85,6 +85,7 @@ class Command(BaseCommand):
         added = self.add_residents(residents, grid_ids)
         added_shops = self.add_shops(shops)
         self.load_announcement()
+        self.file_demo_arrivals()
         self.stdout.write(
             f"Residents: {added} added, shops: {added_shops} added, "
             f"in {time.monotonic() - started:.1f} s."
@@ -208,6 +209,38 @@ class Command(BaseCommand):
         announcement, created = services.announcement_load(data=parsed.data, by=None)
         if created:
             self.stdout.write(f"Announcement loaded: {announcement}")
+
+    def file_demo_arrivals(self) -> None:
+        """The first residents of 通达街社区 第1网格 arrived recently, so that every page has
+        something to show: a case county (red, R3), a risk area (red, R1) and an epidemic
+        city (yellow, R4). A second run finds their arrivals and files nothing."""
+        grid = Jurisdiction.objects.get(name="第1网格", parent__name="通达街社区")
+        worker = User.objects.get(username="grid")
+        today = timezone.localdate()
+        people = Resident.objects.filter(grid=grid).order_by("pk")[: len(demo.DEMO_JOURNEYS)]
+        for resident, (province, city, county) in zip(people, demo.DEMO_JOURNEYS, strict=False):
+            if resident.arrivals.exists():
+                continue
+            services.arrival_report_file(
+                resident=resident,
+                arrival_date=today - timedelta(days=2),
+                stays=[
+                    {
+                        "province": province,
+                        "city": city,
+                        "county": county,
+                        "start": today - timedelta(days=9),
+                        "end": today - timedelta(days=3),
+                    }
+                ],
+                landing_point_kind="station",
+                landing_point="太原南站",
+                transport="train",
+                abroad_quarantine_days=None,
+                source="grid_worker",
+                by=worker,
+            )
+            self.stdout.write(f"Arrival filed: {resident.name} from {province}{city}{county}")
 
     def count(self, table: str) -> int:
         with connection.cursor() as cursor:
