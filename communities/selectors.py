@@ -177,6 +177,9 @@ class WorkItem:
     detail: str
     due: datetime
     url: str
+    id_number: str = ""  # shown masked
+    code: str = ""  # the code (or a self-report's preview) that makes it urgent
+    rule: str = ""
 
     @property
     def overdue(self) -> bool:
@@ -198,14 +201,37 @@ def worklist(*, user: User) -> list[WorkItem]:
         .order_by("due_at")[:WORKLIST_CAP]
     )
     for task in tasks:
-        name = task.arrival.name if task.arrival_id else task.subject_name
-        url = (
-            reverse("tasks:task-verify", args=[task.pk])
-            if task.arrival_id
-            else reverse("tasks:task-work", args=[task.pk])
-        )
+        if task.arrival_id:
+            decision = task.arrival.decision or {}
+            person = (
+                task.arrival.name,
+                task.arrival.id_number,
+                decision.get("code", ""),
+                decision.get("rule", ""),
+            )
+            url = reverse("tasks:task-verify", args=[task.pk])
+        else:
+            resident = task.resident
+            person = (
+                task.subject_name or "—",
+                task.subject_id_number,
+                resident.code if resident else "",
+                resident.code_rule if resident else "",
+            )
+            url = reverse("tasks:task-work", args=[task.pk])
+        name, id_number, code, rule = person
         items.append(
-            WorkItem(task.kind, task.get_kind_display(), name or "—", task.reason, task.due_at, url)
+            WorkItem(
+                task.kind,
+                task.get_kind_display(),
+                name,
+                task.reason,
+                task.due_at,
+                url,
+                id_number,
+                code,
+                rule,
+            )
         )
     tests = (
         NucleicAcidTest.objects.filter(

@@ -6,6 +6,7 @@ from datetime import timedelta
 from django.core.validators import FileExtensionValidator, MaxValueValidator, MinValueValidator
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from .codes import ControlMeasure, NucleicAcidTest
@@ -182,7 +183,9 @@ class Appeal(models.Model):
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.FILED)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
-    created_at = models.DateTimeField(_("filed at"), auto_now_add=True, db_index=True)
+    # Set by the service with due_at from the same reading of the clock (not auto_now_add,
+    # which would read it a second time).
+    created_at = models.DateTimeField(_("filed at"), default=timezone.now, db_index=True)
     due_at = models.DateTimeField(_("due"))
     verified_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
@@ -204,6 +207,11 @@ class Appeal(models.Model):
         verbose_name = _("appeal")
         verbose_name_plural = _("appeals")
         ordering = ["due_at", "pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["resident"], condition=~Q(state="resolved"), name="one_open_appeal"
+            )
+        ]
 
     def __str__(self):
         return f"{self.resident_id} {self.get_state_display()}"

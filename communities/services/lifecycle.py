@@ -247,7 +247,8 @@ def proposal_decide(
 def code_change_manual(*, resident: Resident, to: str, reason: str, by: User) -> None:
     """A decided manual change; a release also ends the measure and closes anomalies."""
     resident = _locked(resident)
-    health_code_change(resident=resident, to=to, rule=MANUAL_RULE, reason=reason, actor=by)
+    if resident.code != to:  # already there (say, released overnight): no event to write
+        health_code_change(resident=resident, to=to, rule=MANUAL_RULE, reason=reason, actor=by)
     if to == HealthCode.GREEN:
         now = timezone.now()
         resident.measures.filter(state=ControlMeasure.State.ACTIVE).update(
@@ -269,13 +270,16 @@ def appeal_file(
     quarantine_status: str = "",
     by: User | None = None,
 ) -> Appeal:
-    """An appeal against a wrongly assigned code, to be resolved within 24 hours."""
+    """An appeal against a wrongly assigned code, to be resolved within 24 hours. The
+    resident's row is locked, so that two filings at once make one appeal; the evidence
+    passes the model's checks before anything is stored."""
+    resident = _locked(resident)
     if resident.code == HealthCode.GREEN:
         raise ValidationError(_("This person's code is green: there is nothing to appeal."))
     if resident.appeals.exclude(state=Appeal.State.RESOLVED).exists():
         raise ValidationError(_("An appeal of this person is already being handled."))
     now = timezone.now()
-    return Appeal.objects.create(
+    appeal = Appeal(
         resident=resident,
         source=source,
         filed_by=by,
@@ -286,6 +290,9 @@ def appeal_file(
         created_at=now,
         due_at=now + APPEAL_DEADLINE,
     )
+    appeal.full_clean(exclude=["filed_by", "resident"])
+    appeal.save()
+    return appeal
 
 
 def _appeal_step(appeal: Appeal, expected: str) -> Appeal:
@@ -297,6 +304,9 @@ def _appeal_step(appeal: Appeal, expected: str) -> Appeal:
 
 @transaction.atomic
 def appeal_verify(*, appeal: Appeal, note: str, by: User) -> Appeal:
+    """The grid worker (or community staff) who serves the person verifies."""
+    if not (by.is_superuser or by.role in {Role.GRID_WORKER, Role.COMMUNITY_STAFF}):
+        raise PermissionDenied(_("Appeals are verified by the grid worker of the person's grid."))
     appeal = _appeal_step(appeal, Appeal.State.FILED)
     appeal.state, appeal.verified_by, appeal.verified_at = Appeal.State.VERIFIED, by, timezone.now()
     appeal.verification_note = note
@@ -329,7 +339,7 @@ def appeal_resolve(*, appeal: Appeal, release: bool, note: str, by: User) -> App
         code_change_manual(
             resident=appeal.resident,
             to=HealthCode.GREEN,
-            reason=_("Appeal upheld the person: %(note)s") % {"note": note},
+            reason=_("Appeal granted, code released: %(note)s") % {"note": note},
             by=by,
         )
     return appeal
