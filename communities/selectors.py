@@ -253,7 +253,11 @@ def worklist(*, user: User) -> list[WorkItem]:
         )
     missing = (
         access.residents_for(user)
-        .filter(measures__state=ControlMeasure.State.ACTIVE, measures__start__lte=today)
+        .filter(
+            measures__state=ControlMeasure.State.ACTIVE,
+            measures__start__lte=today,
+            measures__end__gte=today,
+        )
         .exclude(followups__day=today)
         .order_by("name")[:WORKLIST_CAP]
     )

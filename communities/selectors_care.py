@@ -8,7 +8,8 @@ from datetime import date, timedelta
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When
 
 from . import access
-from .models import ControlMeasure, FollowUp, NucleicAcidTest, Resident, User
+from .models import ControlMeasure, FollowUp, NucleicAcidTest, Resident, Symptom, User
+from .services.lifecycle import followup_problem
 
 ONE_DAY = timedelta(days=1)
 
@@ -25,7 +26,9 @@ def pending_test_list(*, user: User, today: date) -> QuerySet[NucleicAcidTest]:
         .select_related("resident")
         .annotate(
             overdue=Case(
-                When(due__lt=today, then=Value(True)), default=Value(False), output_field=BooleanField()
+                When(due__lt=today, then=Value(True)),
+                default=Value(False),
+                output_field=BooleanField(),
             )
         )
         .order_by("due", "resident__name", "resident__pk", "pk")
@@ -64,6 +67,15 @@ class CareRow:
     @property
     def overdue(self) -> int:
         return len(self.missing)
+
+    @property
+    def today_symptoms(self) -> list[str]:
+        return [str(Symptom(s).label) for s in self.today.symptoms] if self.today else []
+
+    @property
+    def today_anomalous(self) -> bool:
+        """Today's follow-up shows a fever or a symptom (the service's own test)."""
+        return bool(self.today and followup_problem(self.today.temperature, self.today.symptoms))
 
 
 def care_rows(measures, *, today: date) -> list[CareRow]:

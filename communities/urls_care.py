@@ -1,5 +1,16 @@
-from django.urls import path  # noqa: F401
+"""The grid workers' daily care, included at care/ in portal/urls.py."""
+
+from django.urls import path
+
+from . import views_care as views
 
 app_name = "care"
 
-urlpatterns = []
+urlpatterns = [
+    path("tests/", views.tests_due, name="test-list"),
+    path("tests/<int:pk>/result/", views.result_record, name="test-record"),
+    path("tests/upload/", views.results_upload, name="test-upload"),
+    path("tests/upload/template.csv", views.results_template, name="test-template"),
+    path("followups/", views.followup_list, name="followup-list"),
+    path("followups/<int:pk>/", views.followup_record, name="followup-record"),
+]

@@ -104,8 +104,18 @@ def test_result_record(
     negative result releases the code at once (yellow → green, by the system)."""
     resident = _locked(test.resident)
     test = NucleicAcidTest.objects.select_for_update().get(pk=test.pk)
-    if test.result != NucleicAcidTest.Result.PENDING and test.result == result:
-        return test  # the same result twice changes nothing
+    if test.result != NucleicAcidTest.Result.PENDING:
+        if test.result == result:
+            return test  # the same result twice changes nothing
+        # A recorded result is never overwritten: a correction is a manual change, with
+        # its reason, under the district's proposal and the city's approval.
+        raise ValidationError(
+            _(
+                "This test is already recorded as %(result)s; a correction goes through a "
+                "manual code change."
+            )
+            % {"result": test.get_result_display()}
+        )
     test.result = result
     test.sampled_at = sampled_at or test.sampled_at or timezone.now()
     test.save(update_fields=["result", "sampled_at"])
@@ -117,7 +127,11 @@ def test_result_record(
             % {"kind": test.get_kind_display(), "due": test.due.isoformat()},
             test=test,
         )
-    elif result == NucleicAcidTest.Result.NEGATIVE and resident.code_rule == "R4":
+    elif (
+        result == NucleicAcidTest.Result.NEGATIVE
+        and resident.code_rule == "R4"
+        and test.arrival_id is not None
+    ):  # R4's three tests belong to one arrival
         tests = NucleicAcidTest.objects.filter(resident=resident, arrival=test.arrival)
         negatives = tests.filter(result=NucleicAcidTest.Result.NEGATIVE).count()
         if negatives >= R4_TESTS and not has_open_anomaly(resident):
@@ -135,10 +149,13 @@ def test_result_record(
 
 
 def followup_problem(temperature: Decimal, symptoms: list[str]) -> tuple[str, str] | None:
+    """The anomaly a follow-up shows, if any: a fever (naming any symptoms too) or a
+    symptom."""
+    named = "、".join(str(Symptom(s).label) for s in symptoms)
     if temperature >= Decimal(str(FEVER_FROM)):
-        return Anomaly.Kind.FEVER, f"{temperature} °C"
+        return Anomaly.Kind.FEVER, f"{temperature} °C" + (f"，{named}" if named else "")
     if symptoms:
-        return Anomaly.Kind.SYMPTOM, "、".join(str(Symptom(s).label) for s in symptoms)
+        return Anomaly.Kind.SYMPTOM, named
     return None
 
 

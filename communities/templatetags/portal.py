@@ -50,3 +50,12 @@ def masked_phone(value):
 def days_label(measure):
     """ "14+7" from a decision's measure list."""
     return "+".join(str(phase["days"]) for phase in measure or [])
+
+
+RULE_LABELS = {"anomaly": _("anomaly"), "manual": _("manual")}
+
+
+@register.filter
+def rule_label(value):
+    """R1…R7 as they are; the system's own rules in words."""
+    return RULE_LABELS.get(value, value)

@@ -322,3 +322,25 @@ def test_two_pushes_at_once_lose_no_update(world):
         thread.join()
     assert HealthCodeEvent.objects.filter(resident=resident).count() == 1
     assert GridTask.objects.filter(resident=resident).count() == 2
+
+
+def test_a_recorded_result_is_never_overwritten(world, red_resident):
+    test = red_resident.tests.get()
+    services.test_result_record(test=test, result="negative", sampled_at=None, by=None)
+    with pytest.raises(ValidationError):
+        services.test_result_record(test=test, result="positive", sampled_at=None, by=None)
+    test.refresh_from_db()
+    assert test.result == "negative" and not red_resident.anomalies.exists()
+
+
+def test_a_fever_with_symptoms_names_both(world, red_resident):
+    services.followup_record(
+        resident=red_resident,
+        day=TODAY,
+        temperature=Decimal("37.8"),
+        symptoms=["cough"],
+        note="",
+        by=world["users"]["grid_worker"],
+    )
+    anomaly = red_resident.anomalies.get()
+    assert anomaly.kind == "fever" and "37.8" in anomaly.detail and "咳嗽" in anomaly.detail

@@ -1,0 +1,688 @@
+"""The grid workers' daily care: the day's tests (one tap or a results file) and the daily
+follow-ups of residents under a measure."""
+
+import io
+from datetime import datetime, time, timedelta
+from decimal import Decimal
+from unittest import mock
+
+import openpyxl
+import pytest
+from django.core.cache import cache
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import IntegrityError
+from django.urls import reverse
+from django.utils import timezone, translation
+from django.utils.translation import gettext_lazy
+
+from communities import services
+from communities.models import (
+    Alert,
+    Anomaly,
+    ControlMeasure,
+    FollowUp,
+    HealthCodeEvent,
+    NucleicAcidTest,
+    Resident,
+    Symptom,
+)
+from communities.serializers import AnnouncementIn
+from communities.services import imports
+
+from .factories import ResidentFactory, valid_id_number
+
+TODAY = timezone.localdate()
+YESTERDAY = TODAY - timedelta(days=1)
+HTMX = {"HTTP_HX_REQUEST": "true"}
+
+
+@pytest.fixture(autouse=True)
+def own_cache(settings, tmp_path):
+    """A file cache of the test's own, never the configured one (see test_self_report)."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    cache.clear()
+    yield
+    cache.clear()
+
+
+def pending(resident, *, due=TODAY, kind="landing"):
+    return NucleicAcidTest.objects.create(resident=resident, kind=kind, due=due)
+
+
+def under_measure(resident, *, start, days, code="yellow", rule="R6"):
+    """An active measure of `days` days from `start` (built directly: no rule gives one
+    of an arbitrary length)."""
+    Resident.objects.filter(pk=resident.pk).update(code=code, code_rule=rule)
+    end = start + timedelta(days=days - 1)
+    return ControlMeasure.objects.create(
+        resident=resident,
+        rule=rule,
+        phases=[{"kind": "home_health_monitoring", "days": days}],
+        start=start,
+        end=end,
+        release_due=end + timedelta(days=1),
+    )
+
+
+def in_chinese(message) -> str:
+    with translation.override("zh-hans"):
+        return str(message)
+
+
+def local(day, hour=10, minute=0):
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
+
+
+# --- The day's test list ---------------------------------------------------------------------
+
+
+def test_list_shows_todays_and_overdue_tests_by_due_then_name_and_is_pinned(
+    client, world, django_assert_num_queries
+):
+    grid_a = world["nodes"]["grid_a"]
+    zhang = ResidentFactory(grid=grid_a, name="A张三")
+    li = ResidentFactory(grid=grid_a, name="B李四")
+    pending(zhang, due=TODAY)
+    pending(li, due=TODAY)
+    pending(zhang, due=TODAY - timedelta(days=2), kind="followup")
+    pending(li, due=TODAY + timedelta(days=1), kind="followup")  # not yet due
+    done = pending(li, due=TODAY - timedelta(days=1))
+    NucleicAcidTest.objects.filter(pk=done.pk).update(result="negative")
+    pending(world["residents"]["grid_b"], due=TODAY)  # not the grid worker's grid
+    client.force_login(world["users"]["grid_worker"])
+    with django_assert_num_queries(5):  # session, user, node, count, page
+        response = client.get(reverse("care:test-list"))
+    rows = [(t.resident.name, t.due) for t in response.context["page"]]
+    assert rows == [
+        ("A张三", TODAY - timedelta(days=2)),
+        ("A张三", TODAY),
+        ("B李四", TODAY),
+    ]
+    html = response.content.decode()
+    assert html.count('data-testid="overdue"') == 1
+    assert html.index('data-testid="overdue"') < html.index("B李四")
+    assert zhang.id_number not in html and zhang.id_number[:6] + "********" in html
+    assert html.count('data-testid="positive"') == 3 and html.count("hx-confirm=") == 3
+
+
+def test_one_tap_negative_records_the_result_and_returns_the_row(client, world):
+    resident = world["residents"]["grid_a"]
+    test = pending(resident)
+    client.force_login(world["users"]["grid_worker"])
+    response = client.post(
+        reverse("care:test-record", args=[test.pk]), {"result": "negative"}, **HTMX
+    )
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'data-testid="recorded"' in html and 'data-testid="turned-red"' not in html
+    assert "<html" not in html  # the row only
+    test.refresh_from_db()
+    assert test.result == "negative" and test.sampled_at is not None
+    resident.refresh_from_db()
+    assert resident.code == "green" and not Anomaly.objects.exists()
+
+
+def test_one_tap_positive_turns_the_code_red_and_alerts_street_and_district(client, world):
+    resident = world["residents"]["grid_a"]
+    test = pending(resident)
+    client.force_login(world["users"]["grid_worker"])
+    response = client.post(
+        reverse("care:test-record", args=[test.pk]), {"result": "positive"}, **HTMX
+    )
+    assert 'data-testid="turned-red"' in response.content.decode()
+    test.refresh_from_db()
+    resident.refresh_from_db()
+    assert (test.result, resident.code) == ("positive", "red")
+    anomaly = Anomaly.objects.get()
+    assert (anomaly.resident, anomaly.kind, anomaly.test) == (resident, "positive_test", test)
+    users = world["users"]
+    assert {a.recipient for a in Alert.objects.all()} == {
+        users["street_supervisor"],
+        users["district_office"],
+    }
+    event = HealthCodeEvent.objects.get(resident=resident)
+    assert (event.to_code, event.actor) == ("red", None)
+
+
+def test_a_second_tap_changes_nothing(client, world):
+    test = pending(world["residents"]["grid_a"])
+    client.force_login(world["users"]["grid_worker"])
+    url = reverse("care:test-record", args=[test.pk])
+    client.post(url, {"result": "negative"}, **HTMX)
+    response = client.post(url, {"result": "positive"}, **HTMX)
+    assert 'data-testid="already"' in response.content.decode()
+    test.refresh_from_db()
+    assert test.result == "negative" and not Anomaly.objects.exists()
+
+
+def test_a_tap_without_htmx_redirects_to_the_list_and_junk_is_refused(client, world):
+    test = pending(world["residents"]["grid_a"])
+    client.force_login(world["users"]["grid_worker"])
+    url = reverse("care:test-record", args=[test.pk])
+    assert client.post(url, {"result": "pending"}).status_code == 400
+    assert client.get(url).status_code == 405
+    response = client.post(url, {"result": "negative"})
+    assert response.status_code == 302 and response.url == reverse("care:test-list")
+
+
+def publish_epidemic_city():
+    data = AnnouncementIn(
+        data={
+            "title": "提示 涉疫地市",
+            "effective": "2022-03-28",
+            "epidemic_cities": [{"province": "广东省", "city": "肇庆市", "since": "2022-03-13"}],
+        }
+    )
+    data.is_valid(raise_exception=True)
+    with mock.patch("communities.tasks.recompute_after_announcement_task.delay"):
+        services.announcement_load(data=data.validated_data, by=None)
+
+
+@pytest.fixture
+def r4_case(world):
+    """A resident back from 肇庆市 (an epidemic city) three days ago: yellow R4, with the
+    landing test and two follow-up tests due by today."""
+    publish_epidemic_city()
+    resident = world["residents"]["grid_a"]
+    arrival = TODAY - timedelta(days=3)
+    services.arrival_report_file(
+        resident=resident,
+        stays=[
+            {
+                "province": "广东省",
+                "city": "肇庆市",
+                "county": "端州区",
+                "start": arrival - timedelta(days=6),
+                "end": arrival - timedelta(days=1),
+            }
+        ],
+        arrival_date=arrival,
+        landing_point_kind="station",
+        landing_point="太原南站",
+        transport="train",
+        abroad_quarantine_days=None,
+        source="grid_worker",
+        by=world["users"]["grid_worker"],
+    )
+    resident.refresh_from_db()
+    assert (resident.code, resident.code_rule) == ("yellow", "R4")
+    return resident
+
+
+def test_r4_third_negative_releases_yellow_to_green_by_the_system(client, world, r4_case):
+    tests = list(NucleicAcidTest.objects.filter(resident=r4_case).order_by("due"))
+    assert len(tests) == 3
+    client.force_login(world["users"]["grid_worker"])
+    assert len(client.get(reverse("care:test-list")).context["page"]) == 3
+    for n, test in enumerate(tests, start=1):
+        client.post(reverse("care:test-record", args=[test.pk]), {"result": "negative"}, **HTMX)
+        r4_case.refresh_from_db()
+        assert r4_case.code == ("green" if n == 3 else "yellow")
+    event = HealthCodeEvent.objects.filter(resident=r4_case).latest("pk")
+    assert (event.kind, event.from_code, event.to_code, event.rule, event.actor) == (
+        "release",
+        "yellow",
+        "green",
+        "R4",
+        None,
+    )
+
+
+@pytest.mark.parametrize("role", ["outsider_grid_worker", "outsider_supervisor", "inspector"])
+def test_outsiders_get_404_on_a_test_and_see_no_tests(client, world, role):
+    resident = world["residents"]["grid_a"]
+    test = pending(resident)
+    client.force_login(world["users"][role])
+    url = reverse("care:test-record", args=[test.pk])
+    assert client.post(url, {"result": "positive"}, **HTMX).status_code == 404
+    html = client.get(reverse("care:test-list")).content.decode()
+    assert resident.name not in html
+    test.refresh_from_db()
+    assert test.result == "pending" and not Anomaly.objects.exists()
+
+
+def test_anonymous_is_sent_to_sign_in(client, world):
+    test = pending(world["residents"]["grid_a"])
+    resident = world["residents"]["grid_a"]
+    for url in (
+        reverse("care:test-list"),
+        reverse("care:test-upload"),
+        reverse("care:test-template"),
+        reverse("care:followup-list"),
+        reverse("care:followup-record", args=[resident.pk]),
+    ):
+        response = client.get(url)
+        assert response.status_code == 302 and response.url.startswith(reverse("login")), url
+    response = client.post(reverse("care:test-record", args=[test.pk]), {"result": "negative"})
+    assert response.status_code == 302
+
+
+# --- Results files -----------------------------------------------------------------------------
+
+
+def csv_file(lines: list[str], name="results.csv", bom=True) -> SimpleUploadedFile:
+    text = "\r\n".join(lines) + "\r\n"
+    data = ("\ufeff" if bom else "") + text
+    return SimpleUploadedFile(name, data.encode("utf-8"), content_type="text/csv")
+
+
+def xlsx_file(rows: list[list], name="results.xlsx") -> SimpleUploadedFile:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    for row in rows:
+        sheet.append(row)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return SimpleUploadedFile(name, buffer.getvalue())
+
+
+def upload(client, file):
+    return client.post(reverse("care:test-upload"), {"file": file})
+
+
+@pytest.fixture
+def worker(client, world):
+    client.force_login(world["users"]["grid_worker"])
+    return world["users"]["grid_worker"]
+
+
+def test_csv_upload_records_matched_rows_and_reports_each_unmatched_one(client, world, worker):
+    mine = world["residents"]["grid_a"]
+    positive = ResidentFactory(grid=world["nodes"]["grid_a"])
+    no_test = ResidentFactory(grid=world["nodes"]["grid_a"])
+    neighbour = world["residents"]["grid_b"]  # the worker serves grid_a only
+    outsider = world["residents"]["other_grid"]
+    tests = {r.pk: pending(r) for r in (mine, positive, neighbour, outsider)}
+    sample = f"{TODAY:%Y-%m-%d} 00:00"  # never in the future, whatever the hour
+    response = upload(
+        client,
+        csv_file(
+            [
+                "id_number,sampled_at,result",
+                f"{mine.id_number},{sample},negative",
+                f"{positive.id_number},{TODAY:%Y-%m-%d},阳性",
+                "110105194912310021,2022-03-28 09:30,negative",  # bad check digit
+                f"{neighbour.id_number},{sample},negative",
+                f"{outsider.id_number},{sample},negative",
+                f"{no_test.id_number},{sample},negative",
+                f"{valid_id_number()},{sample},negative",  # nobody
+                f"{mine.id_number},28/03/2022,negative",
+                f"{mine.id_number},{sample},maybe",
+                ",,",  # blank: skipped
+            ]
+        ),
+    )
+    assert response.status_code == 200
+    outcomes = response.context["outcomes"]
+    assert [(o.row, o.matched) for o in outcomes] == [
+        (2, True),
+        (3, True),
+        (4, False),
+        (5, False),
+        (6, False),
+        (7, False),
+        (8, False),
+        (9, False),
+        (10, False),
+    ]
+    assert (response.context["matched"], response.context["unmatched"]) == (2, 7)
+    reasons = [o.reason for o in outcomes]
+    assert "GB 11643" in reasons[2] or "校验位" in reasons[2]
+    assert reasons[3] == reasons[4] == reasons[6]  # not yours and nobody read the same
+    assert len({reasons[3], reasons[5], reasons[7], reasons[8]}) == 4
+    html = response.content.decode()
+    assert html.count('data-testid="outcome"') == 9 and html.count('data-testid="turned-red"') == 1
+    assert mine.id_number not in html and mine.id_number[:6] + "********" in html
+
+    results = {
+        pk: (t.result, t.sampled_at)
+        for pk, t in NucleicAcidTest.objects.in_bulk([t.pk for t in tests.values()]).items()
+    }
+    assert results[tests[mine.pk].pk] == ("negative", local(TODAY, 0, 0))
+    assert results[tests[positive.pk].pk] == ("positive", local(TODAY, 0, 0))
+    assert results[tests[neighbour.pk].pk] == ("pending", None)
+    assert results[tests[outsider.pk].pk] == ("pending", None)
+    positive.refresh_from_db()
+    assert positive.code == "red"
+    assert list(Anomaly.objects.values_list("resident", flat=True)) == [positive.pk]
+
+
+def test_xlsx_upload_reads_dates_and_text_cells(client, world, worker):
+    mine = world["residents"]["grid_a"]
+    test = pending(mine)
+    outsider = world["residents"]["other_grid"]
+    response = upload(
+        client,
+        xlsx_file(
+            [
+                ["ID_Number ", "Result", "sampled_at", "note"],  # any order, any case
+                [mine.id_number, "阴性", datetime.combine(YESTERDAY, time(8, 15)), "早班"],
+                [outsider.id_number, "negative", datetime.combine(YESTERDAY, time(8, 20)), ""],
+            ]
+        ),
+    )
+    assert response.status_code == 200
+    assert [o.matched for o in response.context["outcomes"]] == [True, False]
+    test.refresh_from_db()
+    assert (test.result, test.sampled_at) == ("negative", local(YESTERDAY, 8, 15))
+
+
+def test_the_same_file_twice_fills_no_second_test(client, world, worker):
+    mine = world["residents"]["grid_a"]
+    first = pending(mine, due=TODAY - timedelta(days=1))
+    second = pending(mine, due=TODAY + timedelta(days=1), kind="followup")
+    lines = [
+        "id_number,sampled_at,result",
+        f"{mine.id_number},{TODAY - timedelta(days=1)} 10:00,阴性",
+    ]
+    assert upload(client, csv_file(lines)).context["matched"] == 1
+    response = upload(client, csv_file(lines))
+    assert (response.context["matched"], response.context["unmatched"]) == (0, 1)
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.result, second.result) == ("negative", "pending")
+
+
+def test_a_sample_fills_the_latest_test_due_by_its_day_else_the_earliest(world):
+    mine = world["residents"]["grid_a"]
+    due = {n: pending(mine, due=TODAY - timedelta(days=n), kind="followup") for n in (1, 3, 5)}
+    by = world["users"]["grid_worker"]
+    visible = Resident.objects.filter(pk=mine.pk)
+    row = {"id_number": mine.id_number, "result": "negative"}
+    outcomes = imports.test_results_import(
+        rows=[{**row, "sampled_at": f"{TODAY - timedelta(days=2)} 10:00"}], visible=visible, by=by
+    )
+    assert outcomes[0].test == due[3]
+    outcomes = imports.test_results_import(
+        rows=[{**row, "sampled_at": f"{TODAY - timedelta(days=9)} 10:00"}], visible=visible, by=by
+    )
+    assert outcomes[0].test == due[5]
+    outcomes = imports.test_results_import(
+        rows=[{**row, "sampled_at": f"{TODAY + timedelta(days=1)} 10:00"}], visible=visible, by=by
+    )
+    assert not outcomes[0].matched and outcomes[0].row == 1  # a sample in the future
+    assert NucleicAcidTest.objects.get(pk=due[1].pk).result == "pending"
+
+
+def test_a_failing_row_is_undone_alone(world):
+    mine = world["residents"]["grid_a"]
+    other = ResidentFactory(grid=world["nodes"]["grid_a"])
+    first, second = pending(mine), pending(other)
+    real = imports.test_result_record
+
+    def fail_for_other(**kwargs):
+        test = real(**kwargs)  # writes, then the row fails: its writes must be undone
+        if kwargs["test"].resident_id == other.pk:
+            raise IntegrityError("boom")
+        return test
+
+    rows = [
+        {"id_number": r.id_number, "sampled_at": f"{TODAY} 00:00", "result": "positive"}
+        for r in (mine, other)
+    ]
+    with mock.patch.object(imports, "test_result_record", fail_for_other):
+        outcomes = imports.test_results_import(
+            rows=rows, visible=Resident.objects.all(), by=world["users"]["grid_worker"]
+        )
+    assert [o.matched for o in outcomes] == [True, False] and "boom" in outcomes[1].reason
+    first.refresh_from_db()
+    second.refresh_from_db()
+    assert (first.result, second.result) == ("positive", "pending")
+    assert list(Anomaly.objects.values_list("resident", flat=True)) == [mine.pk]
+
+
+@pytest.mark.parametrize(
+    ("file", "message"),
+    [
+        (
+            lambda r: SimpleUploadedFile("results.pdf", b"%PDF-1.4"),
+            "Choose a CSV or an Excel .xlsx file.",
+        ),
+        (
+            lambda r: SimpleUploadedFile("results.xlsx", b"id_number,sampled_at,result\n"),
+            "This is not an Excel .xlsx workbook.",
+        ),
+        (
+            lambda r: SimpleUploadedFile("results.csv", "编码".encode("gbk")),
+            "The file is not UTF-8 text.",
+        ),
+        (
+            lambda r: csv_file(
+                ["id_number,sampled_at,result", f"{r.id_number},{TODAY} 09:00,negative"]
+                + ["#" * 80] * 30_000
+            ),
+            "The file is larger than 2 MB.",
+        ),
+        (
+            lambda r: csv_file(["id_number,time,result", f"{r.id_number},{TODAY} 09:00,negative"]),
+            (
+                "The first row must name the columns %(columns)s; missing: %(missing)s.",
+                {"columns": "id_number, sampled_at, result", "missing": "sampled_at"},
+            ),
+        ),
+        (
+            lambda r: csv_file(["id_number,sampled_at,result"]),
+            "The file has no rows below its header.",
+        ),
+        (
+            lambda r: csv_file(
+                ["id_number,sampled_at,result"] + [f"{r.id_number},{TODAY} 09:00,negative"] * 5001
+            ),
+            ("The file has more than %(max)s rows; split it into smaller files.", {"max": "5,000"}),
+        ),
+    ],
+    ids=["pdf", "fake-xlsx", "gbk-csv", "too-large", "missing-header", "empty", "too-long"],
+)
+def test_a_bad_file_is_refused_with_a_message_and_stores_nothing(
+    client, world, worker, file, message
+):
+    mine = world["residents"]["grid_a"]
+    test = pending(mine)
+    response = upload(client, file(mine))
+    assert response.status_code == 200 and response.context["outcomes"] is None
+    msgid, params = message if isinstance(message, tuple) else (message, {})
+    errors = response.context["form"].non_field_errors()
+    assert errors == [in_chinese(gettext_lazy(msgid)) % params]
+    assert errors[0] in response.content.decode()  # shown on the page
+    test.refresh_from_db()
+    assert test.result == "pending"
+
+
+def test_roles_that_do_not_file_arrivals_get_403_on_upload(client, world):
+    client.force_login(world["users"]["inspector"])
+    assert client.get(reverse("care:test-upload")).status_code == 403
+    assert client.get(reverse("care:test-template")).status_code == 403
+
+
+def test_the_template_is_a_csv_with_the_header_only(client, world, worker):
+    response = client.get(reverse("care:test-template"))
+    assert response["Content-Type"].startswith("text/csv")
+    assert response.content.decode("utf-8-sig") == "id_number,sampled_at,result\r\n"
+
+
+# --- Daily follow-ups --------------------------------------------------------------------------
+
+
+def record(client, resident, follow=False, **data):
+    values = {"day": str(TODAY), "temperature": "36.5", "note": ""}
+    values.update(data)
+    url = reverse("care:followup-record", args=[resident.pk])
+    return client.post(url, values, follow=follow)
+
+
+def test_a_normal_follow_up_is_recorded_and_shown_on_the_list(client, world, worker):
+    resident = world["residents"]["grid_a"]
+    under_measure(resident, start=TODAY - timedelta(days=2), days=7)
+    page = client.get(reverse("care:followup-record", args=[resident.pk]))
+    assert page.context["form"].initial["day"] == TODAY
+    response = record(client, resident, temperature="36.6")
+    assert response.status_code == 302 and response.url == reverse("care:followup-list")
+    followup = FollowUp.objects.get()
+    assert (followup.day, followup.temperature, followup.recorded_by) == (
+        TODAY,
+        Decimal("36.6"),
+        worker,
+    )
+    resident.refresh_from_db()
+    assert resident.code == "yellow" and not Anomaly.objects.exists()
+    html = client.get(reverse("care:followup-list")).content.decode()
+    assert 'data-testid="today"' in html and "36.6" in html
+
+
+def test_a_fever_of_37_5_turns_red_alerts_and_blocks_the_release(client, world, worker):
+    resident = world["residents"]["grid_a"]
+    measure = under_measure(resident, start=TODAY - timedelta(days=6), days=7)
+    response = record(client, resident, temperature="37.5", follow=True)
+    assert [m.level_tag for m in response.context["messages"]] == ["warning"]
+    resident.refresh_from_db()
+    assert resident.code == "red"
+    anomaly = Anomaly.objects.get()
+    assert (anomaly.kind, anomaly.followup) == ("fever", FollowUp.objects.get())
+    assert [row.today_anomalous for row in response.context["rows"]] == [True]
+    users = world["users"]
+    assert {a.recipient for a in Alert.objects.all()} == {
+        users["street_supervisor"],
+        users["district_office"],
+    }
+    assert services.resident_release(resident=resident, today=measure.release_due) is False
+    measure.refresh_from_db()
+    resident.refresh_from_db()
+    assert (measure.state, resident.code) == ("active", "red")
+
+
+def test_a_clean_measure_is_released_when_it_ends(client, world, worker):
+    resident = world["residents"]["grid_a"]
+    measure = under_measure(resident, start=TODAY - timedelta(days=6), days=7)
+    record(client, resident, temperature="36.8")
+    assert services.resident_release(resident=resident, today=measure.release_due) is True
+
+
+def test_a_symptom_turns_red_at_a_normal_temperature(client, world, worker):
+    resident = world["residents"]["grid_a"]
+    under_measure(resident, start=TODAY, days=7)
+    record(client, resident, temperature="36.5", symptoms=["cough", "fatigue"])
+    assert Anomaly.objects.get().kind == "symptom"
+    resident.refresh_from_db()
+    assert resident.code == "red"
+    response = client.get(reverse("care:followup-list"))
+    row = response.context["rows"][0]
+    assert row.today_anomalous
+    assert row.today_symptoms == [
+        in_chinese(Symptom.COUGH.label),
+        in_chinese(Symptom.FATIGUE.label),
+    ]
+
+
+@pytest.mark.parametrize(
+    "temperature", ["33.9", "43.1", "36.55", "abc", ""], ids=["low", "high", "2dp", "junk", "none"]
+)
+def test_a_temperature_outside_34_to_43_with_one_decimal_is_refused(
+    client, world, worker, temperature
+):
+    resident = world["residents"]["grid_a"]
+    under_measure(resident, start=TODAY, days=7)
+    response = record(client, resident, temperature=temperature)
+    assert response.status_code == 200 and response.context["form"].has_error("temperature")
+    assert not FollowUp.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("start", "days", "day"),
+    [
+        (TODAY - timedelta(days=10), 7, TODAY - timedelta(days=2)),  # after the measure
+        (TODAY - timedelta(days=2), 7, TODAY + timedelta(days=1)),  # in the future
+        (TODAY - timedelta(days=2), 7, TODAY - timedelta(days=3)),  # before it began
+    ],
+    ids=["after-end", "future", "before-start"],
+)
+def test_a_follow_up_outside_the_measure_or_in_the_future_is_refused(
+    client, world, worker, start, days, day
+):
+    resident = world["residents"]["grid_a"]
+    under_measure(resident, start=start, days=days)
+    response = record(client, resident, day=str(day))
+    assert response.status_code == 200
+    message = "The day must fall within the measure and not after today."
+    assert response.context["form"].non_field_errors() == [in_chinese(gettext_lazy(message))]
+    assert not FollowUp.objects.exists()
+
+
+def test_a_second_follow_up_for_the_same_day_is_refused(client, world, worker):
+    resident = world["residents"]["grid_a"]
+    under_measure(resident, start=TODAY - timedelta(days=1), days=7)
+    assert record(client, resident, temperature="36.5").status_code == 302
+    response = record(client, resident, temperature="36.9")
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert FollowUp.objects.get().temperature == Decimal("36.5")
+
+
+def test_a_resident_not_under_a_measure_cannot_be_followed_up(client, world, worker):
+    resident = world["residents"]["grid_a"]
+    page = client.get(reverse("care:followup-record", args=[resident.pk])).content.decode()
+    assert 'data-testid="no-measure"' in page
+    response = record(client, resident)
+    assert response.status_code == 200 and response.context["form"].non_field_errors()
+    assert not FollowUp.objects.exists()
+
+
+def test_missing_follow_ups_count_as_overdue_and_the_list_is_pinned(
+    client, world, worker, django_assert_num_queries
+):
+    grid_a = world["nodes"]["grid_a"]
+    late = ResidentFactory(grid=grid_a, name="A甲")
+    done = ResidentFactory(grid=grid_a, name="B乙")
+    ended = ResidentFactory(grid=grid_a, name="C丙")
+    under_measure(late, start=TODAY - timedelta(days=4), days=10)
+    under_measure(done, start=TODAY - timedelta(days=1), days=10)
+    under_measure(ended, start=TODAY - timedelta(days=9), days=7)  # ended two days ago
+    under_measure(world["residents"]["grid_b"], start=TODAY, days=7)  # not the worker's
+    for day in (TODAY - timedelta(days=4), TODAY - timedelta(days=2)):
+        services.followup_record(
+            resident=late, day=day, temperature=Decimal("36.5"), symptoms=[], note="", by=worker
+        )
+    for day in (TODAY - timedelta(days=1), TODAY):
+        services.followup_record(
+            resident=done, day=day, temperature=Decimal("36.4"), symptoms=[], note="", by=worker
+        )
+    for n in range(3, 10):
+        services.followup_record(
+            resident=ended,
+            day=TODAY - timedelta(days=n),
+            temperature=Decimal("36.4"),
+            symptoms=[],
+            note="",
+            by=worker,
+        )
+    with django_assert_num_queries(6):  # session, user, node, count, measures, follow-ups
+        response = client.get(reverse("care:followup-list"))
+    rows = {row.resident.name: row for row in response.context["rows"]}
+    assert list(rows) == ["A甲", "B乙", "C丙"]
+    assert rows["A甲"].missing == [TODAY - timedelta(days=3), TODAY - timedelta(days=1)]
+    assert (rows["A甲"].overdue, rows["A甲"].today) == (2, None)
+    assert (rows["B乙"].overdue, rows["B乙"].today.temperature) == (0, Decimal("36.4"))
+    assert (rows["C丙"].overdue, rows["C丙"].due_today) == (0, False)
+    html = response.content.decode()
+    assert html.count('data-testid="overdue"') == 1 and html.count('data-testid="missing"') == 1
+    assert html.count('data-testid="ended"') == 1
+    assert world["residents"]["grid_b"].name not in html
+    day_link = reverse("care:followup-record", args=[late.pk]) + f"?day={TODAY - timedelta(days=3)}"
+    assert day_link in html
+    assert client.get(day_link).context["form"].initial["day"] == TODAY - timedelta(days=3)
+
+
+@pytest.mark.parametrize("role", ["outsider_grid_worker", "outsider_supervisor", "inspector"])
+def test_outsiders_get_404_on_a_follow_up_and_see_nobody(client, world, role):
+    resident = world["residents"]["grid_a"]
+    under_measure(resident, start=TODAY, days=7)
+    client.force_login(world["users"][role])
+    url = reverse("care:followup-record", args=[resident.pk])
+    assert client.get(url).status_code == 404
+    assert record(client, resident, temperature="38.0").status_code == 404
+    html = client.get(reverse("care:followup-list")).content.decode()
+    assert resident.name not in html
+    assert not FollowUp.objects.exists() and not Anomaly.objects.exists()

@@ -1,0 +1,175 @@
+"""The grid workers' daily care: the day's nucleic-acid tests (one tap each, or a results
+file) and the daily follow-ups of residents under a measure."""
+
+from datetime import date
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from . import access, selectors, selectors_care, services
+from .forms_care import COLUMNS, FollowUpForm, ResultForm, ResultsUploadForm
+from .models import FEVER_FROM, Anomaly, NucleicAcidTest
+from .services import imports
+
+PER_PAGE = 50
+
+
+# --- Nucleic-acid tests ----------------------------------------------------------------------
+
+
+@login_required
+def tests_due(request):
+    """Pending tests due today or overdue, the oldest first."""
+    today = timezone.localdate()
+    tests = selectors_care.pending_test_list(user=request.user, today=today)
+    page = Paginator(tests, PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page": page, "can_upload": access.can_file_arrivals(request.user)}
+    return render(request, "communities/care/test_list.html", context)
+
+
+@login_required
+@require_POST
+def result_record(request, pk):
+    """One tap: record a negative or positive result sampled now; htmx gets the row back."""
+    user = request.user
+    test = get_object_or_404(
+        NucleicAcidTest.objects.filter(resident__in=access.residents_for(user)), pk=pk
+    )
+    form = ResultForm(request.POST)
+    if not form.is_valid():
+        return HttpResponseBadRequest(_("The result must be negative or positive."))
+    # The list offers pending tests only; a second tap (or a stale page) changes nothing.
+    already = test.result != NucleicAcidTest.Result.PENDING
+    if not already:
+        test = services.test_result_record(
+            test=test, result=form.cleaned_data["result"], sampled_at=timezone.now(), by=user
+        )
+    if request.htmx:
+        context = {"test": test, "already": already}
+        return render(request, "communities/care/test_list.html#row", context)
+    if already:
+        messages.info(request, _("This test was already recorded; nothing changed."))
+    elif test.result == NucleicAcidTest.Result.POSITIVE:
+        messages.warning(request, _turned_red(test.resident.name))
+    else:
+        messages.success(request, _("Recorded."))
+    return redirect("care:test-list")
+
+
+def _turned_red(name: str) -> str:
+    return _("%(name)s: the health code turned red; the street and the district were alerted.") % {
+        "name": name
+    }
+
+
+@login_required
+def results_upload(request):
+    """A results file: each row is matched to a resident's pending test and recorded, or
+    reported with the reason it was not."""
+    user = request.user
+    if not access.can_file_arrivals(user):
+        raise PermissionDenied
+    outcomes = None
+    form = ResultsUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        outcomes = imports.test_results_import(
+            rows=form.cleaned_data["rows"], visible=access.residents_for(user), by=user
+        )
+        form = ResultsUploadForm()
+    matched = sum(1 for o in outcomes or [] if o.matched)
+    context = {
+        "form": form,
+        "outcomes": outcomes,
+        "matched": matched,
+        "unmatched": len(outcomes or []) - matched,
+        "columns": COLUMNS,
+    }
+    return render(request, "communities/care/test_upload.html", context)
+
+
+@login_required
+def results_template(request):
+    """An empty results file with the header row (a BOM, so that Excel reads UTF-8)."""
+    if not access.can_file_arrivals(request.user):
+        raise PermissionDenied
+    response = HttpResponse("\ufeff" + ",".join(COLUMNS) + "\r\n", content_type="text/csv")
+    response["Content-Disposition"] = 'attachment; filename="nucleic-acid-results.csv"'
+    return response
+
+
+# --- Daily follow-ups ------------------------------------------------------------------------
+
+
+@login_required
+def followup_list(request):
+    """Residents under an active measure: today's follow-up or "missing", and the earlier
+    days of the measure without one."""
+    today = timezone.localdate()
+    measures = selectors_care.measure_list(user=request.user)
+    page = Paginator(measures, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "rows": selectors_care.care_rows(page, today=today),
+        "today": today,
+        "fever_from": FEVER_FROM,
+    }
+    return render(request, "communities/care/followup_list.html", context)
+
+
+def _day_param(request) -> date | None:
+    try:
+        return date.fromisoformat(request.GET.get("day", ""))
+    except ValueError:
+        return None
+
+
+@login_required
+def followup_record(request, pk):
+    user = request.user
+    resident = get_object_or_404(access.residents_for(user), pk=pk)
+    initial = {"day": _day_param(request) or timezone.localdate()}
+    form = FollowUpForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            followup = services.followup_record(
+                resident=resident,
+                day=data["day"],
+                temperature=data["temperature"],
+                symptoms=data["symptoms"],
+                note=data["note"],
+                by=user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            anomaly = Anomaly.objects.filter(followup=followup).first()
+            if anomaly:
+                messages.warning(
+                    request,
+                    _(
+                        "%(name)s, %(detail)s: the health code turned red; the street and the "
+                        "district were alerted."
+                    )
+                    % {"name": resident.name, "detail": anomaly.detail},
+                )
+            else:
+                messages.success(
+                    request,
+                    _("%(name)s: the follow-up of %(day)s is recorded.")
+                    % {"name": resident.name, "day": followup.day.isoformat()},
+                )
+            return redirect("care:followup-list")
+    context = {
+        "resident": resident,
+        "measure": selectors.measure_active(resident=resident),
+        "form": form,
+    }
+    return render(request, "communities/care/followup_form.html", context)

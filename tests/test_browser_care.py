@@ -1,0 +1,121 @@
+"""A grid worker's day on a phone: one tap per test result (a positive asks first), then a
+follow-up with a fever."""
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from communities.models import Anomaly, ControlMeasure, FollowUp, NucleicAcidTest
+from communities.tests.factories import ResidentFactory, UserFactory, tree
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+
+
+@pytest.fixture
+def setting():
+    nodes = tree()
+    today = timezone.localdate()
+    well = ResidentFactory(grid=nodes["grid_a"], name="A王阴性")
+    ill = ResidentFactory(grid=nodes["grid_a"], name="B赵阳性")
+    watched = ResidentFactory(grid=nodes["grid_a"], name="C孙监测", code="yellow", code_rule="R6")
+    NucleicAcidTest.objects.create(resident=well, kind="landing", due=today)
+    NucleicAcidTest.objects.create(resident=ill, kind="followup", due=today - timedelta(days=1))
+    ControlMeasure.objects.create(
+        resident=watched,
+        rule="R6",
+        phases=[{"kind": "home_health_monitoring", "days": 7}],
+        start=today - timedelta(days=2),
+        end=today + timedelta(days=4),
+        release_due=today + timedelta(days=5),
+    )
+    UserFactory(
+        username="tongda",
+        role="grid_worker",
+        jurisdiction=nodes["community"],
+        grids=[nodes["grid_a"]],
+    )
+    return well, ill, watched
+
+
+def test_grid_worker_taps_results_and_records_a_fever(page, live_server, setting, screenshot_dir):
+    well, ill, watched = setting
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "tongda")
+    page.fill("input[name=password]", "pw-for-tests-123")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=role]")
+
+    page.goto(f"{live_server.url}/care/tests/")
+    rows = page.locator("[data-testid=test-row]")
+    assert rows.count() == 2
+    assert rows.nth(0).locator("[data-testid=overdue]").count() == 1  # yesterday's, first
+    page.screenshot(path=screenshot_dir / "care_tests.png", full_page=True)
+
+    dialogs = []
+    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.accept()))
+    rows.nth(0).locator("[data-testid=positive]").click()
+    page.wait_for_selector("[data-testid=turned-red]")
+    assert len(dialogs) == 1 and ill.name in dialogs[0]
+    page.locator("[data-testid=test-row]", has_text=well.name).locator(
+        "[data-testid=negative]"
+    ).click()
+    page.wait_for_function("document.querySelectorAll('[data-testid=recorded]').length == 2")
+    assert len(dialogs) == 1  # a negative needs no confirmation
+    page.screenshot(path=screenshot_dir / "care_tests_recorded.png", full_page=True)
+    assert dict(NucleicAcidTest.objects.values_list("resident__name", "result")) == {
+        well.name: "negative",
+        ill.name: "positive",
+    }
+
+    page.goto(f"{live_server.url}/care/followups/")
+    card = page.locator("[data-testid=care-card]", has_text=watched.name)
+    assert card.locator("[data-testid=overdue]").count() == 1  # two earlier days missing
+    page.screenshot(path=screenshot_dir / "care_followups.png", full_page=True)
+    card.locator("[data-testid=record]").click()
+    page.fill("input[name=temperature]", "37.5")
+    page.check("input[name=symptoms][value=cough]")
+    page.screenshot(path=screenshot_dir / "care_followup_form.png", full_page=True)
+    page.click("[data-testid=save]")
+    page.wait_for_selector(".alert-warning")
+    page.screenshot(path=screenshot_dir / "care_followup_fever.png", full_page=True)
+    assert FollowUp.objects.get().temperature == 37.5
+    assert Anomaly.objects.filter(resident=watched, kind="fever").exists()
+    watched.refresh_from_db()
+    assert watched.code == "red"
+
+
+def test_grid_worker_uploads_a_results_file_and_reads_the_report(
+    page, live_server, setting, screenshot_dir, tmp_path
+):
+    well, ill, _watched = setting
+    yesterday = timezone.localdate() - timedelta(days=1)
+    results = tmp_path / "results.csv"
+    results.write_text(
+        "id_number,sampled_at,result\n"
+        f"{well.id_number},{yesterday} 09:30,阴性\n"
+        f"{ill.id_number},{yesterday} 09:40,弱阳性\n",
+        encoding="utf-8-sig",
+    )
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "tongda")
+    page.fill("input[name=password]", "pw-for-tests-123")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=role]")
+
+    page.goto(f"{live_server.url}/care/tests/upload/")
+    page.set_input_files("input[name=file]", str(results))
+    page.click("main button[type=submit]")
+    page.wait_for_selector("[data-testid=report]")
+    page.screenshot(path=screenshot_dir / "care_upload_report.png", full_page=True)
+    outcomes = page.locator("[data-testid=outcome]")
+    assert outcomes.count() == 2
+    assert "table-danger" in (outcomes.nth(1).get_attribute("class") or "")
+    assert dict(NucleicAcidTest.objects.values_list("resident__name", "result")) == {
+        well.name: "negative",
+        ill.name: "pending",
+    }
