@@ -4,6 +4,7 @@ from django.utils.translation import gettext_lazy as _
 
 from .forms import DateInput
 from .models import Jurisdiction
+from .uploads import SpreadsheetUploadForm
 
 
 class TaskVerifyForm(forms.Form):
@@ -38,3 +39,15 @@ class TaskWorkForm(forms.Form):
         if value and value > timezone.localdate():
             raise forms.ValidationError(_("This date is in the future."))
         return value
+
+
+class PushUploadForm(SpreadsheetUploadForm):
+    """A big-data push as a file: one person a row, by ID number or phone; `community`
+    (for a person not yet registered) is the community's number or "街道/社区"."""
+
+    COLUMNS = ("reason",)
+    OPTIONAL_COLUMNS = ("id_number", "phone", "name", "community")
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = _("Push file (CSV or Excel .xlsx)")

@@ -10,4 +10,5 @@ urlpatterns = [
     path("", views.task_list, name="task-list"),
     path("<int:pk>/", views.task_verify, name="task-verify"),
     path("<int:pk>/work/", views.task_work, name="task-work"),
+    path("pushes/upload/", views.push_upload, name="push-upload"),
 ]

@@ -2,14 +2,16 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 
 from . import access, selectors, services
+from .announcements import flatten_errors
 from .forms import StayFormSet
-from .forms_tasks import TaskVerifyForm, TaskWorkForm
-from .models import GridTask
+from .forms_tasks import PushUploadForm, TaskVerifyForm, TaskWorkForm
+from .models import GridTask, Jurisdiction
+from .serializers import PushIn
 
 
 @login_required
@@ -106,3 +108,60 @@ def task_verify(request, pk):
         "full": full,
     }
     return render(request, "communities/task_verify.html", context)
+
+
+def _community_ref(value: str, communities) -> int | str | None:
+    """A community named by its number or as 街道/社区, among `communities`."""
+    value = value.strip()
+    if not value:
+        return None
+    if value.isdigit():
+        return int(value)
+    street, _sep, name = value.rpartition("/")
+    match = communities.filter(name=name.strip(), parent__name=street.strip()).first()
+    return match.pk if match else value  # an unknown name fails validation by name
+
+
+@login_required
+def push_upload(request):
+    """The big-data push as a file: every row is checked first; any bad row refuses the
+    whole file, with its row number, and nothing is stored."""
+    user = request.user
+    if not access.can_push(user):
+        raise PermissionDenied
+    form = PushUploadForm(request.POST or None, request.FILES or None)
+    problems, tasks = [], None
+    if request.method == "POST" and form.is_valid():
+        rows = form.cleaned_data["rows"]
+        communities = access.jurisdictions_for(user).filter(level=Jurisdiction.Level.COMMUNITY)
+        persons = [
+            {
+                k: v
+                for k, v in {
+                    "id_number": row.get("id_number", ""),
+                    "phone": row.get("phone", ""),
+                    "name": row.get("name", ""),
+                    "reason": row["reason"],
+                    "community": _community_ref(row.get("community", ""), communities),
+                }.items()
+                if v is not None
+            }
+            for row in rows
+        ]
+        data = PushIn(data={"persons": persons}, communities=communities)
+        if not data.is_valid():
+            for index, errors in data.errors.get("persons", {}).items():
+                problems.append((rows[int(index)]["row"], flatten_errors(errors)))
+        else:
+            try:
+                tasks = services.pushes_receive(
+                    persons=data.validated_data["persons"],
+                    by=user,
+                    visible=access.residents_for(user),
+                )
+            except ValidationError as error:
+                for key, messages_ in error.message_dict.items():
+                    index = int(key.split("[")[1].rstrip("]"))
+                    problems.append((rows[index]["row"], messages_))
+    context = {"form": form, "problems": problems, "tasks": tasks}
+    return render(request, "communities/push_upload.html", context)

@@ -212,3 +212,45 @@ def test_the_work_list_gathers_every_kind_most_urgent_first(client, world):
     items = client.get(reverse("tasks:task-list")).context["items"]
     assert [item.kind for item in items] == ["test", "verify_push"]
     assert items[0].overdue and not items[1].overdue
+
+
+def upload(client, text, name="push.csv"):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    return client.post(
+        reverse("tasks:push-upload"), {"file": SimpleUploadedFile(name, text.encode("utf-8-sig"))}
+    )
+
+
+def test_push_file_creates_tasks(client, world):
+    resident = world["residents"]["grid_a"]
+    client.force_login(world["users"]["district_office"])
+    text = (
+        "id_number,phone,name,reason,community\n"
+        f"{resident.id_number},,,涉疫场所,\n"
+        ",13700002222,未登记,时空伴随,小店街道/通达街社区\n"
+    )
+    response = upload(client, text)
+    assert 'data-testid="done"' in response.content.decode()
+    assert set(GridTask.objects.values_list("kind", flat=True)) == {"verify_push", "find_person"}
+    resident.refresh_from_db()
+    assert resident.code == "yellow"
+
+
+def test_a_bad_row_refuses_the_whole_file_naming_it(client, world):
+    resident = world["residents"]["grid_a"]
+    client.force_login(world["users"]["district_office"])
+    text = f"id_number,phone,reason\n{resident.id_number},,推送\n,123,推送\n"
+    html = upload(client, text).content.decode()
+    assert 'data-testid="problems"' in html and "3" in html
+    assert not GridTask.objects.exists()
+    resident.refresh_from_db()
+    assert resident.code == "green"
+
+
+def test_push_file_needs_the_reason_column_and_a_push_role(client, world):
+    client.force_login(world["users"]["district_office"])
+    html = upload(client, "id_number,phone\n,13700002222\n").content.decode()
+    assert "reason" in html and not GridTask.objects.exists()
+    client.force_login(world["users"]["grid_worker"])
+    assert client.get(reverse("tasks:push-upload")).status_code == 403
