@@ -1,0 +1,161 @@
+"""Issue 4's "done when", in the browser: a resident from a case county is red; the grid
+worker records 7 days of follow-ups with a fever on day 3; the code cannot be released;
+the district proposes release, the city approves, the timeline shows every step. An appeal
+filed on the public page shows its countdown to the grid worker, the district and the
+city."""
+
+import json
+from datetime import timedelta
+from pathlib import Path
+from unittest import mock
+
+import pytest
+from django.core.cache import cache
+from django.utils import timezone
+
+from communities import services
+from communities.models import Appeal
+from communities.serializers import AnnouncementIn
+from communities.tests.factories import JurisdictionFactory, ResidentFactory, UserFactory, tree
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 900}
+DEMO = (
+    Path(__file__).resolve().parent.parent / "communities" / "fixtures" / "demo_announcement.json"
+)
+PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+@pytest.fixture
+def city(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    cache.clear()
+    data = AnnouncementIn(data=json.loads(DEMO.read_text()))
+    data.is_valid(raise_exception=True)
+    with mock.patch("communities.tasks.recompute_after_announcement_task.delay"):
+        services.announcement_load(data=data.validated_data, by=None)
+    nodes = tree()
+    worker = UserFactory(
+        username="grid",
+        role="grid_worker",
+        jurisdiction=nodes["community"],
+        grids=[nodes["grid_a"]],
+    )
+    UserFactory(username="xiaodian", role="district_office", jurisdiction=nodes["district"])
+    UserFactory(username="city", role="city_office", jurisdiction=nodes["city"])
+    UserFactory(username="street", role="street_supervisor", jurisdiction=nodes["street"])
+    today = timezone.localdate()
+    resident = ResidentFactory(grid=nodes["grid_a"], name="冯禅城", phone="13912345001")
+    services.arrival_report_file(
+        resident=resident,
+        arrival_date=today - timedelta(days=8),
+        stays=[
+            {
+                "province": "广东省",
+                "city": "佛山市",
+                "county": "禅城区",
+                "start": today - timedelta(days=14),
+                "end": today - timedelta(days=9),
+            }
+        ],
+        landing_point_kind="airport",
+        landing_point="武宿机场",
+        transport="plane",
+        abroad_quarantine_days=None,
+        source="grid_worker",
+        by=worker,
+    )
+    appellant = ResidentFactory(grid=nodes["grid_a"], name="褚申诉", phone="13912345002")
+    services.health_code_change(resident=appellant, to="red", rule="R2", reason="赋码", actor=None)
+    JurisdictionFactory(name="别的社区", level="community", parent=nodes["street"])
+    return {"resident": resident, "appellant": appellant, "today": today}
+
+
+def sign_in(page, live_server, username):
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", "pw-for-tests-123")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=role]")
+
+
+def test_follow_ups_fever_no_release_then_district_and_city_release(
+    page, live_server, city, screenshot_dir
+):
+    resident, today = city["resident"], city["today"]
+    start = today - timedelta(days=8)
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, "grid")
+    page.goto(f"{live_server.url}/residents/{resident.pk}/")
+    assert page.inner_text("[data-testid=resident-code]") == "红码"
+    assert "R3" in page.inner_text("main")
+
+    for n in range(7):
+        day = start + timedelta(days=n)
+        page.goto(f"{live_server.url}/care/followups/{resident.pk}/?day={day.isoformat()}")
+        page.fill("input[name=temperature]", "38.2" if n == 2 else "36.6")
+        page.click("[data-testid=save]")
+        page.wait_for_load_state()
+    page.screenshot(path=screenshot_dir / "lifecycle_followups.png", full_page=True)
+
+    page.goto(f"{live_server.url}/residents/{resident.pk}/")
+    anomalies = page.inner_text("[data-testid=anomalies]")
+    assert "38.2" in anomalies and "不自动解码" in anomalies
+    measure = resident.measures.get(state="active")
+    assert not services.resident_release(resident=resident, today=measure.release_due)
+
+    page.set_viewport_size(DESK)
+    sign_in(page, live_server, "xiaodian")
+    page.goto(f"{live_server.url}/residents/{resident.pk}/")
+    page.select_option("[data-testid=proposal-form] select[name=to_code]", "green")
+    page.fill("[data-testid=proposal-form] textarea[name=reason]", "隔离期满，发热已排除")
+    page.click("[data-testid=proposal-form] button")
+    page.wait_for_load_state()
+    assert page.inner_text("[data-testid=resident-code]") == "红码"
+
+    sign_in(page, live_server, "city")
+    page.goto(f"{live_server.url}/review/proposals/")
+    page.click("[data-testid=proposal] button[value='1']")
+    page.wait_for_load_state()
+    page.goto(f"{live_server.url}/residents/{resident.pk}/")
+    assert page.inner_text("[data-testid=resident-code]") == "绿码"
+    timeline = page.inner_text("[data-testid=timeline]")
+    for step in ("赋码: 绿码 → 红码 (R3)", "转码: 红码 → 红码 (异常)", "解码: 红码 → 绿码 (人工)"):
+        assert step in timeline, timeline
+    page.screenshot(path=screenshot_dir / "lifecycle_released.png", full_page=True)
+
+
+def test_a_public_appeal_shows_its_countdown_to_grid_district_and_city(
+    page, live_server, city, screenshot_dir
+):
+    appellant = city["appellant"]
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/appeals/public/")
+    page.fill("input[name=id_number]", appellant.id_number)
+    page.fill("input[name=phone]", appellant.phone)
+    page.fill("textarea[name=reason]", "未去过风险地区，核酸阴性")
+    page.set_input_files(
+        "input[name=evidence]",
+        files=[{"name": "report.pdf", "mimeType": "application/pdf", "buffer": PDF}],
+    )
+    page.click("button[type=submit]")
+    page.wait_for_load_state()
+    assert Appeal.objects.filter(resident=appellant).exists()
+
+    for username in ("grid", "xiaodian", "city"):
+        sign_in(page, live_server, username)
+        page.goto(f"{live_server.url}/appeals/")
+        row = page.locator("[data-testid=appeal]").first
+        assert "褚申诉" in row.inner_text()
+        left = row.locator("[data-testid=time-left]").inner_text()
+        assert left.startswith("剩余 23小时") or left.startswith("剩余 24小时"), left
+        page.screenshot(path=screenshot_dir / f"appeal_countdown_{username}.png", full_page=True)
