@@ -2,9 +2,11 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from . import rules
 from .forms import DateInput
-from .models import Jurisdiction
+from .models import HealthCode, Jurisdiction, VenueReport
 from .uploads import SpreadsheetUploadForm
+from .validators import validate_id_number, validate_mobile
 
 
 class TaskVerifyForm(forms.Form):
@@ -51,3 +53,32 @@ class PushUploadForm(SpreadsheetUploadForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["file"].label = _("Push file (CSV or Excel .xlsx)")
+
+
+class VenueReportForm(forms.Form):
+    """A venue's report of a person showing a red or yellow code."""
+
+    id_number = forms.CharField(
+        label=_("ID number"), max_length=18, required=False, validators=[validate_id_number]
+    )
+    phone = forms.CharField(
+        label=_("Mobile phone"), max_length=11, required=False, validators=[validate_mobile]
+    )
+    venue_kind = forms.ChoiceField(label=_("venue kind"), choices=VenueReport.VenueKind.choices)
+    venue_name = forms.CharField(label=_("venue"), max_length=100)
+    seen_code = forms.ChoiceField(
+        label=_("code shown"),
+        choices=[
+            (HealthCode.RED, HealthCode.RED.label),
+            (HealthCode.YELLOW, HealthCode.YELLOW.label),
+        ],
+    )
+    note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("id_number") and not cleaned.get("phone") and not self.errors:
+            raise forms.ValidationError(_("Give an ID number or a phone number."))
+        if cleaned.get("id_number"):
+            cleaned["id_number"] = rules.normalize_id_number(cleaned["id_number"])
+        return cleaned

@@ -11,4 +11,5 @@ urlpatterns = [
     path("<int:pk>/", views.task_verify, name="task-verify"),
     path("<int:pk>/work/", views.task_work, name="task-work"),
     path("pushes/upload/", views.push_upload, name="push-upload"),
+    path("venue-report/", views.venue_report_create, name="venue-report"),
 ]

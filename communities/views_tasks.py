@@ -4,12 +4,13 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import access, selectors, services
 from .announcements import flatten_errors
 from .forms import StayFormSet
-from .forms_tasks import PushUploadForm, TaskVerifyForm, TaskWorkForm
+from .forms_tasks import PushUploadForm, TaskVerifyForm, TaskWorkForm, VenueReportForm
 from .models import GridTask, Jurisdiction
 from .serializers import PushIn
 
@@ -165,3 +166,30 @@ def push_upload(request):
                     problems.append((rows[index]["row"], messages_))
     context = {"form": form, "problems": problems, "tasks": tasks}
     return render(request, "communities/push_upload.html", context)
+
+
+@login_required
+def venue_report_create(request):
+    """A venue (shop, station) reports a person showing a red or yellow code; the report
+    becomes a task for that person's grid. The reporter learns nothing about the person."""
+    form = VenueReportForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        resident = selectors.resident_by_id_or_phone(
+            id_number=values["id_number"], phone=values["phone"]
+        )
+        if resident is None:
+            form.add_error(None, _("No resident of the city matches."))
+        else:
+            services.venue_report_file(
+                resident=resident,
+                venue_kind=values["venue_kind"],
+                venue_name=values["venue_name"],
+                seen_code=values["seen_code"],
+                seen_at=timezone.now(),
+                note=values["note"],
+                by=request.user,
+            )
+            messages.success(request, _("Reported; the person's grid will follow up."))
+            return redirect("tasks:venue-report")
+    return render(request, "communities/venue_report_form.html", {"form": form})

@@ -254,3 +254,38 @@ def test_push_file_needs_the_reason_column_and_a_push_role(client, world):
     assert "reason" in html and not GridTask.objects.exists()
     client.force_login(world["users"]["grid_worker"])
     assert client.get(reverse("tasks:push-upload")).status_code == 403
+
+
+def test_venue_report_page_makes_a_task_and_reveals_nothing(client, world):
+    resident = world["residents"]["other_grid"]
+    client.force_login(world["users"]["inspector"])
+    response = client.post(
+        reverse("tasks:venue-report"),
+        {
+            "id_number": resident.id_number,
+            "venue_kind": "station",
+            "venue_name": "太原南站",
+            "seen_code": "yellow",
+            "note": "",
+        },
+        follow=True,
+    )
+    assert resident.name not in response.content.decode()
+    task = GridTask.objects.get(kind="venue_report")
+    assert task.community == world["nodes"]["other_community"]
+
+
+def test_venue_report_page_refuses_bad_input(client, world):
+    client.force_login(world["users"]["inspector"])
+    for data in (
+        {"venue_kind": "shop", "venue_name": "药房", "seen_code": "red"},
+        {
+            "id_number": "110105194912310021",
+            "venue_kind": "shop",
+            "venue_name": "药房",
+            "seen_code": "red",
+        },
+        {"phone": "13700009999", "venue_kind": "shop", "venue_name": "药房", "seen_code": "green"},
+    ):
+        assert client.post(reverse("tasks:venue-report"), data).status_code == 200
+    assert not VenueReport.objects.exists()
