@@ -39,8 +39,9 @@ def test_grid_worker_signs_in_sees_home_and_signs_out(
     page.screenshot(path=screenshot_dir / "grid_worker_home.png", full_page=True)
 
     page.click(".navbar-toggler")
+    page.wait_for_selector("#nav.show")  # the phone menu has finished opening
     page.click("[data-testid=user-menu]")
-    page.click("text=退出登录")
+    page.click(".dropdown-menu.show >> text=退出登录")
     page.wait_for_selector("text=您已退出登录。")
     page.goto(f"{live_server.url}/")
     assert page.url.startswith(f"{live_server.url}/accounts/login/")

@@ -55,7 +55,7 @@ def test_grid_worker_files_an_arrival_from_jilin_and_sees_red(
     page.wait_for_selector("[data-testid=role]")
 
     page.goto(f"{live_server.url}/residents/{resident.pk}/")
-    page.click("text=登记返（抵）并报备")
+    page.click("main a:has-text('登记返（抵）并报备')")
     page.fill("input[name=arrival_date]", arrival.isoformat())
     page.select_option("select[name=transport]", "train")
     page.select_option("select[name=landing_point_kind]", "station")
