@@ -17,6 +17,7 @@ from .codes import (
     PersonalDataView,
     Stay,
 )
+from .jobs import RecomputeChunk, RecomputeRun
 from .lifecycle import (
     APPEAL_DEADLINE,
     FEVER_FROM,
@@ -51,6 +52,8 @@ __all__ = [
     "Jurisdiction",
     "NucleicAcidTest",
     "PersonalDataView",
+    "RecomputeChunk",
+    "RecomputeRun",
     "Resident",
     "RiskLevel",
     "Stay",
