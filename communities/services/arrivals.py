@@ -25,7 +25,7 @@ from ..models import (
     Stay,
     User,
 )
-from ..rules.codes import RULE_RANK, SEVERITY, Code, Decision, Traveller, assess
+from ..rules.codes import Decision, Traveller, assess
 from ..rules.codes import Stay as StayIn
 
 log = logging.getLogger(__name__)
@@ -96,9 +96,14 @@ def health_code_change(
     *, resident: Resident, to: str, rule: str, reason: str, actor: User | None
 ) -> HealthCodeEvent | None:
     """The one way a code changes: lock the row, write the event, update the resident.
-    Returns None (and writes nothing) when the code and rule are already those."""
+    Returns None (and writes no event) when the code and rule are already those, or when a
+    green code stays green (an R0 assessment is no change of code)."""
     locked = Resident.objects.select_for_update().get(pk=resident.pk)
     if locked.code == to and locked.code_rule == rule:
+        return None
+    if locked.code == to == HealthCode.GREEN:
+        Resident.objects.filter(pk=locked.pk).update(code_rule=rule)
+        resident.code_rule = rule
         return None
     event = HealthCodeEvent.objects.create(
         resident=locked,
@@ -364,58 +369,11 @@ def personal_data_view_record(*, resident: Resident, user: User) -> None:
 # --- Recompute -----------------------------------------------------------------------------
 
 
-def _stricter(decision: Decision, resident: Resident) -> bool:
-    new = (SEVERITY[decision.code], -RULE_RANK[decision.rule])
-    old = (SEVERITY[Code(resident.code)], -RULE_RANK.get(resident.code_rule or "R0", 99))
-    return new > old
-
-
 def residents_reassess(*, today: date | None = None) -> int:
-    """Re-assess everyone an announcement may affect: residents with an arrival in the
-    last 14 days and residents under an active measure. Returns how many changed.
+    """Re-assess, now and in this process, everyone an announcement may affect (the
+    residents with an arrival in the last 14 days); returns how many changed. The workers
+    do the same through tasks.recompute_after_announcement_task."""
+    from .recompute import run_inline
 
-    One resident at a time; the set-based, chunked job is issue "Background jobs"."""
-    today = today or timezone.localdate()
-    since = today - timedelta(days=14)
-    arrivals = (
-        ArrivalReport.objects.filter(state=ArrivalReport.State.ASSESSED, resident__isnull=False)
-        .filter(arrival_date__gte=since)
-        .select_related("resident")
-        .prefetch_related("stays")
-        .order_by("resident_id", "-arrival_date", "-pk")
-    )
-    changed = 0
-    seen = set()
-    for arrival in arrivals:
-        if arrival.resident_id in seen:
-            continue
-        seen.add(arrival.resident_id)
-        stays = [
-            {
-                "province": s.province,
-                "city": s.city,
-                "county": s.county,
-                "street": s.street,
-                "area": s.area,
-                "start": s.start,
-                "end": s.end,
-            }
-            for s in arrival.stays.all()
-        ]
-        decision = assessment_run(
-            traveller=traveller_from(
-                stays=stays,
-                arrival_date=arrival.arrival_date,
-                abroad_quarantine_days=arrival.abroad_quarantine_days,
-            ),
-            as_of=today,
-        )
-        resident = arrival.resident
-        # A recompute only tightens: a lifted risk area does not cut a running measure
-        # short (release follows its dates, an appeal or a manual change).
-        if _stricter(decision, resident):
-            arrival.decision = decision.as_dict()
-            arrival.save(update_fields=["decision"])
-            decision_apply(resident=resident, decision=decision, arrival=arrival, actor=None)
-            changed += 1
-    return changed
+    run = run_inline(kind="announcement", today=today or timezone.localdate())
+    return run.changed

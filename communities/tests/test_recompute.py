@@ -8,9 +8,13 @@ import pytest
 from django.utils import timezone
 
 from communities import services
-from communities.models import HealthCodeEvent
+from communities.models import HealthCodeEvent, RecomputeChunk, RecomputeRun
 from communities.serializers import AnnouncementIn
-from communities.tasks import recompute_after_announcement_task
+from communities.tasks import (
+    nightly_release_task,
+    recompute_after_announcement_task,
+    recompute_chunk_task,
+)
 
 TODAY = timezone.localdate()
 
@@ -54,8 +58,8 @@ def test_a_new_risk_area_turns_a_recent_arrival_red_once(arrival):
     publish(
         risk_areas=[{"level": "high", "province": "吉林省", "city": "长春市", "county": "南关区"}]
     )
-    assert recompute_after_announcement_task.apply(args=[0]).get() == 1
-    assert recompute_after_announcement_task.apply(args=[0]).get() == 0  # twice: harmless
+    assert services.residents_reassess() == 1
+    assert services.residents_reassess() == 0  # twice: harmless
     arrival.refresh_from_db()
     assert (arrival.code, arrival.code_rule) == ("red", "R1")
     events = HealthCodeEvent.objects.filter(resident=arrival, to_code="red")
@@ -100,3 +104,81 @@ def test_an_arrival_older_than_14_days_is_not_touched(world):
         risk_areas=[{"level": "high", "province": "吉林省", "city": "长春市", "county": "南关区"}]
     )
     assert services.residents_reassess() == 0
+
+
+def test_the_tasks_fan_out_chunks_that_count_once(arrival):
+    announcement = publish(
+        risk_areas=[{"level": "high", "province": "吉林省", "city": "长春市", "county": "南关区"}]
+    )
+    with mock.patch("communities.tasks.group") as fan_out:
+        run_id = recompute_after_announcement_task.apply(args=[announcement.pk]).get()
+    run = RecomputeRun.objects.get(pk=run_id)
+    assert run.announcement == announcement and run.chunks_total == 1
+    fan_out.assert_called_once()
+    (chunk,) = RecomputeChunk.objects.filter(run=run)
+    assert recompute_chunk_task.apply(args=[chunk.pk]).get() == 1
+    assert recompute_chunk_task.apply(args=[chunk.pk]).get() == 0  # a redelivered chunk
+    run.refresh_from_db()
+    assert (run.state, run.chunks_done, run.to_red) == ("finished", 1, 1)
+    assert HealthCodeEvent.objects.filter(resident=arrival, to_code="red").count() == 1
+
+
+def test_the_nightly_release_releases_due_measures_once(world, arrival):
+    publish(
+        risk_areas=[{"level": "high", "province": "吉林省", "city": "长春市", "county": "南关区"}]
+    )
+    services.residents_reassess()
+    measure = arrival.measures.get(state="active")
+    day = measure.release_due.isoformat()
+    with mock.patch("communities.tasks.group"):
+        run = RecomputeRun.objects.get(pk=nightly_release_task.apply(args=[day]).get())
+    for chunk in run.chunks.all():
+        recompute_chunk_task.apply(args=[chunk.pk])
+        recompute_chunk_task.apply(args=[chunk.pk])
+    run.refresh_from_db()
+    arrival.refresh_from_db()
+    assert (run.state, run.to_green, arrival.code) == ("finished", 1, "green")
+    assert arrival.code_events.filter(kind="release").count() == 1
+
+
+def test_the_nightly_release_skips_an_open_anomaly_and_a_measure_not_yet_due(world, arrival):
+    publish(
+        risk_areas=[{"level": "high", "province": "吉林省", "city": "长春市", "county": "南关区"}]
+    )
+    services.residents_reassess()
+    measure = arrival.measures.get(state="active")
+    from communities.services import recompute
+
+    run = recompute.run_inline(kind="nightly", today=measure.release_due - timedelta(days=1))
+    assert run.changed == 0 and run.state == "finished"
+    services.anomaly_raise(resident=arrival, kind="fever", detail="37.9 °C")
+    run = recompute.run_inline(kind="nightly", today=measure.release_due)
+    arrival.refresh_from_db()
+    assert run.changed == 0 and arrival.code == "red"
+
+
+def test_a_manual_change_during_the_run_is_not_overwritten(world, arrival):
+    """The chunk read the resident as green; a manual change made the code yellow before the
+    chunk wrote: the conditional update leaves it alone."""
+    from communities.services import recompute
+
+    publish(
+        risk_areas=[{"level": "high", "province": "吉林省", "city": "长春市", "county": "南关区"}]
+    )
+    run = recompute.run_start(kind="announcement", today=TODAY)
+    real_apply = recompute._apply
+
+    def racing_apply(changes, now):
+        services.health_code_change(
+            resident=arrival,
+            to="yellow",
+            rule="manual",
+            reason="人工",
+            actor=world["users"]["city_office"],
+        )
+        return real_apply(changes, now)
+
+    with mock.patch.object(recompute, "_apply", racing_apply):
+        recompute.chunk_run(chunk_id=run.chunks.get().pk)
+    arrival.refresh_from_db()
+    assert (arrival.code, arrival.code_rule) == ("yellow", "manual")

@@ -1,0 +1,318 @@
+"""Recomputing code states at city scale: after an announcement, and the nightly release.
+
+Set-based and chunked: a run splits the resident ids into ranges; each chunk loads what it
+needs in a few queries, decides with the pure rules engine, and writes one UPDATE per class
+of change (same old and new code and rule) plus the code events in bulk. No query per
+resident. Every write is conditional on the state the chunk read, so a chunk that runs
+twice (a worker died after finishing it, acks_late) or races a manual change writes
+nothing more: the residents it would change again no longer match.
+"""
+
+from collections import defaultdict
+from dataclasses import dataclass
+from datetime import date, timedelta
+
+from django.db import transaction
+from django.db.models import Exists, F, Max, Min, OuterRef
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from .. import policies
+from ..models import (
+    Anomaly,
+    ArrivalReport,
+    ControlMeasure,
+    HealthCode,
+    HealthCodeEvent,
+    NucleicAcidTest,
+    RecomputeChunk,
+    RecomputeRun,
+    Resident,
+    Stay,
+)
+from ..rules.codes import RULE_RANK, SEVERITY, Code, Traveller, assess
+from ..rules.codes import Stay as StayIn
+from .arrivals import _event_kind
+
+CHUNK_IDS = 20_000  # resident ids per chunk: a few seconds of work, bounded memory
+WINDOW = timedelta(days=14)
+
+
+@dataclass(frozen=True)
+class Change:
+    resident_id: int
+    old_code: str
+    old_rule: str
+    new_code: str
+    new_rule: str
+    reason: str
+
+
+def run_start(*, kind: str, today: date, announcement_id: int | None = None) -> RecomputeRun:
+    """Create a run and its chunks over the ids of the residents it may touch."""
+    if kind == RecomputeRun.Kind.NIGHTLY:
+        scope = ControlMeasure.objects.filter(
+            state=ControlMeasure.State.ACTIVE, release_due__lte=today
+        )
+        bounds = scope.aggregate(lo=Min("resident_id"), hi=Max("resident_id"))
+    else:
+        scope = ArrivalReport.objects.filter(
+            state=ArrivalReport.State.ASSESSED,
+            arrival_date__gte=today - WINDOW,
+            resident__isnull=False,
+        )
+        bounds = scope.aggregate(lo=Min("resident_id"), hi=Max("resident_id"))
+    with transaction.atomic():
+        run = RecomputeRun.objects.create(kind=kind, today=today, announcement_id=announcement_id)
+        if bounds["lo"] is not None:
+            RecomputeChunk.objects.bulk_create(
+                RecomputeChunk(run=run, lo=lo, hi=min(lo + CHUNK_IDS - 1, bounds["hi"]))
+                for lo in range(bounds["lo"], bounds["hi"] + 1, CHUNK_IDS)
+            )
+        total = run.chunks.count()
+        RecomputeRun.objects.filter(pk=run.pk).update(chunks_total=total)
+        run.chunks_total = total
+    if total == 0:
+        _run_finish(run.pk)
+    return run
+
+
+def run_inline(*, kind: str, today: date, announcement_id: int | None = None) -> RecomputeRun:
+    """A whole run in this process, chunk after chunk (tests, benchmarks, the command
+    line); workers run the same chunks in parallel through the tasks."""
+    run = run_start(kind=kind, today=today, announcement_id=announcement_id)
+    for chunk_id in run.chunks.values_list("pk", flat=True):
+        chunk_run(chunk_id=chunk_id)
+    run.refresh_from_db()
+    return run
+
+
+def chunk_run(*, chunk_id: int) -> int:
+    """Do one chunk; returns how many residents changed. Safe to run twice."""
+    chunk = RecomputeChunk.objects.select_related("run").get(pk=chunk_id)
+    run = chunk.run
+    with transaction.atomic():
+        if run.kind == RecomputeRun.Kind.NIGHTLY:
+            changes = _release(chunk.lo, chunk.hi, run.today)
+        else:
+            changes = _reassess(chunk.lo, chunk.hi, run.today)
+        colours = defaultdict(int)
+        for change in changes:
+            colours[change.new_code] += 1
+        # The counters move once per chunk, whoever finishes it.
+        if (
+            RecomputeChunk.objects.filter(pk=chunk.pk)
+            .exclude(state=RecomputeChunk.State.DONE)
+            .update(
+                state=RecomputeChunk.State.DONE, changed=len(changes), finished_at=timezone.now()
+            )
+        ):
+            RecomputeRun.objects.filter(pk=run.pk).update(
+                chunks_done=F("chunks_done") + 1,
+                to_red=F("to_red") + colours[HealthCode.RED],
+                to_yellow=F("to_yellow") + colours[HealthCode.YELLOW],
+                to_green=F("to_green") + colours[HealthCode.GREEN],
+            )
+    _run_finish(run.pk)
+    return len(changes)
+
+
+def _run_finish(run_id: int) -> None:
+    RecomputeRun.objects.filter(
+        pk=run_id, state=RecomputeRun.State.RUNNING, chunks_done__gte=F("chunks_total")
+    ).update(state=RecomputeRun.State.FINISHED, finished_at=timezone.now())
+
+
+def chunk_run_id(*, chunk_id: int) -> int:
+    return RecomputeChunk.objects.values_list("run_id", flat=True).get(pk=chunk_id)
+
+
+@transaction.atomic
+def run_fail(*, run_id: int, error: str) -> None:
+    """Note a chunk's failure on its run (the page and the admin show it)."""
+    run = RecomputeRun.objects.select_for_update().get(pk=run_id)
+    run.errors = f"{run.errors}\n{error}".strip()
+    run.state = RecomputeRun.State.FAILED
+    run.finished_at = timezone.now()
+    run.save(update_fields=["errors", "state", "finished_at"])
+
+
+# --- Writing changes -------------------------------------------------------------------------
+
+
+def _apply(changes: list[Change], now) -> list[Change]:
+    """One conditional UPDATE per class of change; events in bulk for the rows that still
+    had the state the chunk read (others changed meanwhile and are left alone)."""
+    classes = defaultdict(list)
+    for change in changes:
+        classes[(change.old_code, change.old_rule, change.new_code, change.new_rule)].append(change)
+    applied = []
+    for (old_code, old_rule, new_code, new_rule), group in classes.items():
+        by_id = {c.resident_id: c for c in group}
+        matching = Resident.objects.select_for_update().filter(
+            pk__in=by_id, code=old_code, code_rule=old_rule
+        )
+        ids = list(matching.values_list("pk", flat=True))
+        if not ids:
+            continue
+        Resident.objects.filter(pk__in=ids).update(
+            code=new_code, code_rule=new_rule, code_changed_at=now
+        )
+        applied += [by_id[i] for i in ids]
+    HealthCodeEvent.objects.bulk_create(
+        HealthCodeEvent(
+            resident_id=c.resident_id,
+            kind=_event_kind(c.old_code, c.new_code),
+            from_code=c.old_code,
+            to_code=c.new_code,
+            rule=c.new_rule,
+            reason=c.reason,
+            actor=None,
+            created_at=now,
+        )
+        for c in applied
+    )
+    return applied
+
+
+# --- Nightly release -------------------------------------------------------------------------
+
+
+def _release(lo: int, hi: int, today: date) -> list[Change]:
+    """Measures whose release is due, of residents without an open anomaly: the measure is
+    released and the code turns green (three statements and the events, per chunk)."""
+    now = timezone.now()
+    open_anomaly = Anomaly.objects.filter(
+        resident_id=OuterRef("resident_id"), resolved_at__isnull=True
+    )
+    due = list(
+        ControlMeasure.objects.select_for_update()
+        .filter(
+            resident_id__gte=lo,
+            resident_id__lte=hi,
+            state=ControlMeasure.State.ACTIVE,
+            release_due__lte=today,
+        )
+        .exclude(Exists(open_anomaly))
+        .values_list("pk", "resident_id", "rule", "end")
+    )
+    if not due:
+        return []
+    ControlMeasure.objects.filter(pk__in=[m[0] for m in due]).update(
+        state=ControlMeasure.State.RELEASED
+    )
+    current = {
+        pk: (code, rule)
+        for pk, code, rule in Resident.objects.filter(pk__in=[m[1] for m in due])
+        .exclude(code=HealthCode.GREEN)
+        .values_list("pk", "code", "code_rule")
+    }
+    changes = [
+        Change(
+            resident_id,
+            *current[resident_id],
+            HealthCode.GREEN,
+            rule,
+            _("The measure ended on %(end)s without anomaly.") % {"end": end.isoformat()},
+        )
+        for _pk, resident_id, rule, end in due
+        if resident_id in current
+    ]
+    return _apply(changes, now)
+
+
+# --- Re-assessment after an announcement ----------------------------------------------------
+
+
+def _stricter(code: str, rule: str, old_code: str, old_rule: str) -> bool:
+    return (SEVERITY[Code(code)], -RULE_RANK[rule]) > (
+        SEVERITY[Code(old_code)],
+        -RULE_RANK.get(old_rule or "R0", len(RULE_RANK)),
+    )
+
+
+def _reassess(lo: int, hi: int, today: date) -> list[Change]:
+    """Residents with an arrival in the last 14 days, decided again under the policy in
+    force today. Only a stricter decision is written: a lifted risk area does not cut a
+    running measure short."""
+    policy = policies.policy_on(today)
+    if policy is None:
+        return []
+    latest = {}
+    for arrival in (
+        ArrivalReport.objects.filter(
+            resident_id__gte=lo,
+            resident_id__lte=hi,
+            state=ArrivalReport.State.ASSESSED,
+            arrival_date__gte=today - WINDOW,
+        )
+        .order_by("resident_id", "-arrival_date", "-pk")
+        .values("pk", "resident_id", "arrival_date", "abroad_quarantine_days")
+    ):
+        latest.setdefault(arrival["resident_id"], arrival)
+    if not latest:
+        return []
+    stays = defaultdict(list)
+    for s in Stay.objects.filter(arrival_id__in=[a["pk"] for a in latest.values()]).values(
+        "arrival_id", "province", "city", "county", "street", "area", "start", "end"
+    ):
+        stays[s.pop("arrival_id")].append(StayIn(**s))
+    current = dict(
+        (pk, (code, rule))
+        for pk, code, rule in Resident.objects.filter(pk__in=list(latest)).values_list(
+            "pk", "code", "code_rule"
+        )
+    )
+    changes, measures, tests = [], [], []
+    for resident_id, arrival in latest.items():
+        decision = assess(
+            Traveller(
+                stays=tuple(stays[arrival["pk"]]),
+                arrival_date=arrival["arrival_date"],
+                abroad_quarantine_days=arrival["abroad_quarantine_days"],
+            ),
+            policy,
+            today,
+        )
+        old_code, old_rule = current[resident_id]
+        if not _stricter(decision.code, decision.rule, old_code, old_rule):
+            continue
+        changes.append(
+            Change(
+                resident_id,
+                old_code,
+                old_rule,
+                str(decision.code),
+                decision.rule,
+                decision.explanation,
+            )
+        )
+        if decision.measure:
+            measures.append((resident_id, arrival["pk"], decision))
+        tests += [(resident_id, arrival["pk"], t) for t in decision.tests]
+    applied = {c.resident_id for c in _apply(changes, timezone.now())}
+    measures = [m for m in measures if m[0] in applied]
+    ControlMeasure.objects.filter(
+        resident_id__in=[m[0] for m in measures], state=ControlMeasure.State.ACTIVE
+    ).update(state=ControlMeasure.State.REPLACED)
+    ControlMeasure.objects.bulk_create(
+        ControlMeasure(
+            resident_id=resident_id,
+            arrival_id=arrival_id,
+            rule=d.rule,
+            phases=d.as_dict()["measure"],
+            start=d.measure[0].start,
+            end=d.measure[-1].end,
+            release_due=d.release_due,
+        )
+        for resident_id, arrival_id, d in measures
+    )
+    NucleicAcidTest.objects.bulk_create(
+        (
+            NucleicAcidTest(resident_id=r, arrival_id=a, kind=t.kind, due=t.due)
+            for r, a, t in tests
+            if r in applied
+        ),
+        ignore_conflicts=True,
+    )
+    return [c for c in changes if c.resident_id in applied]
