@@ -21,6 +21,8 @@ from .models import (
     Jurisdiction,
     NucleicAcidTest,
     PersonalDataView,
+    RecomputeChunk,
+    RecomputeRun,
     Resident,
     Stay,
     User,
@@ -322,3 +324,40 @@ class VenueReportAdmin(admin.ModelAdmin):
     search_fields = ["venue_name", "resident__name"]
     list_select_related = ["resident"]
     raw_id_fields = ["resident"]
+
+
+class RecomputeChunkInline(admin.TabularInline):
+    model = RecomputeChunk
+    extra = 0
+    can_delete = False
+    readonly_fields = ["lo", "hi", "state", "changed", "finished_at"]
+
+
+@admin.register(RecomputeRun)
+class RecomputeRunAdmin(admin.ModelAdmin):
+    """Runs are started by announcements and beat; the admin shows their progress."""
+
+    list_display = [
+        "started_at",
+        "kind",
+        "state",
+        "chunks_done",
+        "chunks_total",
+        "to_red",
+        "to_yellow",
+        "to_green",
+        "finished_at",
+    ]
+    list_filter = ["kind", "state"]
+    readonly_fields = [f.name for f in RecomputeRun._meta.fields]
+    inlines = [RecomputeChunkInline]
+
+    def has_add_permission(self, request):
+        return False
+
+
+@admin.register(RecomputeChunk)
+class RecomputeChunkAdmin(admin.ModelAdmin):
+    list_display = ["run", "lo", "hi", "state", "changed", "finished_at"]
+    list_filter = ["state"]
+    list_select_related = ["run"]

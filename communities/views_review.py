@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from . import access, selectors, services
 from .forms_review import DecisionForm, ProposalForm
-from .models import CodeChangeProposal
+from .models import CodeChangeProposal, RecomputeRun
 
 
 def _say(request, error) -> None:
@@ -102,3 +102,16 @@ def alert_count(request):
     """The navigation bar's badge, loaded by htmx so that pages carry no extra query."""
     count = access.alerts_for(request.user).filter(read_at__isnull=True).count()
     return render(request, "communities/review/partials/alert_count.html", {"count": count})
+
+
+@login_required
+def run_list(request):
+    """Recompute runs for the city office; the rows refresh themselves while one runs."""
+    if not access.is_citywide(request.user):
+        raise PermissionDenied
+    runs = RecomputeRun.objects.select_related("announcement")[:30]
+    running = any(run.state == RecomputeRun.State.RUNNING for run in runs)
+    template = "communities/review/run_list.html"
+    if request.htmx:
+        template += "#rows"
+    return render(request, template, {"runs": runs, "running": running})

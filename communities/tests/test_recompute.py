@@ -182,3 +182,24 @@ def test_a_manual_change_during_the_run_is_not_overwritten(world, arrival):
         recompute.chunk_run(chunk_id=run.chunks.get().pk)
     arrival.refresh_from_db()
     assert (arrival.code, arrival.code_rule) == ("yellow", "manual")
+
+
+def test_the_city_office_follows_runs_on_a_page_that_refreshes(client, world, arrival):
+    from django.urls import reverse
+
+    from communities.services import recompute
+
+    run = recompute.run_start(kind="announcement", today=TODAY)
+    client.force_login(world["users"]["city_office"])
+    html = client.get(reverse("review:run-list")).content.decode()
+    assert 'hx-trigger="every 5s"' in html and "0 / 1" in html
+    recompute.chunk_run(chunk_id=run.chunks.get().pk)
+    html = client.get(reverse("review:run-list"), headers={"HX-Request": "true"}).content.decode()
+    assert "1 / 1" in html and "every 5s" not in html and "<html" not in html
+
+
+def test_only_citywide_roles_see_the_runs(client, world):
+    from django.urls import reverse
+
+    client.force_login(world["users"]["district_office"])
+    assert client.get(reverse("review:run-list")).status_code == 403
