@@ -203,3 +203,19 @@ def test_only_citywide_roles_see_the_runs(client, world):
 
     client.force_login(world["users"]["district_office"])
     assert client.get(reverse("review:run-list")).status_code == 403
+
+
+def test_bench_recompute_prints_its_figures_on_a_small_city(db, capsys):
+    """A smoke run of the benchmark command (the figures themselves are in
+    docs/benchmarks.md, measured at a million residents)."""
+    import re
+
+    from django.core.management import call_command
+
+    call_command("seed_demo", force=True, residents=400, shops=0)
+    call_command("bench_recompute", force=True, residents=400, arrivals=40, naive_sample=10)
+    out = capsys.readouterr().out.strip().splitlines()
+    assert re.fullmatch(
+        r"release: 20 released of 400 residents in [\d.]+ s; naive [\d.]+x slower", out[-1]
+    ), out[-1]
+    assert any(line.startswith("recompute: 20 changed of 40 candidates") for line in out)

@@ -1,0 +1,257 @@
+"""Benchmark of the recompute jobs at city scale, with the naive per-object loop beside.
+
+    python manage.py bench_recompute --residents 1000000 --force
+
+Seeds the large city if it has fewer residents (seed_demo, in a subprocess so that its
+memory does not count here), then, on a benchmark database only:
+1. release: gives 5 % of the residents a red R1 measure whose release is due today, runs
+   the nightly release job (all chunks, one worker: this process) and times it;
+2. recompute: files --arrivals recent arrivals (half from a high-risk county of the demo
+   announcement, half from a clean one) on green residents and runs the re-assessment job;
+3. naive: the same work as a per-object save() loop on a sample, for the ratio.
+The last line is `release: <N> released of <M> residents in <S> s; naive <R>x slower`.
+"""
+
+import resource
+import subprocess
+import sys
+import time
+from datetime import timedelta
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import connection, transaction
+from django.db.models.functions import Mod
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from communities.models import (
+    ArrivalReport,
+    ControlMeasure,
+    HealthCodeEvent,
+    NucleicAcidTest,
+    RecomputeRun,
+    Resident,
+    Stay,
+)
+from communities.services import recompute
+
+DUE_EVERY = 20  # 1 resident in 20 (5 %) has a measure due for release
+ARRIVAL_EVERY = 10  # arrivals go to residents with id % 10 == 1
+RISKY = ("吉林省", "吉林市", "丰满区")  # a high-risk county of the demo announcement
+CLEAN = ("广东省", "广州市", "天河区")
+
+
+def peak_mb() -> float:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+class Command(BaseCommand):
+    help = "Times the nightly release and the re-assessment at city scale (see the module)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--residents", type=int, default=1_000_000)
+        parser.add_argument("--arrivals", type=int, default=100_000)
+        parser.add_argument("--naive-sample", type=int, default=20_000)
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="run with DEBUG off (it rewrites codes: benchmark databases only)",
+        )
+
+    def handle(self, *args, residents, arrivals, naive_sample, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "bench_recompute rewrites codes and measures; run it on a "
+                "benchmark database with DEBUG on or --force."
+            )
+        self.today = timezone.localdate()
+        if Resident.objects.count() < residents:
+            self.stdout.write(f"Seeding {residents:,} residents…")
+            seed = [
+                sys.executable,
+                "manage.py",
+                "seed_demo",
+                "--force",
+                "--residents",
+                str(residents),
+                "--shops",
+                "0",
+            ]
+            subprocess.run(seed, check=True)  # noqa: S603 - our own manage.py
+        total = Resident.objects.count()
+        vendor = connection.vendor
+        self.stdout.write(f"dataset: {total:,} residents on {vendor}")
+
+        due = self.setup_release()
+        released, seconds, queries, memory = self.timed(
+            recompute.run_inline, kind=RecomputeRun.Kind.NIGHTLY, today=self.today
+        )
+        self.report("release", due, released.to_green, seconds, queries, memory)
+        naive_release = self.naive_release(naive_sample)
+        self.stdout.write(
+            f"  naive save() loop on {naive_sample:,}: {naive_release:,.0f}/s "
+            f"→ set-based {released.to_green / seconds / naive_release:,.1f}x faster"
+        )
+
+        filed = self.setup_arrivals(arrivals)
+        run, seconds2, queries2, memory2 = self.timed(
+            recompute.run_inline, kind=RecomputeRun.Kind.ANNOUNCEMENT, today=self.today
+        )
+        self.report("recompute", filed, run.changed, seconds2, queries2, memory2)
+        naive_recompute = self.naive_recompute(min(naive_sample, 5_000))
+        self.stdout.write(
+            f"  naive per-resident loop on {min(naive_sample, 5_000):,}: "
+            f"{naive_recompute:,.0f}/s → set-based "
+            f"{filed / seconds2 / naive_recompute:,.1f}x faster"
+        )
+        ratio = (released.to_green / seconds) / naive_release
+        self.stdout.write(
+            f"release: {released.to_green} released of {total} residents in "
+            f"{seconds:.2f} s; naive {ratio:.1f}x slower"
+        )
+
+    def timed(self, job, **kwargs):
+        before = peak_mb()
+        with CaptureQueriesContext(connection) as queries:
+            started = time.perf_counter()
+            result = job(**kwargs)
+            seconds = time.perf_counter() - started
+        return result, seconds, len(queries), peak_mb() - before
+
+    def report(self, name, work, changed, seconds, queries, memory):
+        self.stdout.write(
+            f"{name}: {changed:,} changed of {work:,} candidates in {seconds:.2f} s "
+            f"({work / seconds:,.0f} residents/s), {queries:,} queries, "
+            f"peak memory +{memory:,.0f} MB"
+        )
+
+    # --- setting the scene (set-based SQL; benchmark databases only) -----------------------
+
+    @transaction.atomic
+    def setup_release(self) -> int:
+        ControlMeasure.objects.all().delete()
+        NucleicAcidTest.objects.all().delete()
+        ArrivalReport.objects.all().delete()
+        HealthCodeEvent.objects.all().delete()
+        Resident.objects.exclude(code="green", code_rule="").update(code="green", code_rule="")
+        start, end = self.today - timedelta(days=21), self.today - timedelta(days=1)
+        jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO communities_controlmeasure "  # noqa: S608 - fixed SQL
+                '(resident_id, rule, phases, start, "end", release_due, state, created_at) '
+                f"SELECT id, 'R1', %s{jsonb}, %s, %s, %s, 'active', %s "
+                "FROM communities_resident WHERE id %% %s = 0",
+                [
+                    '[{"kind": "centralized_quarantine", "days": 14}, '
+                    '{"kind": "home_health_monitoring", "days": 7}]',
+                    start,
+                    end,
+                    self.today,
+                    timezone.now(),
+                    DUE_EVERY,
+                ],
+            )
+            cursor.execute(
+                "UPDATE communities_resident SET code = 'red', code_rule = 'R1' WHERE id %% %s = 0",
+                [DUE_EVERY],
+            )
+        return ControlMeasure.objects.filter(state="active").count()
+
+    @transaction.atomic
+    def setup_arrivals(self, count: int) -> int:
+        """`count` assessed arrivals of yesterday, one stay each, on green residents."""
+        ids = list(
+            Resident.objects.filter(code="green")
+            .annotate(slot=Mod("id", ARRIVAL_EVERY))
+            .filter(slot=1)
+            .values_list("id", "grid__parent_id")[:count]
+        )
+        day = self.today - timedelta(days=1)
+        arrivals = ArrivalReport.objects.bulk_create(
+            ArrivalReport(
+                resident_id=rid,
+                community_id=community,
+                name="",
+                id_number="",
+                phone="",
+                source="grid_worker",
+                arrival_date=day,
+                landing_point_kind="station",
+                transport="train",
+                state="assessed",
+                decision={},
+            )
+            for rid, community in ids
+        )
+        Stay.objects.bulk_create(
+            Stay(
+                arrival=a,
+                province=p,
+                city=c,
+                county=k,
+                start=day - timedelta(days=5),
+                end=day - timedelta(days=1),
+            )
+            for n, a in enumerate(arrivals)
+            for p, c, k in [RISKY if n % 2 else CLEAN]
+        )
+        return len(arrivals)
+
+    # --- the naive baselines ---------------------------------------------------------------
+
+    def naive_release(self, sample: int) -> float:
+        """Per object: load, save the measure, save the resident, create the event."""
+        self.setup_release()
+        measures = list(
+            ControlMeasure.objects.filter(state="active").select_related("resident")[:sample]
+        )
+        started = time.perf_counter()
+        with transaction.atomic():
+            for measure in measures:
+                measure.state = "released"
+                measure.save()
+                resident = measure.resident
+                HealthCodeEvent.objects.create(
+                    resident=resident,
+                    kind="release",
+                    from_code=resident.code,
+                    to_code="green",
+                    rule=measure.rule,
+                    reason="naive",
+                )
+                resident.code = "green"
+                resident.save()
+        return len(measures) / (time.perf_counter() - started)
+
+    def naive_recompute(self, sample: int) -> float:
+        """Per resident: the service a grid worker's filing uses (assess, apply)."""
+        from communities import services
+
+        arrivals = list(
+            ArrivalReport.objects.select_related("resident").prefetch_related("stays")[:sample]
+        )
+        Resident.objects.filter(pk__in=[a.resident_id for a in arrivals]).update(
+            code="green", code_rule=""
+        )
+        started = time.perf_counter()
+        for arrival in arrivals:
+            stays = [
+                {
+                    "province": s.province,
+                    "city": s.city,
+                    "county": s.county,
+                    "start": s.start,
+                    "end": s.end,
+                }
+                for s in arrival.stays.all()
+            ]
+            decision = services.assessment_run(
+                traveller=services.traveller_from(stays=stays, arrival_date=arrival.arrival_date),
+                as_of=self.today,
+            )
+            services.decision_apply(
+                resident=arrival.resident, decision=decision, arrival=arrival, actor=None
+            )
+        return len(arrivals) / (time.perf_counter() - started)
