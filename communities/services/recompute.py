@@ -12,7 +12,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Exists, F, Max, Min, OuterRef
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -178,7 +178,61 @@ def _apply(changes: list[Change], now) -> list[Change]:
 # --- Nightly release -------------------------------------------------------------------------
 
 
+# PostgreSQL does a chunk's release in one statement: lock the due measures, release them,
+# lock their residents' rows, turn them green and write the events, all from one snapshot
+# (measured: the ORM steps spent most of their time building 1,000 event objects a chunk).
+RELEASE_SQL = """
+WITH due AS (
+    SELECT m.id, m.resident_id, m.rule, m."end"
+    FROM communities_controlmeasure m
+    WHERE m.resident_id BETWEEN %(lo)s AND %(hi)s AND m.state = 'active'
+      AND m.release_due <= %(today)s
+      AND NOT EXISTS (SELECT 1 FROM communities_anomaly a
+                      WHERE a.resident_id = m.resident_id AND a.resolved_at IS NULL)
+    FOR UPDATE OF m
+), released AS (
+    UPDATE communities_controlmeasure m SET state = 'released'
+    FROM due WHERE m.id = due.id
+    RETURNING m.id
+), old AS (
+    SELECT r.id, r.code, due.rule, due."end"
+    FROM communities_resident r JOIN due ON due.resident_id = r.id
+    WHERE r.code <> 'green'
+    FOR UPDATE OF r
+), changed AS (
+    UPDATE communities_resident r
+    SET code = 'green', code_rule = old.rule, code_changed_at = %(now)s
+    FROM old WHERE r.id = old.id
+    RETURNING r.id
+)
+INSERT INTO communities_healthcodeevent
+    (resident_id, kind, from_code, to_code, rule, reason, actor_id, created_at)
+SELECT old.id, 'release', old.code, 'green', old.rule,
+       replace(%(reason)s, '{end}', old."end"::text), NULL, %(now)s
+FROM old JOIN changed ON changed.id = old.id
+RETURNING resident_id
+"""
+
+
 def _release(lo: int, hi: int, today: date) -> list[Change]:
+    if connection.vendor == "postgresql":
+        return _release_in_one_statement(lo, hi, today)
+    return _release_in_steps(lo, hi, today)
+
+
+def _release_in_one_statement(lo: int, hi: int, today: date) -> list[Change]:
+    reason = _("The measure ended on %(end)s without anomaly.") % {"end": "{end}"}
+    with connection.cursor() as cursor:
+        cursor.execute(
+            RELEASE_SQL,
+            {"lo": lo, "hi": hi, "today": today, "now": timezone.now(), "reason": reason},
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    # Only the count and the colour matter to the run; the rows are in the events.
+    return [Change(i, "", "", HealthCode.GREEN, "", "") for i in ids]
+
+
+def _release_in_steps(lo: int, hi: int, today: date) -> list[Change]:
     """Measures whose release is due, of residents without an open anomaly: the measure is
     released and the code turns green (three statements and the events, per chunk)."""
     now = timezone.now()
