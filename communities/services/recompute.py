@@ -13,13 +13,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Exists, F, Max, Min, OuterRef
+from django.db.models import F, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from .. import policies
 from ..models import (
-    Anomaly,
     ArrivalReport,
     ControlMeasure,
     HealthCode,
@@ -214,65 +213,49 @@ RETURNING resident_id
 """
 
 
+# SQLite has no data-modifying CTE: the same in five set-based statements over a temporary
+# table, inside the chunk's transaction (SQLite's IMMEDIATE transactions serialize writers,
+# so nothing changes between them).
+RELEASE_SQLITE = [
+    """CREATE TEMP TABLE release_due AS
+       SELECT m.id, m.resident_id, m.rule, m."end", r.code AS old_code
+       FROM communities_controlmeasure m JOIN communities_resident r ON r.id = m.resident_id
+       WHERE m.resident_id BETWEEN %(lo)s AND %(hi)s AND m.state = 'active'
+         AND m.release_due <= %(today)s
+         AND NOT EXISTS (SELECT 1 FROM communities_anomaly a
+                         WHERE a.resident_id = m.resident_id AND a.resolved_at IS NULL)""",
+    """UPDATE communities_controlmeasure SET state = 'released'
+       WHERE id IN (SELECT id FROM release_due)""",
+    """INSERT INTO communities_healthcodeevent
+           (resident_id, kind, from_code, to_code, rule, reason, actor_id, created_at)
+       SELECT resident_id, 'release', old_code, 'green', rule,
+              replace(%(reason)s, '{end}', "end"), NULL, %(now)s
+       FROM release_due WHERE old_code <> 'green'""",
+    """UPDATE communities_resident
+       SET code = 'green', code_rule = (SELECT rule FROM release_due d
+                                        WHERE d.resident_id = communities_resident.id),
+           code_changed_at = %(now)s
+       WHERE id IN (SELECT resident_id FROM release_due WHERE old_code <> 'green')""",
+]
+
+
 def _release(lo: int, hi: int, today: date) -> list[Change]:
-    if connection.vendor == "postgresql":
-        return _release_in_one_statement(lo, hi, today)
-    return _release_in_steps(lo, hi, today)
-
-
-def _release_in_one_statement(lo: int, hi: int, today: date) -> list[Change]:
+    """Measures whose release is due, of residents without an open anomaly: the measure is
+    released, the code turns green and the event is written, set-based."""
     reason = _("The measure ended on %(end)s without anomaly.") % {"end": "{end}"}
+    params = {"lo": lo, "hi": hi, "today": today, "now": timezone.now(), "reason": reason}
     with connection.cursor() as cursor:
-        cursor.execute(
-            RELEASE_SQL,
-            {"lo": lo, "hi": hi, "today": today, "now": timezone.now(), "reason": reason},
-        )
-        ids = [row[0] for row in cursor.fetchall()]
+        if connection.vendor == "postgresql":
+            cursor.execute(RELEASE_SQL, params)
+            ids = [row[0] for row in cursor.fetchall()]
+        else:
+            for statement in RELEASE_SQLITE:
+                cursor.execute(statement, params)
+            cursor.execute("SELECT resident_id FROM release_due WHERE old_code <> 'green'")
+            ids = [row[0] for row in cursor.fetchall()]
+            cursor.execute("DROP TABLE release_due")
     # Only the count and the colour matter to the run; the rows are in the events.
     return [Change(i, "", "", HealthCode.GREEN, "", "") for i in ids]
-
-
-def _release_in_steps(lo: int, hi: int, today: date) -> list[Change]:
-    """Measures whose release is due, of residents without an open anomaly: the measure is
-    released and the code turns green (three statements and the events, per chunk)."""
-    now = timezone.now()
-    open_anomaly = Anomaly.objects.filter(
-        resident_id=OuterRef("resident_id"), resolved_at__isnull=True
-    )
-    due = list(
-        ControlMeasure.objects.select_for_update()
-        .filter(
-            resident_id__gte=lo,
-            resident_id__lte=hi,
-            state=ControlMeasure.State.ACTIVE,
-            release_due__lte=today,
-        )
-        .exclude(Exists(open_anomaly))
-        .values_list("pk", "resident_id", "rule", "end")
-    )
-    if not due:
-        return []
-    ControlMeasure.objects.filter(pk__in=[m[0] for m in due]).update(
-        state=ControlMeasure.State.RELEASED
-    )
-    current = {
-        pk: (code, rule)
-        for pk, code, rule in Resident.objects.filter(pk__in=[m[1] for m in due])
-        .exclude(code=HealthCode.GREEN)
-        .values_list("pk", "code", "code_rule")
-    }
-    changes = [
-        Change(
-            resident_id,
-            *current[resident_id],
-            HealthCode.GREEN,
-            rule,
-            _("The measure ended on %(end)s without anomaly.") % {"end": end.isoformat()},
-        )
-        for _pk, resident_id, rule, end in due
-        if resident_id in current
-    ]
-    return _apply(changes, now)
 
 
 # --- Re-assessment after an announcement ----------------------------------------------------
