@@ -214,7 +214,7 @@ RETURNING resident_id
 
 
 # SQLite has no data-modifying CTE: the same in five set-based statements over a temporary
-# table, inside the chunk's transaction (SQLite's IMMEDIATE transactions serialize writers,
+# table (indexed for the correlated update), inside the chunk's transaction (SQLite's IMMEDIATE transactions serialize writers,
 # so nothing changes between them).
 RELEASE_SQLITE = [
     """CREATE TEMP TABLE release_due AS
@@ -224,6 +224,7 @@ RELEASE_SQLITE = [
          AND m.release_due <= %(today)s
          AND NOT EXISTS (SELECT 1 FROM communities_anomaly a
                          WHERE a.resident_id = m.resident_id AND a.resolved_at IS NULL)""",
+    "CREATE INDEX release_due_resident ON release_due (resident_id)",
     """UPDATE communities_controlmeasure SET state = 'released'
        WHERE id IN (SELECT id FROM release_due)""",
     """INSERT INTO communities_healthcodeevent
