@@ -9,7 +9,6 @@ grid worker, whose scope is the grids they serve.
 from django.db.models import Q, QuerySet
 
 from .models import (
-    Alert,
     ArrivalReport,
     CodeChangeProposal,
     GridTask,
@@ -145,7 +144,7 @@ def can_see_full_personal_data(user) -> bool:
     )
 
 
-# --- Manual changes and alerts ------------------------------------------------------------
+# --- Manual changes and notices -----------------------------------------------------------
 
 
 def proposals_for(user) -> QuerySet[CodeChangeProposal]:
@@ -161,8 +160,15 @@ def can_decide_proposals(user) -> bool:
     return bool(user.is_superuser or _role(user) == Role.CITY_OFFICE)
 
 
-def alerts_for(user) -> QuerySet[Alert]:
-    return Alert.objects.filter(recipient=user) if user.is_authenticated else Alert.objects.none()
+def notices_for(user) -> QuerySet:
+    """The user's in-app inbox: notices to them that the send task has delivered."""
+    from notices.models import Notice  # another app's model, imported where used (as shops_for)
+
+    if not user.is_authenticated:
+        return Notice.objects.none()
+    return Notice.objects.filter(
+        recipient=user, channel=Notice.Channel.INAPP, state=Notice.State.SENT
+    )
 
 
 # --- Appeals (误赋码申诉) ------------------------------------------------------------------

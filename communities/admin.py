@@ -5,7 +5,6 @@ from django.utils.translation import gettext_lazy as _
 from . import rules
 from .forms import StaffUserChangeForm
 from .models import (
-    Alert,
     AnnouncedCaseCounty,
     AnnouncedEpidemicCity,
     AnnouncedRiskArea,
@@ -280,15 +279,6 @@ class AnomalyAdmin(admin.ModelAdmin):
     search_fields = ["resident__name", "=resident__id_number"]
     list_select_related = ["resident"]
     raw_id_fields = ["resident", "followup", "test"]
-
-
-@admin.register(Alert)
-class AlertAdmin(admin.ModelAdmin):
-    list_display = ["recipient", "text", "created_at", "read_at"]
-    list_filter = ["read_at"]
-    search_fields = ["recipient__username", "text"]
-    list_select_related = ["recipient"]
-    raw_id_fields = ["resident"]
 
 
 @admin.register(CodeChangeProposal)

@@ -11,7 +11,4 @@ urlpatterns = [
         "residents/<int:resident_pk>/propose/", views_review.proposal_create, name="proposal-create"
     ),
     path("runs/", views_review.run_list, name="run-list"),
-    path("alerts/", views_review.alert_list, name="alert-list"),
-    path("alerts/read/", views_review.alert_read, name="alert-read"),
-    path("alerts/count/", views_review.alert_count, name="alert-count"),
 ]

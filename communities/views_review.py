@@ -1,12 +1,11 @@
 """Manual code changes under review (the district proposes, the city decides) and the
-staff's in-app alerts."""
+recompute runs. The staff's in-app inbox is in notices.views."""
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
@@ -77,31 +76,6 @@ def proposal_decide(request, pk):
         else:
             messages.success(request, _("Decided."))
     return redirect("review:proposal-list")
-
-
-@login_required
-def alert_list(request):
-    alerts = access.alerts_for(request.user).select_related("resident")
-    page = Paginator(alerts, 50).get_page(request.GET.get("page"))
-    return render(request, "communities/review/alert_list.html", {"page": page})
-
-
-@login_required
-@require_POST
-def alert_read(request):
-    """Mark all (or one) of the user's alerts read."""
-    alerts = access.alerts_for(request.user).filter(read_at__isnull=True)
-    if request.POST.get("pk"):
-        alerts = alerts.filter(pk=request.POST["pk"])
-    alerts.update(read_at=timezone.now())
-    return redirect("review:alert-list")
-
-
-@login_required
-def alert_count(request):
-    """The navigation bar's badge, loaded by htmx so that pages carry no extra query."""
-    count = access.alerts_for(request.user).filter(read_at__isnull=True).count()
-    return render(request, "communities/review/partials/alert_count.html", {"count": count})
 
 
 @login_required

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "communities",
     "shops",
     "monitoring",
+    "notices",
 ]
 
 MIDDLEWARE = [

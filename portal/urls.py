@@ -33,6 +33,7 @@ urlpatterns = [
     path("care/", include("communities.urls_care")),
     path("appeals/", include("communities.urls_appeals")),
     path("review/", include("communities.urls_review")),
+    path("notices/", include("notices.urls")),
     path("api/v1/", include(("portal.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

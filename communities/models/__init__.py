@@ -21,7 +21,6 @@ from .jobs import RecomputeChunk, RecomputeRun
 from .lifecycle import (
     APPEAL_DEADLINE,
     FEVER_FROM,
-    Alert,
     Anomaly,
     Appeal,
     CodeChangeProposal,
@@ -34,7 +33,6 @@ from .people import HealthCode, Jurisdiction, Resident, User
 __all__ = [
     "APPEAL_DEADLINE",
     "FEVER_FROM",
-    "Alert",
     "AnnouncedCaseCounty",
     "AnnouncedEpidemicCity",
     "AnnouncedPlace",

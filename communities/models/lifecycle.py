@@ -89,24 +89,6 @@ class Anomaly(models.Model):
         return f"{self.get_kind_display()}: {self.detail}"
 
 
-class Alert(models.Model):
-    """An in-app alert to a staff member (anomalies now; notices come with issue 5)."""
-
-    recipient = models.ForeignKey(User, on_delete=models.CASCADE, related_name="alerts")
-    resident = models.ForeignKey("Resident", null=True, blank=True, on_delete=models.CASCADE)
-    text = models.CharField(_("text"), max_length=300)
-    created_at = models.DateTimeField(_("at"), auto_now_add=True)
-    read_at = models.DateTimeField(_("read at"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("alert")
-        verbose_name_plural = _("alerts")
-        ordering = ["-created_at"]
-
-    def __str__(self):
-        return self.text
-
-
 class CodeChangeProposal(models.Model):
     """A manual assign, transfer or release: the district proposes, the city approves."""
 

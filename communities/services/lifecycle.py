@@ -11,10 +11,12 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notices.models import Notice
+from notices.services import notices_create
+
 from ..models import (
     APPEAL_DEADLINE,
     FEVER_FROM,
-    Alert,
     Anomaly,
     Appeal,
     ArrivalReport,
@@ -83,8 +85,19 @@ def anomaly_raise(
         "kind": label,
         "detail": detail,
     }
-    Alert.objects.bulk_create(
-        Alert(recipient=user, resident=resident, text=text) for user in _supervisors_of(resident)
+    # In-app notices, delivered by the dispatch queued after commit.
+    notices_create(
+        notices=[
+            Notice(
+                kind=Notice.Kind.ANOMALY,
+                channel=Notice.Channel.INAPP,
+                recipient=user,
+                resident=resident,
+                text=text,
+                dedupe_key=f"anomaly:{anomaly.pk}:{user.pk}",
+            )
+            for user in _supervisors_of(resident)
+        ]
     )
     return anomaly
 

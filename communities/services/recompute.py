@@ -213,9 +213,9 @@ RETURNING resident_id
 """
 
 
-# SQLite has no data-modifying CTE: the same in five set-based statements over a temporary
-# table (indexed for the correlated update), inside the chunk's transaction (SQLite's IMMEDIATE transactions serialize writers,
-# so nothing changes between them).
+# SQLite has no data-modifying CTE: the same in set-based statements over a temporary
+# table (indexed for the correlated update), inside the chunk's transaction (SQLite's
+# IMMEDIATE transactions serialize writers, so nothing changes between them).
 RELEASE_SQLITE = [
     """CREATE TEMP TABLE release_due AS
        SELECT m.id, m.resident_id, m.rule, m."end", r.code AS old_code

@@ -17,7 +17,6 @@ from django.utils.translation import gettext_lazy
 
 from communities import services
 from communities.models import (
-    Alert,
     Anomaly,
     ControlMeasure,
     FollowUp,
@@ -28,6 +27,7 @@ from communities.models import (
 )
 from communities.serializers import AnnouncementIn
 from communities.services import imports
+from notices.models import Notice
 
 from .factories import ResidentFactory, valid_id_number
 
@@ -141,7 +141,7 @@ def test_one_tap_positive_turns_the_code_red_and_alerts_street_and_district(clie
     anomaly = Anomaly.objects.get()
     assert (anomaly.resident, anomaly.kind, anomaly.test) == (resident, "positive_test", test)
     users = world["users"]
-    assert {a.recipient for a in Alert.objects.all()} == {
+    assert {a.recipient for a in Notice.objects.all()} == {
         users["street_supervisor"],
         users["district_office"],
     }
@@ -545,7 +545,7 @@ def test_a_fever_of_37_5_turns_red_alerts_and_blocks_the_release(client, world, 
     assert (anomaly.kind, anomaly.followup) == ("fever", FollowUp.objects.get())
     assert [row.today_anomalous for row in response.context["rows"]] == [True]
     users = world["users"]
-    assert {a.recipient for a in Alert.objects.all()} == {
+    assert {a.recipient for a in Notice.objects.all()} == {
         users["street_supervisor"],
         users["district_office"],
     }

@@ -14,13 +14,13 @@ from django.utils import timezone
 
 from communities import services
 from communities.models import (
-    Alert,
     CodeChangeProposal,
     GridTask,
     HealthCodeEvent,
     Resident,
 )
 from communities.serializers import AnnouncementIn
+from notices.models import Notice
 
 from .factories import UserFactory
 
@@ -80,7 +80,7 @@ def test_a_fever_turns_red_alerts_street_and_district_and_blocks_release(world, 
     )
     red_resident.refresh_from_db()
     assert red_resident.code_rule == "anomaly"
-    recipients = set(Alert.objects.values_list("recipient__username", flat=True))
+    recipients = set(Notice.objects.values_list("recipient__username", flat=True))
     assert recipients == {
         world["users"]["street_supervisor"].username,
         world["users"]["district_office"].username,
@@ -113,7 +113,7 @@ def test_a_normal_followup_changes_nothing(world, red_resident):
         note="",
         by=world["users"]["grid_worker"],
     )
-    assert red_resident.code_events.count() == 1 and not Alert.objects.exists()
+    assert red_resident.code_events.count() == 1 and not Notice.objects.exists()
 
 
 def test_the_district_proposes_and_the_city_approves(world, red_resident):

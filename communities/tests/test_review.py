@@ -1,9 +1,10 @@
-"""The review pages: the district proposes on the resident's page, the city decides."""
+"""The review pages: the district proposes on the resident's page, the city decides. (The
+in-app inbox that replaced the alerts is tested in notices/tests/test_views.py.)"""
 
 from django.urls import reverse
 
 from communities import services
-from communities.models import Alert, CodeChangeProposal
+from communities.models import CodeChangeProposal
 
 
 def make_red(world):
@@ -78,15 +79,3 @@ def test_district_cannot_approve_its_own_proposal(client, world):
     client.post(reverse("review:proposal-decide", args=[proposal.pk]), {"approve": "1"})
     proposal.refresh_from_db()
     assert proposal.state == "pending"
-
-
-def test_alerts_count_list_and_read(client, world):
-    user = world["users"]["street_supervisor"]
-    Alert.objects.create(recipient=user, text="异常：体温38.2")
-    Alert.objects.create(recipient=world["users"]["outsider_supervisor"], text="别处的")
-    client.force_login(user)
-    assert ">1<" in client.get(reverse("review:alert-count")).content.decode()
-    html = client.get(reverse("review:alert-list")).content.decode()
-    assert "体温38.2" in html and "别处的" not in html
-    client.post(reverse("review:alert-read"))
-    assert "alert-count" not in client.get(reverse("review:alert-count")).content.decode()

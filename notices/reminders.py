@@ -1,0 +1,347 @@
+"""The producers: each finds what falls due and creates its notices in bulk.
+
+Set-based: each producer walks its rows in batches (keyset, by id) and looks up the
+recipients of a whole batch in one query. Every notice carries a dedupe key, so running a
+producer twice, or two beats at once, creates nothing new. Beat runs them through
+tasks.reminders_task (schedule in schedule.py)."""
+
+from collections import defaultdict
+from collections.abc import Iterator
+from datetime import date, datetime, time, timedelta
+
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet
+from django.utils import timezone
+
+from communities.models import (
+    Appeal,
+    ControlMeasure,
+    FollowUp,
+    GridTask,
+    HealthCode,
+    Jurisdiction,
+    NucleicAcidTest,
+    Resident,
+    User,
+)
+
+from . import services, texts
+from .models import Notice
+
+Kind = Notice.Kind
+Channel = Notice.Channel
+Role = User.Role
+
+APPEAL_REMIND_AFTER = timedelta(hours=20)  # the deadline is 24 h (communities.APPEAL_DEADLINE)
+# An overdue test is reminded on each of the first days after its due date; older ones stay
+# on the grid worker's care list and in the street digest, not in the residents' SMS.
+OVERDUE_REMIND_DAYS = 3
+STAFF_CHANNELS = (Channel.INAPP, Channel.EMAIL)  # offices: in the inbox and by e-mail
+
+
+def _batches(queryset: QuerySet) -> Iterator[list]:
+    """The rows of `queryset` in batches of services.BATCH, by id (keyset pagination:
+    the same query at every depth, never the whole table in memory)."""
+    last = 0
+    while True:
+        rows = list(queryset.filter(pk__gt=last).order_by("pk")[: services.BATCH])
+        if not rows:
+            return
+        yield rows
+        last = rows[-1].pk
+
+
+def _day_start(day: date) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time.min))
+
+
+def _ancestors(path: str) -> list[int]:
+    return [int(part) for part in path.strip("/").split("/") if part]
+
+
+def _city_names() -> dict[int, str]:
+    return dict(
+        Jurisdiction.objects.filter(level=Jurisdiction.Level.CITY).values_list("pk", "name")
+    )
+
+
+def _city_of(grid: Jurisdiction, cities: dict[int, str]) -> str:
+    return cities.get(_ancestors(grid.path)[0], "")
+
+
+def _grid_workers(grid_ids: set[int]) -> dict[int, set[int]]:
+    """The active grid workers serving each grid (as in access: the grids they serve, or
+    the grid they are placed at), by grid id; one query."""
+    rows = (
+        User.objects.filter(role=Role.GRID_WORKER, is_active=True)
+        .filter(Q(grids__in=grid_ids) | Q(jurisdiction_id__in=grid_ids))
+        .values_list("pk", "grids", "jurisdiction_id")
+    )
+    workers = defaultdict(set)
+    for user_id, served, placed in rows:
+        for grid_id in (served, placed):
+            if grid_id in grid_ids:
+                workers[grid_id].add(user_id)
+    return workers
+
+
+def _officers(role: str, node_ids: set[int]) -> dict[int, set[int]]:
+    """The active users of `role` placed at each of `node_ids`, by node id; one query."""
+    officers = defaultdict(set)
+    rows = User.objects.filter(role=role, is_active=True, jurisdiction_id__in=node_ids)
+    for user_id, node_id in rows.values_list("pk", "jurisdiction_id"):
+        officers[node_id].add(user_id)
+    return officers
+
+
+def _resident_sms(kind, resident: Resident, key: str, text: str, due_at) -> Notice:
+    return Notice(
+        kind=kind,
+        channel=Channel.SMS,
+        phone=resident.phone,
+        resident=resident,
+        text=text,
+        due_at=due_at,
+        dedupe_key=f"{key}:{Channel.SMS}:{resident.phone}",
+    )
+
+
+def _staff(kind, user_id: int, channel: str, key: str, text: str, due_at, resident=None):
+    return Notice(
+        kind=kind,
+        channel=channel,
+        recipient_id=user_id,
+        resident=resident,
+        text=text,
+        due_at=due_at,
+        dedupe_key=f"{key}:{channel}:{user_id}",
+    )
+
+
+# --- Nucleic-acid tests: due tomorrow, overdue ------------------------------------------------
+
+
+def _test_notices(kind, tests: QuerySet[NucleicAcidTest], key_of) -> int:
+    """An SMS to each test's resident and an in-app notice to the grid workers of the
+    resident's grid."""
+    cities = _city_names()
+    created = 0
+    for batch in _batches(tests.select_related("resident__grid")):
+        workers = _grid_workers({t.resident.grid_id for t in batch})
+        notices = []
+        for test in batch:
+            resident, key, due_at = test.resident, key_of(test), _day_start(test.due)
+            sms = texts.sms_text(kind, city=_city_of(resident.grid, cities), due=test.due)
+            notices.append(_resident_sms(kind, resident, key, sms, due_at))
+            text = texts.staff_text(kind, name=resident.name, grid=resident.grid.name, due=test.due)
+            notices += [
+                _staff(kind, uid, Channel.INAPP, key, text, due_at, resident)
+                for uid in sorted(workers[resident.grid_id])
+            ]
+        created += services.notices_create(notices=notices, dispatch=False)
+    return created
+
+
+def test_due_tomorrow(*, now: datetime | None = None) -> int:
+    """Pending tests due tomorrow: the resident and their grid workers, once per test."""
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    tests = NucleicAcidTest.objects.filter(result=NucleicAcidTest.Result.PENDING, due=tomorrow)
+    return _test_notices(Kind.TEST_DUE_TOMORROW, tests, lambda t: f"test-due:{t.pk}:{t.due}")
+
+
+def test_overdue(*, now: datetime | None = None) -> int:
+    """Pending tests due before today: the resident and their grid workers, once a day
+    on each of the first OVERDUE_REMIND_DAYS days the test is overdue."""
+    today = timezone.localdate(now)
+    tests = NucleicAcidTest.objects.filter(
+        result=NucleicAcidTest.Result.PENDING,
+        due__lt=today,
+        due__gte=today - timedelta(days=OVERDUE_REMIND_DAYS),
+    )
+    return _test_notices(Kind.TEST_OVERDUE, tests, lambda t: f"test-overdue:{t.pk}:{today}")
+
+
+# --- Follow-ups and measures -------------------------------------------------------------------
+
+
+def followup_missing(*, now: datetime | None = None) -> int:
+    """Residents under an active measure that covers today without today's follow-up:
+    an in-app notice to the grid workers of their grid (beat runs this at 18:00)."""
+    today = timezone.localdate(now)
+    measures = (
+        ControlMeasure.objects.filter(
+            state=ControlMeasure.State.ACTIVE, start__lte=today, end__gte=today
+        )
+        .exclude(Exists(FollowUp.objects.filter(resident=OuterRef("resident"), day=today)))
+        .select_related("resident__grid")
+    )
+    kind, created = Kind.FOLLOWUP_MISSING, 0
+    for batch in _batches(measures):
+        workers = _grid_workers({m.resident.grid_id for m in batch})
+        notices = []
+        for measure in batch:
+            resident = measure.resident
+            key = f"followup-missing:{resident.pk}:{today}"
+            text = texts.staff_text(kind, name=resident.name, grid=resident.grid.name, day=today)
+            notices += [
+                _staff(kind, uid, Channel.INAPP, key, text, _day_start(today), resident)
+                for uid in sorted(workers[resident.grid_id])
+            ]
+        created += services.notices_create(notices=notices, dispatch=False)
+    return created
+
+
+def measure_ends_tomorrow(*, now: datetime | None = None) -> int:
+    """Active measures whose last day is tomorrow: an SMS to the resident."""
+    tomorrow = timezone.localdate(now) + timedelta(days=1)
+    measures = ControlMeasure.objects.filter(
+        state=ControlMeasure.State.ACTIVE, end=tomorrow
+    ).select_related("resident__grid")
+    kind, cities, created = Kind.MEASURE_ENDS_TOMORROW, _city_names(), 0
+    for batch in _batches(measures):
+        notices = []
+        for measure in batch:
+            resident = measure.resident
+            text = texts.sms_text(
+                kind,
+                city=_city_of(resident.grid, cities),
+                end=measure.end,
+                release=measure.release_due,
+            )
+            key = f"measure-ends:{measure.pk}:{measure.end}"
+            notices.append(_resident_sms(kind, resident, key, text, _day_start(measure.end)))
+        created += services.notices_create(notices=notices, dispatch=False)
+    return created
+
+
+# --- Appeals: 20 hours old, overdue -----------------------------------------------------------
+
+
+def _appeal_notices(kind, appeals: QuerySet[Appeal], role: str, key: str) -> int:
+    """In-app and e-mail notices to the users of `role` above each appeal's grid."""
+    created = 0
+    for batch in _batches(appeals.select_related("resident__grid")):
+        above = {a.pk: _ancestors(a.resident.grid.path)[:-1] for a in batch}
+        officers = _officers(role, {node for nodes in above.values() for node in nodes})
+        notices = []
+        for appeal in batch:
+            resident = appeal.resident
+            text = texts.staff_text(
+                kind,
+                name=resident.name,
+                grid=resident.grid.name,
+                filed=appeal.created_at,
+                due=appeal.due_at,
+            )
+            users = sorted({uid for node in above[appeal.pk] for uid in officers[node]})
+            notices += [
+                _staff(kind, uid, channel, f"{key}:{appeal.pk}", text, appeal.due_at, resident)
+                for uid in users
+                for channel in STAFF_CHANNELS
+            ]
+        created += services.notices_create(notices=notices, dispatch=False)
+    return created
+
+
+def appeal_20h(*, now: datetime | None = None) -> int:
+    """Unresolved appeals filed 20 hours ago or more and not yet overdue: the district
+    offices above the person's grid, once per appeal."""
+    now = now or timezone.now()
+    appeals = Appeal.objects.exclude(state=Appeal.State.RESOLVED).filter(
+        created_at__lte=now - APPEAL_REMIND_AFTER, due_at__gt=now
+    )
+    return _appeal_notices(Kind.APPEAL_20H, appeals, Role.DISTRICT_OFFICE, "appeal-20h")
+
+
+def appeal_overdue(*, now: datetime | None = None) -> int:
+    """Appeals unresolved past their 24-hour deadline: escalated to the city offices above
+    the person's grid, once per appeal."""
+    now = now or timezone.now()
+    appeals = Appeal.objects.exclude(state=Appeal.State.RESOLVED).filter(due_at__lte=now)
+    return _appeal_notices(Kind.APPEAL_OVERDUE, appeals, Role.CITY_OFFICE, "appeal-overdue")
+
+
+# --- The street supervisor's morning digest -----------------------------------------------------
+
+
+def _per_street(queryset: QuerySet, street: str, **counts) -> dict[int, dict]:
+    rows = queryset.order_by().values(street).annotate(**counts)
+    return {row[street]: row for row in rows}
+
+
+def street_digest(*, now: datetime | None = None) -> int:
+    """Each street supervisor's counts for their street: red and yellow codes, overdue
+    tests, open appeals and overdue grid tasks; in-app and e-mail, once a day. Four
+    grouped queries for the whole city, whatever the number of streets."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    supervisors = list(
+        User.objects.filter(
+            role=Role.STREET_SUPERVISOR,
+            is_active=True,
+            jurisdiction__level=Jurisdiction.Level.STREET,
+        )
+        .order_by("pk")
+        .values_list("pk", "jurisdiction_id", "jurisdiction__name")
+    )
+    streets = {street_id for _, street_id, _ in supervisors}
+    street = "grid__parent__parent"  # grid → community → street
+    codes = _per_street(
+        Resident.objects.filter(
+            **{f"{street}__in": streets}, code__in=[HealthCode.RED, HealthCode.YELLOW]
+        ),
+        street,
+        red=Count("pk", filter=Q(code=HealthCode.RED)),
+        yellow=Count("pk", filter=Q(code=HealthCode.YELLOW)),
+    )
+    tests = _per_street(
+        NucleicAcidTest.objects.filter(
+            **{f"resident__{street}__in": streets},
+            result=NucleicAcidTest.Result.PENDING,
+            due__lt=today,
+        ),
+        f"resident__{street}",
+        n=Count("pk"),
+    )
+    appeals = _per_street(
+        Appeal.objects.filter(**{f"resident__{street}__in": streets}).exclude(
+            state=Appeal.State.RESOLVED
+        ),
+        f"resident__{street}",
+        n=Count("pk"),
+    )
+    tasks = _per_street(
+        GridTask.objects.filter(
+            community__parent__in=streets, state=GridTask.State.OPEN, due_at__lt=now
+        ),
+        "community__parent",
+        n=Count("pk"),
+    )
+    kind, notices = Kind.STREET_DIGEST, []
+    for user_id, street_id, street_name in supervisors:
+        code = codes.get(street_id, {})
+        text = texts.staff_text(
+            kind,
+            street=street_name,
+            day=today,
+            red=code.get("red", 0),
+            yellow=code.get("yellow", 0),
+            tests=tests.get(street_id, {}).get("n", 0),
+            appeals=appeals.get(street_id, {}).get("n", 0),
+            tasks=tasks.get(street_id, {}).get("n", 0),
+        )
+        notices += [
+            _staff(kind, user_id, channel, f"digest:{street_id}:{today}", text, None)
+            for channel in STAFF_CHANNELS
+        ]
+    return services.notices_create(notices=notices, dispatch=False)
+
+
+PRODUCERS = {
+    Kind.TEST_DUE_TOMORROW: test_due_tomorrow,
+    Kind.TEST_OVERDUE: test_overdue,
+    Kind.FOLLOWUP_MISSING: followup_missing,
+    Kind.MEASURE_ENDS_TOMORROW: measure_ends_tomorrow,
+    Kind.APPEAL_20H: appeal_20h,
+    Kind.APPEAL_OVERDUE: appeal_overdue,
+    Kind.STREET_DIGEST: street_digest,
+}
