@@ -1,12 +1,12 @@
 """Background jobs of communities. Thin: ids in, a service call, done."""
 
 import logging
-from datetime import date
+from datetime import date, timedelta
 
 from celery import group, shared_task
 from django.utils import timezone
 
-from .models import RecomputeRun
+from .models import Announcement, RecomputeRun
 from .services import recompute
 
 log = logging.getLogger(__name__)
@@ -53,3 +53,24 @@ def recompute_chunk_task(self, chunk_id: int) -> int:
         recompute.run_fail(run_id=run_id, error=f"chunk {chunk_id}: {error!r}")
         log.exception("recompute chunk %s failed", chunk_id)
         raise
+
+
+MISSED_AFTER = timedelta(minutes=2)  # a run normally starts within seconds
+MISSED_WITHIN = timedelta(days=2)
+
+
+@shared_task(soft_time_limit=120, time_limit=180)
+def recompute_missed_task() -> int:
+    """Beat's safety net: an announcement whose recompute was never queued (the broker was
+    down when it was published) gets its run now. Returns how many were started."""
+    now = timezone.now()
+    missed = Announcement.objects.filter(
+        runs__isnull=True,
+        published_at__lte=now - MISSED_AFTER,
+        published_at__gte=now - MISSED_WITHIN,
+    ).values_list("pk", flat=True)
+    started = 0
+    for announcement_id in missed:
+        recompute_after_announcement_task.run(announcement_id)
+        started += 1
+    return started

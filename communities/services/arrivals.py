@@ -76,7 +76,11 @@ def announcement_load(*, data: dict, by: User | None) -> tuple[Announcement, boo
     )
     from ..tasks import recompute_after_announcement_task
 
-    transaction.on_commit(lambda: recompute_after_announcement_task.delay(announcement.pk))
+    # robust: with the broker down the announcement stays published and the page answers;
+    # tasks.recompute_missed_task starts the run when the broker is back.
+    transaction.on_commit(
+        lambda: recompute_after_announcement_task.delay(announcement.pk), robust=True
+    )
     return announcement, True
 
 

@@ -219,3 +219,35 @@ def test_bench_recompute_prints_its_figures_on_a_small_city(db, capsys):
         r"release: 20 released of 400 residents in [\d.]+ s; naive [\d.]+x slower", out[-1]
     ), out[-1]
     assert any(line.startswith("recompute: 20 changed of 40 candidates") for line in out)
+
+
+def test_with_the_broker_down_publishing_still_works_and_the_run_starts_later(
+    world, django_capture_on_commit_callbacks
+):
+    """The on-commit queueing fails (Redis down): the announcement is kept, the caller gets
+    its answer, and beat's safety net starts the run once the broker is back."""
+    from datetime import timedelta as td
+
+    from django.utils import timezone as tz
+    from kombu.exceptions import OperationalError
+
+    from communities.models import Announcement
+    from communities.tasks import recompute_missed_task
+
+    with (
+        mock.patch(
+            "communities.tasks.recompute_after_announcement_task.delay",
+            side_effect=OperationalError("Redis is down"),
+        ),
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        data = AnnouncementIn(data={"title": "断线", "effective": "2022-03-28"})
+        data.is_valid(raise_exception=True)
+        announcement, created = services.announcement_load(data=data.validated_data, by=None)
+    assert created and Announcement.objects.filter(pk=announcement.pk).exists()
+    assert not RecomputeRun.objects.exists()
+    Announcement.objects.filter(pk=announcement.pk).update(published_at=tz.now() - td(minutes=5))
+    with mock.patch("communities.tasks.group"):
+        assert recompute_missed_task.apply().get() == 1
+        assert recompute_missed_task.apply().get() == 0  # twice: nothing more
+    assert RecomputeRun.objects.get().announcement == announcement
