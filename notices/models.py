@@ -25,6 +25,7 @@ class Notice(models.Model):
         APPEAL_OVERDUE = "appeal_overdue", _("Appeal overdue")
         SHOP_REINSPECTION_DUE = "shop_reinspection_due", _("Shop re-inspection due")
         STREET_DIGEST = "street_digest", _("Morning digest")
+        CODES_CHANGED = "codes_changed", _("Codes changed by a recompute")
 
     class Channel(models.TextChoices):
         INAPP = "inapp", _("In-app")

@@ -17,6 +17,9 @@ from django.db.models import F, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notices.models import Notice
+from notices.services import notices_create
+
 from .. import policies
 from ..models import (
     ArrivalReport,
@@ -28,6 +31,7 @@ from ..models import (
     RecomputeRun,
     Resident,
     Stay,
+    User,
 )
 from ..rules.codes import RULE_RANK, SEVERITY, Code, Traveller, assess
 from ..rules.codes import Stay as StayIn
@@ -98,6 +102,8 @@ def chunk_run(*, chunk_id: int) -> int:
         colours = defaultdict(int)
         for change in changes:
             colours[change.new_code] += 1
+        if run.kind == RecomputeRun.Kind.ANNOUNCEMENT and changes:
+            _tell_grid_workers(chunk, run, [c.resident_id for c in changes])
         # The counters move once per chunk, whoever finishes it.
         if (
             RecomputeChunk.objects.filter(pk=chunk.pk)
@@ -114,6 +120,43 @@ def chunk_run(*, chunk_id: int) -> int:
             )
     _run_finish(run.pk)
     return len(changes)
+
+
+def _tell_grid_workers(chunk: RecomputeChunk, run: RecomputeRun, resident_ids: list[int]):
+    """One in-app notice per grid worker whose grids had residents change in this chunk
+    (two queries; the dedupe key makes a chunk run twice notify once)."""
+    per_grid = defaultdict(lambda: defaultdict(int))
+    for grid_id, code in Resident.objects.filter(pk__in=resident_ids).values_list(
+        "grid_id", "code"
+    ):
+        per_grid[grid_id][code] += 1
+    per_worker = defaultdict(lambda: defaultdict(int))
+    for user_id, grid_id in User.grids.through.objects.filter(
+        jurisdiction_id__in=list(per_grid)
+    ).values_list("user_id", "jurisdiction_id"):
+        for code, n in per_grid[grid_id].items():
+            per_worker[user_id][code] += n
+    title = run.announcement.title if run.announcement_id else ""
+    notices_create(
+        notices=[
+            Notice(
+                recipient_id=user_id,
+                kind=Notice.Kind.CODES_CHANGED,
+                channel=Notice.Channel.INAPP,
+                dedupe_key=f"recompute:{chunk.pk}:{user_id}",
+                text=_(
+                    "Re-assessed after %(title)s: in your grids %(red)s turned red and "
+                    "%(yellow)s turned yellow. See your work list."
+                )
+                % {
+                    "title": title,
+                    "red": counts[HealthCode.RED],
+                    "yellow": counts[HealthCode.YELLOW],
+                },
+            )
+            for user_id, counts in per_worker.items()
+        ]
+    )
 
 
 def _run_finish(run_id: int) -> None:

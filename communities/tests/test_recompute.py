@@ -106,7 +106,7 @@ def test_an_arrival_older_than_14_days_is_not_touched(world):
     assert services.residents_reassess() == 0
 
 
-def test_the_tasks_fan_out_chunks_that_count_once(arrival):
+def test_the_tasks_fan_out_chunks_that_count_once(world, arrival):
     announcement = publish(
         risk_areas=[{"level": "high", "province": "吉林省", "city": "长春市", "county": "南关区"}]
     )
@@ -121,6 +121,10 @@ def test_the_tasks_fan_out_chunks_that_count_once(arrival):
     run.refresh_from_db()
     assert (run.state, run.chunks_done, run.to_red) == ("finished", 1, 1)
     assert HealthCodeEvent.objects.filter(resident=arrival, to_code="red").count() == 1
+    from notices.models import Notice
+
+    (notice,) = Notice.objects.filter(kind="codes_changed")  # one, though the chunk ran twice
+    assert notice.recipient == world["users"]["grid_worker"] and "1" in notice.text
 
 
 def test_the_nightly_release_releases_due_measures_once(world, arrival):
