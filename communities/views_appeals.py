@@ -12,19 +12,17 @@ from urllib.parse import urlencode
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import access, selectors_appeals, services
+from . import access, ratelimit, selectors_appeals, services
 from .forms_appeals import (
     AppealFileForm,
     AppealResolveForm,
@@ -33,13 +31,13 @@ from .forms_appeals import (
     PublicAppealForm,
 )
 from .models import Appeal, User
-from .views_public import _slot_claim  # the self-report page's sliding-window slots
 
 Role = User.Role
 
 # Abuse limits of the public form, as on the self-report page. Unlike there, an attempt
 # that finds no person or is refused counts too: otherwise the form would answer, without
 # limit, whether an ID number and a phone number belong together.
+FORM = "appeal"  # the prefix of its rate-limit keys
 IP_LIMIT, IP_WINDOW = 5, timedelta(hours=1)
 ID_LIMIT, ID_WINDOW = 3, timedelta(days=1)
 IP_LIMIT_MESSAGE = _(
@@ -79,16 +77,6 @@ STEP_FORMS = {
 # --- The public form ---------------------------------------------------------------------
 
 
-def _ip_key(request) -> str:
-    # REMOTE_ADDR: behind a reverse proxy, the proxy must pass the client address there.
-    return "appeal:ip:" + request.META.get("REMOTE_ADDR", "")
-
-
-def _id_key(id_number: str) -> str:
-    # Hashed: the cache is no place for identity numbers.
-    return "appeal:id:" + salted_hmac("appeal", id_number).hexdigest()
-
-
 def _limited(request, message):
     return render(
         request, "communities/appeals/public_limited.html", {"message": message}, status=429
@@ -120,18 +108,20 @@ def _public_file(form) -> Appeal | None:
 def public_create(request):
     form = PublicAppealForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        ip_slot = _slot_claim(_ip_key(request), IP_LIMIT, IP_WINDOW)
+        ip_slot = ratelimit.slot_claim(ratelimit.ip_key(FORM, request), IP_LIMIT, IP_WINDOW)
         if ip_slot is None:
             return _limited(request, IP_LIMIT_MESSAGE % {"n": IP_LIMIT})
-        id_slot = _slot_claim(_id_key(form.cleaned_data["id_number"]), ID_LIMIT, ID_WINDOW)
+        id_slot = ratelimit.slot_claim(
+            ratelimit.id_key(FORM, form.cleaned_data["id_number"]), ID_LIMIT, ID_WINDOW
+        )
         if id_slot is None:
-            cache.delete(ip_slot)
+            ratelimit.slots_release(ip_slot)
             return _limited(request, ID_LIMIT_MESSAGE % {"n": ID_LIMIT})
         try:
             appeal = _public_file(form)
         except Exception:
             # A failure of ours, not the person's attempt: nothing is counted.
-            cache.delete_many([ip_slot, id_slot])
+            ratelimit.slots_release(ip_slot, id_slot)
             raise
         if appeal is not None:
             # The thank-you page shows the deadline only; it travels signed in the URL so

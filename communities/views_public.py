@@ -6,18 +6,17 @@ form, its own input back with errors, and a thank-you page.
 
 from datetime import timedelta
 
-from django.core.cache import cache
 from django.shortcuts import redirect, render
-from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from . import services
+from . import ratelimit, services
 from .forms import StayFormSet
 from .forms_public import SelfReportForm, district_streets, street_communities
 
 # Abuse limits of the public form, counted over the shared cache so that they hold across
 # web workers; only submissions that are stored count.
+FORM = "self-report"  # the prefix of its rate-limit keys
 IP_LIMIT, IP_WINDOW = 5, timedelta(hours=1)
 ID_LIMIT, ID_WINDOW = 3, timedelta(days=1)
 IP_LIMIT_MESSAGE = _(
@@ -28,29 +27,6 @@ ID_LIMIT_MESSAGE = _(
     "the report and will contact you; there is no need to send it again."
 )
 STAYS_PREFIX = "stays"
-
-
-def _slot_claim(key: str, limit: int, window: timedelta) -> str | None:
-    """Claim one of `limit` slots of `key`, each held for `window`; None when all are
-    taken. Slots rather than a counter: each slot keeps its own expiry, so the window
-    slides, whereas `cache.incr` on the file cache resets the expiry to the default.
-    `cache.add` is atomic on Redis (SET NX); on the file cache two requests at the same
-    instant may share a slot, which a rate limit can afford."""
-    for n in range(limit):
-        slot = f"{key}:{n}"
-        if cache.add(slot, 1, timeout=int(window.total_seconds())):
-            return slot
-    return None
-
-
-def _ip_key(request) -> str:
-    # REMOTE_ADDR: behind a reverse proxy, the proxy must pass the client address there.
-    return "self-report:ip:" + request.META.get("REMOTE_ADDR", "")
-
-
-def _id_key(id_number: str) -> str:
-    # Hashed: the cache is no place for identity numbers.
-    return "self-report:id:" + salted_hmac("self-report", id_number).hexdigest()
 
 
 def _limited(request, message):
@@ -97,12 +73,14 @@ def report_create(request):
         if any(s["start"] > values["arrival_date"] for s in stays.stays()):
             form.add_error("arrival_date", _("A stay starts after the arrival date."))
         else:
-            ip_slot = _slot_claim(_ip_key(request), IP_LIMIT, IP_WINDOW)
+            ip_slot = ratelimit.slot_claim(ratelimit.ip_key(FORM, request), IP_LIMIT, IP_WINDOW)
             if ip_slot is None:
                 return _limited(request, IP_LIMIT_MESSAGE % {"n": IP_LIMIT})
-            id_slot = _slot_claim(_id_key(values["id_number"]), ID_LIMIT, ID_WINDOW)
+            id_slot = ratelimit.slot_claim(
+                ratelimit.id_key(FORM, values["id_number"]), ID_LIMIT, ID_WINDOW
+            )
             if id_slot is None:
-                cache.delete(ip_slot)
+                ratelimit.slots_release(ip_slot)
                 return _limited(request, ID_LIMIT_MESSAGE % {"n": ID_LIMIT})
             try:
                 services.self_report_submit(
@@ -120,7 +98,7 @@ def report_create(request):
                 )
             except Exception:
                 # Nothing was stored, so nothing is counted.
-                cache.delete_many([ip_slot, id_slot])
+                ratelimit.slots_release(ip_slot, id_slot)
                 raise
             return redirect("public:report-thanks")
     return render(request, "communities/public/report_form.html", {"form": form, "stays": stays})
