@@ -3,6 +3,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -15,34 +16,41 @@ from .models import Announcement, ArrivalReport, HealthCode, Jurisdiction, User
 Role = User.Role
 
 # What each role does next; the pages behind these arrive with the issues that build them.
+# What each role does next, and the page where it is done (None: not built yet).
 NEXT_STEPS = {
     Role.GRID_WORKER: [
-        _("Register arrivals in your grids and check their health codes."),
-        _("Record today's follow-ups and nucleic-acid tests."),
-        _("Verify big-data pushes and venue reports within 24 hours."),
+        (
+            _("Register arrivals in your grids and check their health codes."),
+            "communities:arrival-create",
+        ),
+        (_("Record today's follow-ups and nucleic-acid tests."), "care:followup-list"),
+        (_("Verify big-data pushes and venue reports within 24 hours."), "tasks:task-list"),
     ],
     Role.COMMUNITY_STAFF: [
-        _("Watch the community's residents under control measures."),
-        _("Help grid workers with overdue follow-ups and tests."),
+        (_("Watch the community's residents under control measures."), "care:followup-list"),
+        (_("Help grid workers with overdue follow-ups and tests."), "tasks:task-list"),
     ],
     Role.STREET_SUPERVISOR: [
-        _("Follow the street's dashboards and overdue items."),
-        _("Run the street sweep campaign and decide red placards."),
+        (_("Follow the street's dashboards and overdue items."), "tasks:task-list"),
+        (_("Run the street sweep campaign and decide red placards."), None),
     ],
     Role.DISTRICT_OFFICE: [
-        _("Propose manual code changes and review appeals within 24 hours."),
-        _("Review the district's anomalies and escalations."),
+        (_("Propose manual code changes and review appeals within 24 hours."), "appeals:list"),
+        (_("Review the district's anomalies and escalations."), "notices:notice-list"),
     ],
     Role.CITY_OFFICE: [
-        _("Publish risk-area announcements and the day's policy."),
-        _("Approve manual code changes proposed by the districts."),
+        (
+            _("Publish risk-area announcements and the day's policy."),
+            "communities:announcement-list",
+        ),
+        (_("Approve manual code changes proposed by the districts."), "review:proposal-list"),
     ],
     Role.INSPECTOR: [
-        _("Inspect your joint group's shops with the three-element checklist."),
-        _("Re-inspect red-placard shops when their three days are over."),
+        (_("Inspect your joint group's shops with the three-element checklist."), None),
+        (_("Re-inspect red-placard shops when their three days are over."), None),
     ],
     Role.ADMIN: [
-        _("Manage jurisdictions, staff and their roles in the admin site."),
+        (_("Manage jurisdictions, staff and their roles in the admin site."), "admin:index"),
     ],
 }
 
@@ -55,7 +63,9 @@ def home(request):
     context = {
         "root": root,
         "role_label": role.label if role else "",
-        "next_steps": NEXT_STEPS.get(role, []),
+        "next_steps": [
+            (text, reverse(url) if url else None) for text, url in NEXT_STEPS.get(role, [])
+        ],
         "counts": selectors.home_counts(user=user),
         "breakdown": selectors.node_breakdown(user=user, node=root) if root else [],
     }

@@ -87,7 +87,7 @@ def announcement_load(*, data: dict, by: User | None) -> tuple[Announcement, boo
 # --- Health codes --------------------------------------------------------------------------
 
 
-def _event_kind(from_code: str, to_code: str) -> str:
+def code_event_kind(from_code: str, to_code: str) -> str:
     if to_code == HealthCode.GREEN:
         return HealthCodeEvent.Kind.RELEASE
     if from_code == HealthCode.GREEN:
@@ -111,7 +111,7 @@ def health_code_change(
         return None
     event = HealthCodeEvent.objects.create(
         resident=locked,
-        kind=_event_kind(locked.code, to),
+        kind=code_event_kind(locked.code, to),
         from_code=locked.code,
         to_code=to,
         rule=rule,

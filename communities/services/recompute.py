@@ -35,7 +35,7 @@ from ..models import (
 )
 from ..rules.codes import RULE_RANK, SEVERITY, Code, Traveller, assess
 from ..rules.codes import Stay as StayIn
-from .arrivals import _event_kind
+from .arrivals import code_event_kind
 
 CHUNK_IDS = 20_000  # resident ids per chunk: a few seconds of work, bounded memory
 WINDOW = timedelta(days=14)
@@ -204,7 +204,7 @@ def _apply(changes: list[Change], now) -> list[Change]:
     HealthCodeEvent.objects.bulk_create(
         HealthCodeEvent(
             resident_id=c.resident_id,
-            kind=_event_kind(c.old_code, c.new_code),
+            kind=code_event_kind(c.old_code, c.new_code),
             from_code=c.old_code,
             to_code=c.new_code,
             rule=c.new_rule,
