@@ -90,6 +90,7 @@ class Command(BaseCommand):
         self.stdout.write(f"dataset: {total:,} residents on {vendor}")
 
         due = self.setup_release()
+        self.analyze()
         released, seconds, queries, memory = self.timed(
             recompute.run_inline, kind=RecomputeRun.Kind.NIGHTLY, today=self.today
         )
@@ -101,6 +102,7 @@ class Command(BaseCommand):
         )
 
         filed = self.setup_arrivals(arrivals)
+        self.analyze()
         run, seconds2, queries2, memory2 = self.timed(
             recompute.run_inline, kind=RecomputeRun.Kind.ANNOUNCEMENT, today=self.today
         )
@@ -173,6 +175,11 @@ class Command(BaseCommand):
                 [DUE_EVERY],
             )
         return ControlMeasure.objects.filter(state="active").count()
+
+    def analyze(self) -> None:
+        """Fresh planner statistics after the bulk set-up, as autovacuum would give them."""
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
 
     @transaction.atomic
     def setup_arrivals(self, count: int) -> int:
