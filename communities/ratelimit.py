@@ -1,10 +1,14 @@
 """Abuse limits of the public forms, kept in the shared cache so that they hold across web
 workers: a sliding window of slots per key (an IP address, a hashed ID number)."""
 
+import logging
 from datetime import timedelta
 
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
+
+log = logging.getLogger(__name__)
+UNCHECKED = "unchecked"  # the slot given when the cache cannot be reached
 
 
 def slot_claim(key: str, limit: int, window: timedelta) -> str | None:
@@ -13,16 +17,26 @@ def slot_claim(key: str, limit: int, window: timedelta) -> str | None:
     slides, whereas `cache.incr` on the file cache resets the expiry to the default.
     `cache.add` is atomic on Redis (SET NX); on the file cache two requests at the same
     instant may share a slot, which a rate limit can afford."""
-    for n in range(limit):
-        slot = f"{key}:{n}"
-        if cache.add(slot, 1, timeout=int(window.total_seconds())):
-            return slot
+    try:
+        for n in range(limit):
+            slot = f"{key}:{n}"
+            if cache.add(slot, 1, timeout=int(window.total_seconds())):
+                return slot
+    except Exception:
+        # The cache is Redis in production: with Redis down, people can still report
+        # (fail open) rather than meet an error page; the limit resumes with Redis.
+        log.warning("rate limit %s not checked: the cache is unreachable", key, exc_info=True)
+        return UNCHECKED
     return None
 
 
 def slots_release(*slots: str | None) -> None:
     """Give slots back (the submission was not stored after all)."""
-    cache.delete_many([slot for slot in slots if slot])
+    held = [slot for slot in slots if slot and slot != UNCHECKED]
+    try:
+        cache.delete_many(held)
+    except Exception:
+        log.warning("rate-limit slots not released: the cache is unreachable", exc_info=True)
 
 
 def ip_key(form: str, request) -> str:

@@ -441,3 +441,21 @@ def test_task_list_shows_open_tasks_most_urgent_first_and_is_pinned(
     html = response.content.decode()
     assert html.count('data-testid="overdue"') == 1
     assert html.index('data-testid="overdue"') < html.index("丁")
+
+
+def test_with_the_cache_down_the_public_form_still_takes_reports(client, world):
+    """Redis (the cache in production) unreachable: the report is stored, unlimited,
+    rather than an error page."""
+    from django.test import override_settings
+
+    dead_redis = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": "redis://127.0.0.1:9/0",  # the discard port: nothing listens
+            "OPTIONS": {"socket_connect_timeout": 0.2, "socket_timeout": 0.2},
+        }
+    }
+    with override_settings(CACHES=dead_redis):
+        response = client.post(reverse("public:report-create"), form_data(world))
+    assert response.status_code == 302
+    assert ArrivalReport.objects.filter(state="submitted").count() == 1
