@@ -1,18 +1,14 @@
 """Issue 3's "done when": a grid worker files an arrival from 吉林市 in the browser and sees
 red "14+7" with the dates; the dry-run API gives the same traveller the same answer."""
 
-import json
 from datetime import timedelta
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from communities import services
-from communities.serializers import AnnouncementIn
-from communities.tests.factories import ResidentFactory, UserFactory, tree
+from communities.tests.factories import ResidentFactory, UserFactory, announcement_publish, tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -24,10 +20,7 @@ DEMO = (
 
 @pytest.fixture
 def setting():
-    data = AnnouncementIn(data=json.loads(DEMO.read_text()))
-    data.is_valid(raise_exception=True)
-    with mock.patch("communities.tasks.recompute_after_announcement_task.delay"):
-        services.announcement_load(data=data.validated_data, by=None)
+    announcement_publish(DEMO)
     nodes = tree()
     resident = ResidentFactory(grid=nodes["grid_a"], name="张返并")
     worker = UserFactory(

@@ -4,10 +4,8 @@ the district proposes release, the city approves, the timeline shows every step.
 filed on the public page shows its countdown to the grid worker, the district and the
 city."""
 
-import json
 from datetime import timedelta
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.core.cache import cache
@@ -15,8 +13,13 @@ from django.utils import timezone
 
 from communities import services
 from communities.models import Appeal
-from communities.serializers import AnnouncementIn
-from communities.tests.factories import JurisdictionFactory, ResidentFactory, UserFactory, tree
+from communities.tests.factories import (
+    JurisdictionFactory,
+    ResidentFactory,
+    UserFactory,
+    announcement_publish,
+    tree,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -38,10 +41,7 @@ def city(settings, tmp_path):
         }
     }
     cache.clear()
-    data = AnnouncementIn(data=json.loads(DEMO.read_text()))
-    data.is_valid(raise_exception=True)
-    with mock.patch("communities.tasks.recompute_after_announcement_task.delay"):
-        services.announcement_load(data=data.validated_data, by=None)
+    announcement_publish(DEMO)
     nodes = tree()
     worker = UserFactory(
         username="grid",

@@ -1,19 +1,20 @@
 """The public self-report on a phone: the district → street → community selects fill
 through htmx, a second stay row is added, and the report lands as a task."""
 
-import json
 from datetime import timedelta
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.core.cache import cache
 from django.utils import timezone
 
-from communities import services
 from communities.models import ArrivalReport, GridTask
-from communities.serializers import AnnouncementIn
-from communities.tests.factories import JurisdictionFactory, tree, valid_id_number
+from communities.tests.factories import (
+    JurisdictionFactory,
+    announcement_publish,
+    tree,
+    valid_id_number,
+)
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -32,10 +33,7 @@ def places(settings, tmp_path):
         }
     }
     cache.clear()
-    data = AnnouncementIn(data=json.loads(DEMO.read_text()))
-    data.is_valid(raise_exception=True)
-    with mock.patch("communities.tasks.recompute_after_announcement_task.delay"):
-        services.announcement_load(data=data.validated_data, by=None)
+    announcement_publish(DEMO)
     nodes = tree()
     other = JurisdictionFactory(name="迎泽区", level="district", parent=nodes["city"])
     other_street = JurisdictionFactory(name="柳巷街道", level="street", parent=other)

@@ -64,3 +64,20 @@ class ResidentFactory(factory.django.DjangoModelFactory):
     id_number = factory.LazyFunction(valid_id_number)
     phone = factory.Sequence(lambda n: f"138{n:08d}")
     address = "通达街1号"
+
+
+def announcement_publish(source):
+    """Load an announcement (a path to its JSON file, or the data) as the city office
+    would, without queueing the recompute that publishing triggers."""
+    import json
+    from pathlib import Path
+    from unittest import mock
+
+    from communities import services
+    from communities.serializers import AnnouncementIn
+
+    data = json.loads(source.read_text()) if isinstance(source, Path) else source
+    checked = AnnouncementIn(data=data)
+    checked.is_valid(raise_exception=True)
+    with mock.patch("communities.tasks.recompute_after_announcement_task.delay"):
+        return services.announcement_load(data=checked.validated_data, by=None)[0]

@@ -1,16 +1,13 @@
 """Filing arrivals (API and the grid worker's page) assesses them at once."""
 
-import json
 from datetime import timedelta
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from communities import services
 from communities.models import (
     ArrivalReport,
     ControlMeasure,
@@ -19,9 +16,8 @@ from communities.models import (
     PersonalDataView,
     Resident,
 )
-from communities.serializers import AnnouncementIn
 
-from .factories import valid_id_number
+from .factories import announcement_publish, valid_id_number
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "demo_announcement.json"
 TODAY = timezone.localdate()
@@ -29,10 +25,7 @@ TODAY = timezone.localdate()
 
 @pytest.fixture(autouse=True)
 def announcement(db):
-    data = AnnouncementIn(data=json.loads(FIXTURE.read_text()))
-    data.is_valid(raise_exception=True)
-    with mock.patch("communities.tasks.recompute_after_announcement_task.delay"):
-        return services.announcement_load(data=data.validated_data, by=None)[0]
+    return announcement_publish(FIXTURE)
 
 
 def jilin_stay(**changes):

@@ -1,15 +1,12 @@
 """POST /api/v1/assessments/: the dry run of DOMAIN.md section 8, exactly."""
 
-import json
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from rest_framework.test import APIClient
 
-from communities import services
 from communities.models import Announcement, Resident
-from communities.serializers import AnnouncementIn
+from communities.tests.factories import announcement_publish
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "announcement_2022-03-28.json"
 URL = "/api/v1/assessments/"
@@ -47,10 +44,7 @@ ANSWER = {
 
 @pytest.fixture
 def announcement(db):
-    data = AnnouncementIn(data=json.loads(FIXTURE.read_text()))
-    data.is_valid(raise_exception=True)
-    with mock.patch("communities.tasks.recompute_after_announcement_task.delay"):
-        return services.announcement_load(data=data.validated_data, by=None)[0]
+    return announcement_publish(FIXTURE)
 
 
 @pytest.fixture

@@ -1,11 +1,9 @@
 """The services of a code's life: anomalies, release, manual changes, pushes, venues."""
 
-import json
 import threading
 from datetime import timedelta
 from decimal import Decimal
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,10 +17,9 @@ from communities.models import (
     HealthCodeEvent,
     Resident,
 )
-from communities.serializers import AnnouncementIn
 from notices.models import Notice
 
-from .factories import UserFactory
+from .factories import UserFactory, announcement_publish
 
 DEMO = Path(__file__).resolve().parents[1] / "fixtures" / "demo_announcement.json"
 TODAY = timezone.localdate()
@@ -30,10 +27,7 @@ TODAY = timezone.localdate()
 
 @pytest.fixture(autouse=True)
 def announcement(db):
-    data = AnnouncementIn(data=json.loads(DEMO.read_text()))
-    data.is_valid(raise_exception=True)
-    with mock.patch("communities.tasks.recompute_after_announcement_task.delay"):
-        return services.announcement_load(data=data.validated_data, by=None)[0]
+    return announcement_publish(DEMO)
 
 
 def file_case_county(resident, by, arrived_days_ago=1):

@@ -1,6 +1,5 @@
 """The public self-report (no sign-in) and the grid worker's verification of it."""
 
-import json
 from datetime import timedelta
 from pathlib import Path
 from unittest import mock
@@ -19,9 +18,8 @@ from communities.models import (
     Resident,
     Stay,
 )
-from communities.serializers import AnnouncementIn
 
-from .factories import JurisdictionFactory, valid_id_number
+from .factories import JurisdictionFactory, announcement_publish, valid_id_number
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "demo_announcement.json"
 TODAY = timezone.localdate()
@@ -29,10 +27,7 @@ TODAY = timezone.localdate()
 
 @pytest.fixture(autouse=True)
 def announcement(db):
-    data = AnnouncementIn(data=json.loads(FIXTURE.read_text()))
-    data.is_valid(raise_exception=True)
-    with mock.patch("communities.tasks.recompute_after_announcement_task.delay"):
-        return services.announcement_load(data=data.validated_data, by=None)[0]
+    return announcement_publish(FIXTURE)
 
 
 @pytest.fixture(autouse=True)
