@@ -155,12 +155,13 @@ def announcement_changes(*, base: Announcement, other: Announcement) -> dict[str
     return changes
 
 
-def resident_by_id_or_phone(*, id_number: str = "", phone: str = "") -> Resident | None:
-    """Citywide lookup for venue reports: a venue sees people from anywhere in the city.
-    Returns the row only to services; views never show it to the reporter."""
-    if id_number:
-        return Resident.objects.filter(id_number=id_number).select_related("grid").first()
-    return Resident.objects.filter(phone=phone).select_related("grid").first()
+def resident_by_id_or_phone(*, id_number: str = "", phone: str = "", among=None) -> Resident | None:
+    """The resident with this ID number (else this phone) among `among`, by default the
+    whole city: a venue sees people from anywhere, and its report goes to their grid.
+    Returns the row to services only; views never show it to the reporter."""
+    among = Resident.objects.all() if among is None else among
+    match = among.filter(id_number=id_number) if id_number else among.filter(phone=phone)
+    return match.select_related("grid").first()
 
 
 # --- The grid worker's work list ------------------------------------------------------------

@@ -12,6 +12,7 @@ from datetime import date, datetime, time, timedelta
 from django.db.models import Count, Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
+from communities import access
 from communities.models import (
     Appeal,
     ControlMeasure,
@@ -68,22 +69,6 @@ def _city_of(grid: Jurisdiction, cities: dict[int, str]) -> str:
     return cities.get(_ancestors(grid.path)[0], "")
 
 
-def _grid_workers(grid_ids: set[int]) -> dict[int, set[int]]:
-    """The active grid workers serving each grid (as in access: the grids they serve, or
-    the grid they are placed at), by grid id; one query."""
-    rows = (
-        User.objects.filter(role=Role.GRID_WORKER, is_active=True)
-        .filter(Q(grids__in=grid_ids) | Q(jurisdiction_id__in=grid_ids))
-        .values_list("pk", "grids", "jurisdiction_id")
-    )
-    workers = defaultdict(set)
-    for user_id, served, placed in rows:
-        for grid_id in (served, placed):
-            if grid_id in grid_ids:
-                workers[grid_id].add(user_id)
-    return workers
-
-
 def _officers(role: str, node_ids: set[int]) -> dict[int, set[int]]:
     """The active users of `role` placed at each of `node_ids`, by node id; one query."""
     officers = defaultdict(set)
@@ -126,7 +111,7 @@ def _test_notices(kind, tests: QuerySet[NucleicAcidTest], key_of) -> int:
     cities = _city_names()
     created = 0
     for batch in _batches(tests.select_related("resident__grid")):
-        workers = _grid_workers({t.resident.grid_id for t in batch})
+        workers = access.grid_workers_by_grid({t.resident.grid_id for t in batch})
         notices = []
         for test in batch:
             resident, key, due_at = test.resident, key_of(test), _day_start(test.due)
@@ -176,7 +161,7 @@ def followup_missing(*, now: datetime | None = None) -> int:
     )
     kind, created = Kind.FOLLOWUP_MISSING, 0
     for batch in _batches(measures):
-        workers = _grid_workers({m.resident.grid_id for m in batch})
+        workers = access.grid_workers_by_grid({m.resident.grid_id for m in batch})
         notices = []
         for measure in batch:
             resident = measure.resident

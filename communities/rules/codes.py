@@ -58,6 +58,19 @@ RULE_CODES = {
 FLAG_RULES = frozenset({"R6", "R7"})
 
 
+def _rank(rule: str) -> int:
+    # No rule yet counts as R0; a rule outside R0–R7 (a manual change, an anomaly) ranks
+    # last within its colour.
+    return RULE_RANK.get(rule or "R0", len(RULE_RANK))
+
+
+def is_stricter(code: str, rule: str, than_code: str, than_rule: str) -> bool:
+    """Whether the decision (code, rule) is stricter than (than_code, than_rule): a more
+    severe colour, or the same colour by a rule earlier in RULE_ORDER. A recompute or a
+    push writes a decision only when it is stricter than the resident's present one."""
+    return (SEVERITY[Code(code)], -_rank(rule)) > (SEVERITY[Code(than_code)], -_rank(than_rule))
+
+
 @dataclass(frozen=True)
 class Stay:
     province: str

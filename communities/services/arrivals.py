@@ -214,7 +214,8 @@ def resident_get_or_create(
     return resident, created
 
 
-def _stays_create(arrival: ArrivalReport, stays: list[dict]) -> None:
+def stays_create(arrival: ArrivalReport, stays: list[dict]) -> None:
+    """The stays of an arrival, in one insert (street and area may be missing)."""
     Stay.objects.bulk_create(
         Stay(
             arrival=arrival,
@@ -263,7 +264,7 @@ def arrival_report_file(
         abroad_quarantine_days=abroad_quarantine_days,
         state=ArrivalReport.State.ASSESSED,
     )
-    _stays_create(arrival, stays)
+    stays_create(arrival, stays)
     decision = assessment_run(
         traveller=traveller_from(
             stays=stays, arrival_date=arrival_date, abroad_quarantine_days=abroad_quarantine_days
@@ -309,7 +310,7 @@ def self_report_submit(
         abroad_quarantine_days=abroad_quarantine_days,
         state=ArrivalReport.State.SUBMITTED,
     )
-    _stays_create(arrival, stays)
+    stays_create(arrival, stays)
     decision = assessment_run(
         traveller=traveller_from(
             stays=stays, arrival_date=arrival_date, abroad_quarantine_days=abroad_quarantine_days

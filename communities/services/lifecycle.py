@@ -14,6 +14,7 @@ from django.utils.translation import gettext as _
 from notices.models import Notice
 from notices.services import notices_create
 
+from .. import selectors
 from ..models import (
     APPEAL_DEADLINE,
     FEVER_FROM,
@@ -28,13 +29,18 @@ from ..models import (
     Jurisdiction,
     NucleicAcidTest,
     Resident,
-    Stay,
     Symptom,
     User,
     VenueReport,
 )
-from ..rules.codes import RULE_RANK, SEVERITY, VERIFY_WITHIN_HOURS, Code
-from .arrivals import assessment_run, decision_apply, health_code_change, traveller_from
+from ..rules.codes import VERIFY_WITHIN_HOURS, Code, is_stricter
+from .arrivals import (
+    assessment_run,
+    decision_apply,
+    health_code_change,
+    stays_create,
+    traveller_from,
+)
 
 Role = User.Role
 R4_TESTS = 3  # landing + two follow-ups within 72 hours
@@ -378,12 +384,6 @@ def appeal_resolve(*, appeal: Appeal, release: bool, note: str, by: User) -> App
 # --- Big-data pushes and venue reports ---------------------------------------------------------
 
 
-def _stricter_than_current(code: Code, rule: str, resident: Resident) -> bool:
-    new = (SEVERITY[code], -RULE_RANK[rule])
-    old = (SEVERITY[Code(resident.code)], -RULE_RANK.get(resident.code_rule, RULE_RANK["R7"]))
-    return new > old
-
-
 @transaction.atomic
 def push_receive(
     *,
@@ -398,9 +398,7 @@ def push_receive(
     """One person pushed by the big-data platform. A known resident gets a temporary
     yellow (R7) unless their code is already stricter, and a verification task due in 24
     hours; an unknown person becomes a task to find them in `community`."""
-    query = Q(id_number=id_number) if id_number else Q(phone=phone)
-    visible = Resident.objects.all() if visible is None else visible
-    resident = visible.filter(query).select_related("grid").first()
+    resident = selectors.resident_by_id_or_phone(id_number=id_number, phone=phone, among=visible)
     due = timezone.now() + timedelta(hours=VERIFY_WITHIN_HOURS)
     if resident is None:
         if community is None:
@@ -415,7 +413,7 @@ def push_receive(
             due_at=due,
         )
     resident = _locked(resident)
-    if _stricter_than_current(Code.YELLOW, "R7", resident):
+    if is_stricter(Code.YELLOW, "R7", resident.code, resident.code_rule):
         health_code_change(
             resident=resident,
             to=HealthCode.YELLOW,
@@ -476,16 +474,10 @@ def push_verify(
             state=ArrivalReport.State.ASSESSED,
             decision=decision.as_dict(),
         )
-        Stay.objects.bulk_create(
-            Stay(
-                arrival=arrival,
-                **{k: s.get(k, "") for k in ("province", "city", "county", "street", "area")},
-                start=s["start"],
-                end=s["end"],
-            )
-            for s in stays
-        )
-    if resident.code_rule == "R7" or _stricter_than_current(decision.code, decision.rule, resident):
+        stays_create(arrival, stays)
+    if resident.code_rule == "R7" or is_stricter(
+        decision.code, decision.rule, resident.code, resident.code_rule
+    ):
         decision_apply(resident=resident, decision=decision, arrival=arrival, actor=by)
     _task_done(task, note=note, by=by)
 

@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 from notices.models import Notice
 from notices.services import notices_create
 
-from .. import policies
+from .. import access, policies
 from ..models import (
     ArrivalReport,
     ControlMeasure,
@@ -31,10 +31,9 @@ from ..models import (
     RecomputeRun,
     Resident,
     Stay,
-    User,
 )
-from ..rules.codes import RULE_RANK, SEVERITY, Code, Traveller, assess
 from ..rules.codes import Stay as StayIn
+from ..rules.codes import Traveller, assess, is_stricter
 from .arrivals import code_event_kind
 
 CHUNK_IDS = 20_000  # resident ids per chunk: a few seconds of work, bounded memory
@@ -131,11 +130,10 @@ def _tell_grid_workers(chunk: RecomputeChunk, run: RecomputeRun, resident_ids: l
     ):
         per_grid[grid_id][code] += 1
     per_worker = defaultdict(lambda: defaultdict(int))
-    for user_id, grid_id in User.grids.through.objects.filter(
-        jurisdiction_id__in=list(per_grid)
-    ).values_list("user_id", "jurisdiction_id"):
-        for code, n in per_grid[grid_id].items():
-            per_worker[user_id][code] += n
+    for grid_id, user_ids in access.grid_workers_by_grid(set(per_grid)).items():
+        for user_id in user_ids:
+            for code, n in per_grid[grid_id].items():
+                per_worker[user_id][code] += n
     title = run.announcement.title if run.announcement_id else ""
     notices_create(
         notices=[
@@ -305,13 +303,6 @@ def _release(lo: int, hi: int, today: date) -> list[Change]:
 # --- Re-assessment after an announcement ----------------------------------------------------
 
 
-def _stricter(code: str, rule: str, old_code: str, old_rule: str) -> bool:
-    return (SEVERITY[Code(code)], -RULE_RANK[rule]) > (
-        SEVERITY[Code(old_code)],
-        -RULE_RANK.get(old_rule or "R0", len(RULE_RANK)),
-    )
-
-
 def _reassess(lo: int, hi: int, today: date) -> list[Change]:
     """Residents with an arrival in the last 14 days, decided again under the policy in
     force today. Only a stricter decision is written: a lifted risk area does not cut a
@@ -356,7 +347,7 @@ def _reassess(lo: int, hi: int, today: date) -> list[Change]:
             today,
         )
         old_code, old_rule = current[resident_id]
-        if not _stricter(decision.code, decision.rule, old_code, old_rule):
+        if not is_stricter(decision.code, decision.rule, old_code, old_rule):
             continue
         changes.append(
             Change(

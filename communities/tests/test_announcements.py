@@ -69,7 +69,8 @@ def test_a_json_syntax_error_names_the_line(db, tmp_path):
     text = FIXTURE.read_text().replace('"medium",', '"medium"', 1)
     with pytest.raises(CommandError) as caught:
         call_command("load_announcement", write(tmp_path, text))
-    assert "7" in str(caught.value)  # the line of the missing comma, in either language
+    message = str(caught.value)  # the line of the missing comma, in either language
+    assert "第7行" in message or "Line 7," in message
     assert not Announcement.objects.exists()
 
 

@@ -25,11 +25,10 @@ from communities.models import (
     Resident,
     Symptom,
 )
-from communities.serializers import AnnouncementIn
 from communities.services import imports
 from notices.models import Notice
 
-from .factories import ResidentFactory, valid_id_number
+from .factories import ResidentFactory, announcement_publish, valid_id_number
 
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - timedelta(days=1)
@@ -171,16 +170,13 @@ def test_a_tap_without_htmx_redirects_to_the_list_and_junk_is_refused(client, wo
 
 
 def publish_epidemic_city():
-    data = AnnouncementIn(
-        data={
+    announcement_publish(
+        {
             "title": "提示 涉疫地市",
             "effective": "2022-03-28",
             "epidemic_cities": [{"province": "广东省", "city": "肇庆市", "since": "2022-03-13"}],
         }
     )
-    data.is_valid(raise_exception=True)
-    with mock.patch("communities.tasks.recompute_after_announcement_task.delay"):
-        services.announcement_load(data=data.validated_data, by=None)
 
 
 @pytest.fixture

@@ -15,15 +15,13 @@ from communities.tasks import (
     recompute_after_announcement_task,
     recompute_chunk_task,
 )
+from communities.tests.factories import announcement_publish
 
 TODAY = timezone.localdate()
 
 
 def publish(**lists):
-    data = AnnouncementIn(data={"title": f"提示 {len(lists)}", "effective": "2022-03-28", **lists})
-    data.is_valid(raise_exception=True)
-    with mock.patch("communities.tasks.recompute_after_announcement_task.delay"):
-        return services.announcement_load(data=data.validated_data, by=None)[0]
+    return announcement_publish({"title": f"提示 {len(lists)}", "effective": "2022-03-28", **lists})
 
 
 @pytest.fixture

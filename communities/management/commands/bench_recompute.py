@@ -25,10 +25,8 @@ from django.db.models.functions import Mod
 from django.utils import timezone
 
 from communities import services
-from communities.announcements import parse_announcement
-from communities.management.commands.seed_demo import DEMO_ANNOUNCEMENT
+from communities.management.commands.seed_demo import demo_announcement_load
 from communities.models import (
-    Announcement,
     ArrivalReport,
     ControlMeasure,
     HealthCodeEvent,
@@ -82,9 +80,7 @@ class Command(BaseCommand):
                 "0",
             ]
             subprocess.run(seed, check=True)  # noqa: S603 - our own manage.py
-        if not Announcement.objects.exists():  # an older benchmark database
-            parsed = parse_announcement(DEMO_ANNOUNCEMENT.read_bytes())
-            services.announcement_load(data=parsed.data, by=None)
+        demo_announcement_load()  # an older benchmark database may lack it
         total = Resident.objects.count()
         vendor = connection.vendor
         self.stdout.write(f"dataset: {total:,} residents on {vendor}")
@@ -253,7 +249,6 @@ class Command(BaseCommand):
 
     def naive_recompute(self, sample: int) -> float:
         """Per resident: the service a grid worker's filing uses (assess, apply)."""
-        from communities import services
 
         arrivals = list(
             ArrivalReport.objects.select_related("resident").prefetch_related("stays")[:sample]

@@ -36,6 +36,15 @@ CHUNK = 20_000
 DEMO_ANNOUNCEMENT = Path(__file__).resolve().parents[2] / "fixtures" / "demo_announcement.json"
 
 
+def demo_announcement_load():
+    """The 3月28日 announcement of the seed; (announcement, created). Idempotent: its
+    digest is unique."""
+    parsed = parse_announcement(DEMO_ANNOUNCEMENT.read_bytes())
+    if parsed.errors:
+        raise CommandError("; ".join(parsed.errors))
+    return services.announcement_load(data=parsed.data, by=None)
+
+
 def resident_row(i: int, grid_ids: list[int]) -> tuple:
     """The i-th generated resident: the same i always gives the same person."""
     birth = date(1950, 1, 1) + timedelta(days=(i // len(COUNTY_CODES)) % BIRTH_DAYS)
@@ -202,11 +211,7 @@ class Command(BaseCommand):
         return Shop.objects.count() - before
 
     def load_announcement(self) -> None:
-        """The 3月28日 announcement of the seed (idempotent: its digest is unique)."""
-        parsed = parse_announcement(DEMO_ANNOUNCEMENT.read_bytes())
-        if parsed.errors:
-            raise CommandError("; ".join(parsed.errors))
-        announcement, created = services.announcement_load(data=parsed.data, by=None)
+        announcement, created = demo_announcement_load()
         if created:
             self.stdout.write(f"Announcement loaded: {announcement}")
 
