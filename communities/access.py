@@ -81,12 +81,80 @@ def residents_for(user) -> QuerySet[Resident]:
 
 
 def shops_for(user):
-    """Shops of the user's jurisdiction (inspectors: of their street or district)."""
-    from shops.models import Shop  # shops depends on communities, not the reverse
+    """Shops of the user's jurisdiction. An inspector sees only the shares of the joint
+    groups they belong to; a grid worker, their grids' shops and their groups' shares."""
+    from shops.models import Assignment, Shop  # shops depends on communities, not the reverse
 
+    if not user.is_authenticated or not user.is_active:
+        return Shop.objects.none()
+    shared = Q(pk__in=Assignment.objects.filter(group__in=groups_joined(user)).values("shop_id"))
+    if _role(user) == Role.INSPECTOR and not user.is_superuser:
+        return Shop.objects.filter(shared)
     scope = _scope_filter(user, prefix="grid__")
-    qs = Shop.objects.all()
-    return qs if scope is None else qs.filter(scope)
+    if scope is None:
+        return Shop.objects.all()
+    if _role(user) == Role.GRID_WORKER:
+        return Shop.objects.filter(scope | shared)
+    return Shop.objects.filter(scope)
+
+
+def groups_joined(user):
+    """The joint groups the user is a member of (in any campaign)."""
+    from shops.models import JointGroup
+
+    if not user.is_authenticated:
+        return JointGroup.objects.none()
+    return JointGroup.objects.filter(
+        Q(grid_worker=user) | Q(market_officer=user) | Q(enforcement_officer=user)
+    )
+
+
+def campaigns_for(user):
+    """Campaigns of the streets in the user's jurisdiction (a street's supervisor and the
+    offices above), or those the user works in as a member of a joint group."""
+    from shops.models import Campaign
+
+    if not user.is_authenticated or not user.is_active:
+        return Campaign.objects.none()
+    joined = Q(pk__in=groups_joined(user).values("campaign_id"))
+    if _role(user) in {Role.INSPECTOR, Role.GRID_WORKER, Role.COMMUNITY_STAFF}:
+        return Campaign.objects.filter(joined)
+    scope = _scope_filter(user, prefix="street__")
+    return Campaign.objects.all() if scope is None else Campaign.objects.filter(scope | joined)
+
+
+def group_candidates(user, street: Jurisdiction) -> QuerySet[User]:
+    """Who may join a joint group of a campaign of `street`, for a user who sees the street:
+    its grid workers, and the inspectors placed at the street or at its district (market
+    supervision and law enforcement often sit at the district)."""
+    visible = jurisdictions_for(user).filter(pk=street.pk).exists()
+    if not visible:
+        return User.objects.none()
+    return User.objects.filter(is_active=True).filter(
+        Q(role=Role.GRID_WORKER, jurisdiction__path__startswith=street.path)
+        | Q(role=Role.INSPECTOR, jurisdiction_id__in=[street.pk, street.parent_id])
+    )
+
+
+def inspections_for(user):
+    """Inspections of the shops the user sees."""
+    from shops.models import Inspection
+
+    return Inspection.objects.filter(shop__in=shops_for(user))
+
+
+def can_manage_campaigns(user) -> bool:
+    """Street supervisors run their street's sweep: campaigns, groups and shares, the
+    register's import."""
+    return bool(user.is_superuser or _role(user) == Role.STREET_SUPERVISOR)
+
+
+def can_see_shop_phones(user) -> bool:
+    """Full shop phone numbers in exports: the offices that keep the register."""
+    return bool(
+        user.is_superuser
+        or _role(user) in {Role.STREET_SUPERVISOR, Role.DISTRICT_OFFICE, Role.CITY_OFFICE}
+    )
 
 
 def users_for(user) -> QuerySet[User]:

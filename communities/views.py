@@ -25,6 +25,7 @@ NEXT_STEPS = {
         ),
         (_("Record today's follow-ups and nucleic-acid tests."), "care:followup-list"),
         (_("Verify big-data pushes and venue reports within 24 hours."), "tasks:task-list"),
+        (_("In the street sweep, inspect your joint group's shops."), "sweep:worklist"),
     ],
     Role.COMMUNITY_STAFF: [
         (_("Watch the community's residents under control measures."), "care:followup-list"),
@@ -32,7 +33,7 @@ NEXT_STEPS = {
     ],
     Role.STREET_SUPERVISOR: [
         (_("Follow the street's dashboards and overdue items."), "tasks:task-list"),
-        (_("Run the street sweep campaign and decide red placards."), None),
+        (_("Run the street sweep campaign and decide red placards."), "shops:campaign-list"),
     ],
     Role.DISTRICT_OFFICE: [
         (_("Propose manual code changes and review appeals within 24 hours."), "appeals:list"),
@@ -46,8 +47,8 @@ NEXT_STEPS = {
         (_("Approve manual code changes proposed by the districts."), "review:proposal-list"),
     ],
     Role.INSPECTOR: [
-        (_("Inspect your joint group's shops with the three-element checklist."), None),
-        (_("Re-inspect red-placard shops when their three days are over."), None),
+        (_("Inspect your joint group's shops with the three-element checklist."), "sweep:worklist"),
+        (_("Re-inspect red-placard shops when their three days are over."), "sweep:worklist"),
     ],
     Role.ADMIN: [
         (_("Manage jurisdictions, staff and their roles in the admin site."), "admin:index"),

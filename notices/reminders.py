@@ -24,6 +24,7 @@ from communities.models import (
     Resident,
     User,
 )
+from shops.models import Assignment, Shop
 
 from . import services, texts
 from .models import Notice
@@ -321,6 +322,46 @@ def street_digest(*, now: datetime | None = None) -> int:
     return services.notices_create(notices=notices, dispatch=False)
 
 
+# --- Shops: red placards due for re-inspection -----------------------------------------------
+
+
+def shop_reinspection_due(*, now: datetime | None = None) -> int:
+    """Red placards whose closure is over (停业整改3天): the three members of the joint group
+    whose share holds the shop, in the inbox, once per closure."""
+    today = timezone.localdate(now)
+    red = Shop.objects.filter(placard=Shop.Placard.RED, reinspection_due__lte=today)
+    created = 0
+    for batch in _batches(red):
+        groups = {}  # the shop's latest share: the group that closed it comes back
+        shares = (
+            Assignment.objects.filter(shop__in=batch, campaign__starts_on__lte=today)
+            .select_related("group")
+            .order_by("shop_id", "-campaign__starts_on", "-pk")
+        )
+        for share in shares:
+            groups.setdefault(share.shop_id, share.group)
+        notices = []
+        for shop in batch:
+            group = groups.get(shop.pk)
+            if group is None:
+                continue
+            key = f"shop-reinspection:{shop.pk}:{shop.reinspection_due.isoformat()}"
+            text = texts.staff_text(
+                Kind.SHOP_REINSPECTION_DUE,
+                shop=shop.name,
+                address=shop.address,
+                group=group.number,
+                due=shop.reinspection_due,
+            )
+            due_at = _day_start(shop.reinspection_due)
+            notices += [
+                _staff(Kind.SHOP_REINSPECTION_DUE, uid, Channel.INAPP, key, text, due_at)
+                for uid in sorted(group.member_ids)
+            ]
+        created += services.notices_create(notices=notices, dispatch=False)
+    return created
+
+
 PRODUCERS = {
     Kind.TEST_DUE_TOMORROW: test_due_tomorrow,
     Kind.TEST_OVERDUE: test_overdue,
@@ -329,4 +370,5 @@ PRODUCERS = {
     Kind.APPEAL_20H: appeal_20h,
     Kind.APPEAL_OVERDUE: appeal_overdue,
     Kind.STREET_DIGEST: street_digest,
+    Kind.SHOP_REINSPECTION_DUE: shop_reinspection_due,
 }

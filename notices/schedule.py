@@ -17,4 +17,5 @@ SCHEDULE = [
     ("notices: appeals at 20 hours", REMINDERS, "appeal_20h", "*/15", "*", 900),
     ("notices: appeals overdue", REMINDERS, "appeal_overdue", "*/15", "*", 900),
     ("notices: street digest", REMINDERS, "street_digest", "30", "7", None),
+    ("notices: shop re-inspections due", REMINDERS, "shop_reinspection_due", "0", "8", None),
 ]

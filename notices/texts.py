@@ -42,6 +42,10 @@ STAFF = {
     Kind.APPEAL_OVERDUE: _(
         "Overdue: the appeal of %(name)s (%(grid)s), filed %(filed)s, was not resolved by %(due)s."
     ),
+    Kind.SHOP_REINSPECTION_DUE: _(
+        "%(shop)s (%(address)s) is closed under a red placard; joint group %(group)s may "
+        "re-inspect it from %(due)s."
+    ),
     Kind.STREET_DIGEST: _(
         "%(street)s, %(day)s: %(red)s red and %(yellow)s yellow codes, %(tests)s overdue "
         "tests, %(appeals)s open appeals, %(tasks)s overdue tasks."

@@ -5,12 +5,16 @@ from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from communities import api as communities_api
+from shops import api as shops_api
 
 router = DefaultRouter()
 router.register("jurisdictions", communities_api.JurisdictionViewSet, basename="jurisdiction")
 router.register("announcements", communities_api.AnnouncementViewSet, basename="announcement")
 router.register("residents", communities_api.ResidentViewSet, basename="resident")
 router.register("arrivals", communities_api.ArrivalViewSet, basename="arrival")
+router.register("shops", shops_api.ShopViewSet, basename="shop")
+router.register("inspections", shops_api.InspectionViewSet, basename="inspection")
+router.register("campaigns", shops_api.CampaignViewSet, basename="campaign")
 
 urlpatterns = [
     path("auth/token/", obtain_auth_token, name="auth-token"),

@@ -242,6 +242,18 @@ SMS_GATEWAY_URL = env.str("SMS_GATEWAY_URL", default="")
 SMS_GATEWAY_KEY = env.str("SMS_GATEWAY_KEY", default="")
 SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=VAR_DIR / "sms")
 
+# --- Street sweep (shops) -------------------------------------------------------------------
+# Reminders a failing shop gets before the next failure earns the red placard (the seed:
+# 提醒多次仍未整改), the days a reminder gives to rectify, and the closure of a red placard
+# (停业整改3天) after which the group re-inspects.
+SHOP_MAX_REMINDERS = env.int("SHOP_MAX_REMINDERS", default=2)
+SHOP_RECTIFY_DAYS = env.int("SHOP_RECTIFY_DAYS", default=2)
+SHOP_CLOSURE_DAYS = env.int("SHOP_CLOSURE_DAYS", default=3)
+SHOP_PHOTO_MAX_BYTES = env.int("SHOP_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
+# The public address printed in the placards' QR codes (e.g. https://grid.example.gov.cn);
+# empty: the address the request came in on.
+PUBLIC_BASE_URL = env.str("PUBLIC_BASE_URL", default="").rstrip("/")
+
 # --- Security (the defaults pass `check --deploy` when DEBUG is off) ------------------------
 SECURE_PROXY_SSL_HEADER = (
     ("HTTP_X_FORWARDED_PROTO", "https") if env.bool("BEHIND_TLS_PROXY", default=False) else None

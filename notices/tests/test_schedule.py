@@ -11,6 +11,7 @@ from django_celery_beat.models import CrontabSchedule, PeriodicTask
 from notices.schedule import SCHEDULE
 
 migration = importlib.import_module("notices.migrations.0003_schedule")
+later = importlib.import_module("notices.migrations.0005_shop_reinspection_schedule")
 NAMES = {entry[0] for entry in SCHEDULE}
 
 
@@ -19,13 +20,14 @@ def notice_tasks():
 
 
 def test_the_migration_holds_the_same_schedule_as_the_command():
-    assert migration.SCHEDULE == SCHEDULE
+    assert [*migration.SCHEDULE, later.ENTRY] == SCHEDULE
 
 
 def test_the_migration_creates_each_periodic_task_once(db):
     notice_tasks().delete()
-    migration.create_schedule(apps, None)
-    migration.create_schedule(apps, None)
+    for _ in range(2):
+        migration.create_schedule(apps, None)
+        later.create(apps, None)
     assert notice_tasks().count() == len(SCHEDULE)
     digest = notice_tasks().get(name__contains="street digest")
     assert (digest.crontab.minute, digest.crontab.hour, str(digest.crontab.timezone)) == (
@@ -41,7 +43,7 @@ def test_setup_schedule_is_idempotent_and_keeps_admin_edits_unless_reset(db, cap
     call_command("setup_schedule")
     call_command("setup_schedule")
     assert notice_tasks().count() == len(SCHEDULE)
-    assert "0 created, 0 restored, 8 kept" in capsys.readouterr().out
+    assert "0 created, 0 restored, 9 kept" in capsys.readouterr().out
     digest = notice_tasks().get(name__contains="street digest")
     digest.crontab, _ = CrontabSchedule.objects.get_or_create(
         minute="0", hour="7", timezone="Asia/Shanghai"

@@ -11,6 +11,7 @@ from django.utils import timezone
 from communities import demo, rules, services
 from communities.announcements import parse_announcement
 from communities.models import Jurisdiction, Resident, User
+from shops import demo as shops_demo
 from shops.models import Shop
 
 Level = Jurisdiction.Level
@@ -95,6 +96,8 @@ class Command(BaseCommand):
         added_shops = self.add_shops(shops)
         self.load_announcement()
         self.file_demo_arrivals()
+        if shops_demo.demo_campaign_build(today=timezone.localdate()):
+            self.stdout.write("The street sweep of 小店街道 started, with a few days done.")
         self.stdout.write(
             f"Residents: {added} added, shops: {added_shops} added, "
             f"in {time.monotonic() - started:.1f} s."
@@ -198,6 +201,7 @@ class Command(BaseCommand):
                 Shop(
                     name=f"{road}{demo.SHOP_NAMES[kind]}{j + 1}号店",
                     address=f"{road}{j + 1}号",
+                    road=road,
                     grid_id=grid_ids[j % len(grid_ids)],
                     kind=kind,
                     contact_phone=f"1{5 + j % 4}{j:09d}",

@@ -1,0 +1,94 @@
+"""/api/v1/shops/, /api/v1/inspections/ and /api/v1/campaigns/, scoped like the pages."""
+
+import django_filters
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Count, Prefetch
+from drf_spectacular.utils import extend_schema
+from rest_framework import mixins, status, viewsets
+from rest_framework.exceptions import ValidationError
+from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.response import Response
+
+from communities import access
+
+from . import services
+from .models import Inspection, JointGroup, Shop
+from .serializers import CampaignOut, InspectionIn, InspectionOut, ShopOut
+
+
+class ShopFilter(django_filters.FilterSet):
+    road = django_filters.CharFilter()
+    placard = django_filters.ChoiceFilter(choices=Shop.Placard.choices)
+    state = django_filters.ChoiceFilter(choices=Shop.State.choices)
+    kind = django_filters.ChoiceFilter(choices=Shop.Kind.choices)
+
+    class Meta:
+        model = Shop
+        fields = ["road", "placard", "state", "kind", "grid"]
+
+
+class ShopViewSet(viewsets.ReadOnlyModelViewSet):
+    """Shops the caller sees (an inspector: their group's share); phones masked."""
+
+    serializer_class = ShopOut
+    filterset_class = ShopFilter
+
+    def get_queryset(self):
+        return access.shops_for(self.request.user).select_related("grid__parent__parent")
+
+
+class InspectionFilter(django_filters.FilterSet):
+    class Meta:
+        model = Inspection
+        fields = ["shop", "campaign", "outcome"]
+
+
+class InspectionViewSet(
+    mixins.CreateModelMixin,
+    mixins.ListModelMixin,
+    mixins.RetrieveModelMixin,
+    viewsets.GenericViewSet,
+):
+    """Inspections of the shops the caller sees. POST records one for a shop of the caller's
+    joint group, by the same rules as the checklist page (JSON, or multipart with a photo)."""
+
+    serializer_class = InspectionOut
+    filterset_class = InspectionFilter
+    parser_classes = [JSONParser, MultiPartParser, FormParser]
+
+    def get_queryset(self):
+        return access.inspections_for(self.request.user).select_related("group")
+
+    @extend_schema(request=InspectionIn, responses={201: InspectionOut})
+    def create(self, request):
+        data = InspectionIn(data=request.data)
+        data.is_valid(raise_exception=True)
+        values = data.validated_data
+        shop = access.shops_for(request.user).filter(pk=values["shop"]).first()
+        if shop is None:
+            raise ValidationError({"shop": [services.NOT_IN_SHARE]})
+        try:
+            inspection = services.inspection_record(
+                shop=shop,
+                by=request.user,
+                answers={item: values[item] for item in services.rules.CHECKS},
+                photo=values.get("photo"),
+                note=values.get("note", ""),
+            )
+        except DjangoValidationError as error:
+            raise ValidationError(error.message_dict) from None
+        return Response(InspectionOut(inspection).data, status=status.HTTP_201_CREATED)
+
+
+class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
+    """Campaigns the caller sees, with their joint groups and share sizes."""
+
+    serializer_class = CampaignOut
+
+    def get_queryset(self):
+        groups = JointGroup.objects.annotate(share_size=Count("assignments")).order_by("number")
+        return (
+            access.campaigns_for(self.request.user)
+            .select_related("street")
+            .prefetch_related(Prefetch("groups", queryset=groups))
+        )

@@ -1,0 +1,69 @@
+"""The demo's street sweep (seed_demo): the campaign of 小店街道 on four main roads, two
+joint groups, and a few days already done so that every page has something to show."""
+
+from datetime import date, datetime, time, timedelta
+
+from django.utils import timezone
+
+from communities.models import Jurisdiction, User
+
+from . import rules, services
+from .models import Campaign, Shop
+
+TITLE = "小店街道疫情防控扫街行动"
+ROADS = ["通达街", "小店路", "太榆路", "坞城路"]
+# (grid worker, market supervision, law enforcement) of each group, by username
+GROUPS = [("grid", "inspector", "enforcer"), ("grid3", "market2", "enforcer2")]
+STARTED_DAYS_AGO = 5
+GREEN_SHOPS = 6  # shops of group 1 already passed, after the two below
+
+
+def _at(day: date, hour: int) -> datetime:
+    return timezone.make_aware(datetime.combine(day, time(hour)))
+
+
+def _answers(**failed) -> dict[str, bool]:
+    return {item: failed.get(item, True) for item in rules.CHECKS}
+
+
+def demo_campaign_build(*, today: date) -> Campaign | None:
+    """The demo campaign, once (None when it is there already). Group 1's share, in road
+    order: the first shop was reminded yesterday (its next failure is its second reminder,
+    the one after that the red placard); the second got the red placard three days ago and
+    is due for re-inspection today; the next ones passed."""
+    street = Jurisdiction.objects.get(name="小店街道", level=Jurisdiction.Level.STREET)
+    if Campaign.objects.filter(street=street, title=TITLE).exists():
+        return None
+    users = {u.username: u for u in User.objects.filter(username__in=[*sum(GROUPS, ()), "street"])}
+    start = today - timedelta(days=STARTED_DAYS_AGO)
+    campaign = services.campaign_create(
+        street=street, title=TITLE, starts_on=start, roads=ROADS, by=users["street"]
+    )
+    groups = [
+        services.group_create(
+            campaign=campaign,
+            grid_worker=users[worker],
+            market_officer=users[market],
+            enforcement_officer=users[enforcer],
+        )
+        for worker, market, enforcer in GROUPS
+    ]
+    services.shares_split_by_road(campaign=campaign)
+    share = list(
+        Shop.objects.filter(assignments__group=groups[0]).order_by("road", "address", "pk")
+    )
+    worker, market, enforcer = (users[name] for name in GROUPS[0])
+    visits = []  # (shop, who, day, failed items)
+    if share:
+        visits.append((share[0], market, today - timedelta(days=1), {"masks_worn": False}))
+    if len(share) > 1:
+        visits += [
+            (share[1], worker, start, {"venue_code_used": False}),
+            (share[1], market, start + timedelta(days=1), {"supplies_in_place": False}),
+            (share[1], enforcer, today - timedelta(days=3), {"temperature_taken": False}),
+        ]
+    for k, shop in enumerate(share[2 : 2 + GREEN_SHOPS]):
+        visits.append((shop, worker, start + timedelta(days=k % STARTED_DAYS_AGO), {}))
+    for shop, who, day, failed in sorted(visits, key=lambda v: v[2]):
+        services.inspection_record(shop=shop, by=who, answers=_answers(**failed), now=_at(day, 10))
+    return campaign

@@ -1,0 +1,69 @@
+import uuid
+
+from django import forms
+from django.utils.text import capfirst
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+from PIL import Image
+
+from . import rules
+from .models import Inspection
+from .validators import PHOTO_FORMATS, validate_photo
+
+YES, NO = "yes", "no"
+
+
+def check_labels() -> dict[str, str]:
+    """The checklist items' labels: the verbose names of the inspection's fields."""
+    return {item: capfirst(Inspection._meta.get_field(item).verbose_name) for item in rules.CHECKS}
+
+
+class InspectionForm(forms.Form):
+    """The joint group's checklist: every item answered yes or no (nothing preselected),
+    an optional photo and a note. Shape only; the view hands the answers to the service."""
+
+    photo = forms.FileField(
+        label=_("Photo"),
+        required=False,
+        validators=[validate_photo],
+        widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"}),
+    )
+    note = forms.CharField(
+        label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        checks = {
+            item: forms.TypedChoiceField(
+                label=label,
+                choices=[(YES, _("Yes")), (NO, _("No"))],
+                coerce=lambda value: value == YES,
+                empty_value=None,
+                widget=forms.RadioSelect(attrs={"class": "btn-check", "autocomplete": "off"}),
+                error_messages={
+                    "required": gettext("Answer “%(item)s”: yes or no.") % {"item": label}
+                },
+            )
+            for item, label in check_labels().items()
+        }
+        self.fields = {**checks, **self.fields}
+
+    @property
+    def checklist(self) -> list[forms.BoundField]:
+        return [self[item] for item in rules.CHECKS]
+
+    def answers(self) -> dict[str, bool | None]:
+        return {item: self.cleaned_data.get(item) for item in rules.CHECKS}
+
+    def clean_photo(self):
+        """A stored name of our own with the extension of the content: the upload's name
+        is the phone's, and the photo view serves the file by its extension."""
+        photo = self.cleaned_data.get("photo")
+        if not photo:
+            return None
+        with Image.open(photo) as image:
+            extension = PHOTO_FORMATS[image.format]
+        photo.seek(0)
+        photo.name = f"{uuid.uuid4().hex}.{extension}"
+        return photo

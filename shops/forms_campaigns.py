@@ -1,0 +1,143 @@
+"""Forms of the street supervisor's pages: the register's filters and file, campaigns,
+joint groups and shares. They check shape only; the views call the services."""
+
+from datetime import timedelta
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from communities.forms import DateInput
+from communities.uploads import SpreadsheetUploadForm
+
+from .models import Placard, Shop
+
+# The register's file: what the import reads, in the order the export writes it.
+COLUMNS = ("name", "address", "community", "grid")
+OPTIONAL_COLUMNS = ("road", "kind", "licence_number", "contact_phone", "venue_code_posted")
+# Written by the export for reading; the import ignores them.
+READ_ONLY_COLUMNS = ("placard", "state", "reminders", "last_inspected")
+
+
+def _choices(pairs, everything):
+    return [("", everything), *pairs]
+
+
+class ShopFilterForm(forms.Form):
+    """The register's filters (GET); choices come from what the user sees."""
+
+    q = forms.CharField(label=_("Search"), required=False, max_length=100)
+    road = forms.ChoiceField(label=_("Road"), required=False)
+    community = forms.TypedChoiceField(label=_("Community"), required=False, coerce=int)
+    kind = forms.ChoiceField(label=_("Kind"), required=False)
+    placard = forms.ChoiceField(label=_("Placard"), required=False)
+    state = forms.ChoiceField(label=_("State"), required=False)
+
+    def __init__(self, *args, roads=(), communities=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["road"].choices = _choices([(r, r) for r in roads], _("All roads"))
+        self.fields["community"].choices = _choices(communities, _("All communities"))
+        self.fields["kind"].choices = _choices(Shop.Kind.choices, _("All kinds"))
+        self.fields["placard"].choices = _choices(Placard.choices, _("All placards"))
+        self.fields["state"].choices = _choices(Shop.State.choices, _("All states"))
+        self.fields["q"].widget.attrs.update(
+            {"placeholder": _("Name or address"), "type": "search"}
+        )
+        for name, field in self.fields.items():
+            css = "form-control form-control-sm" if name == "q" else "form-select form-select-sm"
+            field.widget.attrs.update({"class": css, "aria-label": field.label})
+
+    def filters(self) -> dict:
+        """The valid filters that were given (an unknown value is ignored)."""
+        self.is_valid()
+        data = getattr(self, "cleaned_data", {})
+        return {name: value for name, value in data.items() if value not in ("", None)}
+
+
+class ShopImportForm(SpreadsheetUploadForm):
+    """The street's register as a file; the rows go to services.shops_import."""
+
+    COLUMNS = COLUMNS
+    OPTIONAL_COLUMNS = OPTIONAL_COLUMNS
+    MAX_ROWS = 5000  # a street has 2,000+ shops (the seed)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["file"].label = _("Register file (CSV or Excel .xlsx)")
+
+
+class CampaignForm(forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=100)
+    starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
+    ends_on = forms.DateField(
+        label=_("Ends on"),
+        required=False,
+        widget=DateInput(),
+        help_text=_("Empty: one month after the start."),
+    )
+    roads = forms.MultipleChoiceField(
+        label=_("Main roads"),
+        required=False,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
+        help_text=_(
+            "The shops of these roads are inspected; none ticked: every shop of the street."
+        ),
+    )
+
+    def __init__(self, *args, roads=(), **kwargs):
+        """`roads`: (road, number of shops) of the street's register."""
+        today = timezone.localdate()
+        kwargs.setdefault(
+            "initial",
+            {"title": _("Street sweep"), "starts_on": today, "ends_on": today + timedelta(days=30)},
+        )
+        super().__init__(*args, **kwargs)
+        self.fields["roads"].choices = [
+            (road, _("%(road)s (%(n)s shops)") % {"road": road, "n": n}) for road, n in roads
+        ]
+
+
+class MemberChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        place = user.jurisdiction.name if user.jurisdiction_id else ""
+        return f"{user.get_full_name() or user.username} · {place}"
+
+
+class GroupForm(forms.Form):
+    """Three members; the querysets are the eligible users, the service checks again."""
+
+    grid_worker = MemberChoiceField(label=_("Grid worker"), queryset=None)
+    market_officer = MemberChoiceField(label=_("Market supervision"), queryset=None)
+    enforcement_officer = MemberChoiceField(label=_("Law enforcement"), queryset=None)
+
+    def __init__(self, *args, grid_workers, inspectors, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["grid_worker"].queryset = grid_workers
+        self.fields["market_officer"].queryset = inspectors
+        self.fields["enforcement_officer"].queryset = inspectors
+
+
+class AssignForm(forms.Form):
+    """Move a road's shops, or the ticked shops, into a group's share."""
+
+    group = forms.ModelChoiceField(label=_("Group"), queryset=None)
+    road = forms.ChoiceField(label=_("Road"), required=False)
+    shops = forms.ModelMultipleChoiceField(
+        label=_("Unassigned shops"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args, groups, roads, target, **kwargs):
+        """`target`: the campaign's shops (the page lists only some unassigned ones)."""
+        super().__init__(*args, **kwargs)
+        self.fields["group"].queryset = groups
+        self.fields["road"].choices = _choices([(r, r) for r in roads], _("Choose…"))
+        self.fields["shops"].queryset = target
+
+    def clean(self):
+        cleaned = super().clean()
+        if not cleaned.get("road") and not cleaned.get("shops"):
+            raise forms.ValidationError(_("Choose a road or tick some shops."))
+        return cleaned

@@ -1,0 +1,161 @@
+"""Reads of the street sweep. Callers pass querysets already scoped by communities.access."""
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from django.db.models import (
+    Case,
+    Count,
+    Exists,
+    IntegerField,
+    Max,
+    OuterRef,
+    Q,
+    QuerySet,
+    Value,
+    When,
+)
+from django.db.models.functions import TruncDate
+
+from .models import Assignment, Campaign, Inspection, JointGroup, Placard, Shop, ShopEvent
+
+
+def shop_list(shops: QuerySet[Shop]) -> QuerySet[Shop]:
+    """Shops with their grid, community and street, and the day of their last inspection."""
+    return shops.select_related("grid__parent__parent").annotate(
+        last_inspected=Max("inspections__inspected_at")
+    )
+
+
+def campaign_target(campaign: Campaign) -> QuerySet[Shop]:
+    """The shops a campaign sweeps: those of its roads, or every shop of its street."""
+    shops = Shop.objects.filter(grid__path__startswith=campaign.street.path)
+    return shops.filter(road__in=campaign.roads) if campaign.roads else shops
+
+
+def _inspected_in(campaign: Campaign):
+    return Exists(Inspection.objects.filter(campaign=campaign, shop=OuterRef("pk")))
+
+
+@dataclass
+class Progress:
+    """The street supervisor's view of a campaign."""
+
+    total: int
+    inspected: int
+    unassigned: int
+    green: int
+    reminder: int
+    red: int
+    groups: list[dict] = field(default_factory=list)
+    roads: list[dict] = field(default_factory=list)
+    red_due: list[Shop] = field(default_factory=list)
+    days: list[dict] = field(default_factory=list)
+
+
+def campaign_progress(campaign: Campaign, today: date) -> Progress:
+    """Counts for the whole campaign, per group and per road, the red shops due for
+    re-inspection and the inspections per day by outcome; a fixed number of queries."""
+    target = campaign_target(campaign).annotate(
+        done=_inspected_in(campaign),
+        assigned=Exists(Assignment.objects.filter(campaign=campaign, shop=OuterRef("pk"))),
+    )
+    totals = target.aggregate(
+        total=Count("pk"),
+        inspected=Count("pk", filter=Q(done=True)),
+        green=Count("pk", filter=Q(placard=Placard.GREEN)),
+        red=Count("pk", filter=Q(placard=Placard.RED)),
+        reminder=Count("pk", filter=Q(placard=Placard.NONE, reminders__gt=0)),
+        unassigned=Count("pk", filter=Q(assigned=False)),
+    )
+    done = Exists(Inspection.objects.filter(campaign=campaign, shop=OuterRef("shop_id")))
+    groups = list(
+        Assignment.objects.filter(campaign=campaign)
+        .annotate(done=done)
+        .values("group_id", "group__number")
+        .annotate(
+            total=Count("pk"),
+            inspected=Count("pk", filter=Q(done=True)),
+            green=Count("pk", filter=Q(shop__placard=Placard.GREEN)),
+            red=Count("pk", filter=Q(shop__placard=Placard.RED)),
+        )
+        .order_by("group__number")
+    )
+    roads = list(
+        target.values("road")
+        .annotate(total=Count("pk"), inspected=Count("pk", filter=Q(done=True)))
+        .order_by("road")
+    )
+    red_due = list(
+        target.filter(placard=Placard.RED, reinspection_due__lte=today)
+        .select_related("grid__parent")
+        .order_by("reinspection_due", "pk")
+    )
+    days = list(
+        Inspection.objects.filter(campaign=campaign)
+        .annotate(day=TruncDate("inspected_at"))
+        .values("day")
+        .annotate(
+            total=Count("pk"),
+            green=Count("pk", filter=Q(outcome=Inspection.Outcome.GREEN)),
+            reminder=Count("pk", filter=Q(outcome=Inspection.Outcome.REMINDER)),
+            red=Count("pk", filter=Q(outcome=Inspection.Outcome.RED)),
+        )
+        .order_by("day")
+    )
+    return Progress(**totals, groups=groups, roads=roads, red_due=red_due, days=days)
+
+
+# Urgency on a group's list: re-inspections due, reminders past their deadline, shops not
+# yet seen in this campaign, then the rest.
+RED_DUE, REMINDER_DUE, NOT_SEEN, WAITING, DONE = range(5)
+
+
+def group_worklist(groups: QuerySet[JointGroup], today: date) -> QuerySet[Assignment]:
+    """The shares of `groups` (the user's), most urgent first, each with its shop and
+    group, whether it was inspected in its campaign and the urgency above."""
+    seen = Exists(
+        Inspection.objects.filter(campaign=OuterRef("campaign_id"), shop=OuterRef("shop_id"))
+    )
+    running = Q(campaign__starts_on__lte=today, campaign__ends_on__gte=today)
+    return (
+        Assignment.objects.filter(group__in=groups)
+        .filter(running | Q(shop__placard=Placard.RED, campaign__starts_on__lte=today))
+        .select_related("shop__grid__parent", "group", "campaign")
+        .annotate(
+            seen=seen,
+            urgency=Case(
+                When(
+                    shop__placard=Placard.RED,
+                    shop__reinspection_due__lte=today,
+                    then=Value(RED_DUE),
+                ),
+                When(shop__placard=Placard.RED, then=Value(WAITING)),
+                When(shop__rectify_by__lte=today, then=Value(REMINDER_DUE)),
+                When(seen=False, then=Value(NOT_SEEN)),
+                default=Value(DONE),
+                output_field=IntegerField(),
+            ),
+        )
+        .order_by("urgency", "shop__road", "shop__address", "pk")
+    )
+
+
+def shop_timeline(shop: Shop) -> QuerySet[ShopEvent]:
+    return shop.events.select_related("by", "inspection__group").order_by("at", "pk")
+
+
+def shop_inspections(shop: Shop) -> QuerySet[Inspection]:
+    return shop.inspections.select_related("inspector", "group", "campaign").order_by(
+        "-inspected_at", "-pk"
+    )
+
+
+def shop_last_inspection(shop: Shop) -> Inspection | None:
+    return shop.inspections.select_related("group").order_by("-inspected_at", "-pk").first()
+
+
+def shop_public() -> QuerySet[Shop]:
+    """Shops as the public status page finds them: by the unguessable id printed in the
+    placard's QR code, for anyone (the page shows no personal data)."""
+    return Shop.objects.select_related("grid__parent__parent")

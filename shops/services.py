@@ -1,0 +1,426 @@
+"""Every write of the street sweep: the register, campaigns, groups and shares, and the
+inspections that post and remove placards."""
+
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.db import transaction
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from communities import access
+from communities.models import Jurisdiction, User
+
+from . import rules, selectors
+from .models import Assignment, Campaign, Inspection, JointGroup, Shop, ShopEvent, one_month_after
+
+Role = User.Role
+Kind = ShopEvent.Kind
+
+
+def limits() -> rules.Limits:
+    return rules.Limits(
+        max_reminders=settings.SHOP_MAX_REMINDERS,
+        rectify_days=settings.SHOP_RECTIFY_DAYS,
+        closure_days=settings.SHOP_CLOSURE_DAYS,
+    )
+
+
+# --- Campaigns, groups and shares -------------------------------------------------------------
+
+
+def _clean_roads(roads) -> list[str]:
+    seen = []
+    for road in roads or []:
+        road = str(road).strip()
+        if road and road not in seen:
+            seen.append(road)
+    return seen
+
+
+@transaction.atomic
+def campaign_create(
+    *,
+    street: Jurisdiction,
+    title: str,
+    starts_on: date,
+    ends_on: date | None = None,
+    roads: list[str] | None = None,
+    by: User,
+) -> Campaign:
+    """A sweep of `street` (one month unless told); its target is the shops of `roads`,
+    or all the street's shops when no road is named."""
+    if street.level != Jurisdiction.Level.STREET:
+        raise ValidationError({"street": _("A campaign covers one street.")})
+    ends_on = ends_on or one_month_after(starts_on)
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The campaign cannot end before it starts.")})
+    return Campaign.objects.create(
+        street=street,
+        title=title.strip(),
+        starts_on=starts_on,
+        ends_on=ends_on,
+        roads=_clean_roads(roads),
+        created_by=by,
+    )
+
+
+def _inside(user: User, node: Jurisdiction) -> bool:
+    """The user is placed at `node` or below it."""
+    return bool(user.jurisdiction_id and user.jurisdiction.path.startswith(node.path))
+
+
+def _covers(user: User, node: Jurisdiction) -> bool:
+    """The user is placed at `node` or above it (an officer of the street or district)."""
+    return bool(user.jurisdiction_id and node.path.startswith(user.jurisdiction.path))
+
+
+@transaction.atomic
+def group_create(
+    *,
+    campaign: Campaign,
+    grid_worker: User,
+    market_officer: User,
+    enforcement_officer: User,
+    number: int | None = None,
+) -> JointGroup:
+    """A joint group of three: a grid worker of the street and two inspectors (market
+    supervision, law enforcement) of the street or its district."""
+    errors = {}
+    if grid_worker.role != Role.GRID_WORKER or not _inside(grid_worker, campaign.street):
+        errors["grid_worker"] = _("Choose a grid worker of this street.")
+    for field, officer in (
+        ("market_officer", market_officer),
+        ("enforcement_officer", enforcement_officer),
+    ):
+        if officer.role != Role.INSPECTOR or not _covers(officer, campaign.street):
+            errors[field] = _("Choose an inspector of this street or its district.")
+    if market_officer.pk == enforcement_officer.pk:
+        errors["enforcement_officer"] = _("The group needs three different people.")
+    if errors:
+        raise ValidationError(errors)
+    Campaign.objects.select_for_update().get(pk=campaign.pk)  # numbers are handed out in turn
+    if number is None:
+        last = campaign.groups.order_by("-number").values_list("number", flat=True).first()
+        number = (last or 0) + 1
+    elif campaign.groups.filter(number=number).exists():
+        raise ValidationError(
+            {"number": _("This campaign already has a group %(n)s.") % {"n": number}}
+        )
+    return JointGroup.objects.create(
+        campaign=campaign,
+        number=number,
+        grid_worker=grid_worker,
+        market_officer=market_officer,
+        enforcement_officer=enforcement_officer,
+    )
+
+
+def split_evenly(items: list, parts: int) -> list[list]:
+    """`items` cut into `parts` contiguous runs whose sizes differ by at most one."""
+    size, extra = divmod(len(items), parts)
+    runs, start = [], 0
+    for k in range(parts):
+        end = start + size + (1 if k < extra else 0)
+        runs.append(items[start:end])
+        start = end
+    return runs
+
+
+@transaction.atomic
+def shares_split_by_road(*, campaign: Campaign) -> dict[int, int]:
+    """Give every target shop to a group: the shops in road order (then address), cut into
+    one contiguous stretch per group of near-equal size, so a group walks its roads end to
+    end. Replaces the campaign's shares; returns shops per group number."""
+    groups = list(campaign.groups.order_by("number"))
+    if not groups:
+        raise ValidationError(_("Add the joint groups before sharing out the shops."))
+    Campaign.objects.select_for_update().get(pk=campaign.pk)
+    shop_ids = list(
+        selectors.campaign_target(campaign)
+        .order_by("road", "address", "pk")
+        .values_list("pk", flat=True)
+    )
+    campaign.assignments.all().delete()
+    rows = []
+    counts = {}
+    for group, run in zip(groups, split_evenly(shop_ids, len(groups)), strict=True):
+        counts[group.number] = len(run)
+        rows.extend(Assignment(campaign=campaign, group=group, shop_id=pk) for pk in run)
+    Assignment.objects.bulk_create(rows, batch_size=1000)
+    return counts
+
+
+@transaction.atomic
+def shares_assign(*, campaign: Campaign, group: JointGroup, shop_ids: list[int]) -> int:
+    """Move the given target shops into `group`'s share; returns how many."""
+    if group.campaign_id != campaign.pk:
+        raise ValidationError({"group": _("This group is not in the campaign.")})
+    shop_ids = list(
+        selectors.campaign_target(campaign).filter(pk__in=shop_ids).values_list("pk", flat=True)
+    )
+    campaign.assignments.filter(shop_id__in=shop_ids).delete()
+    Assignment.objects.bulk_create(
+        [Assignment(campaign=campaign, group=group, shop_id=pk) for pk in shop_ids],
+        batch_size=1000,
+    )
+    return len(shop_ids)
+
+
+# --- Inspections ---------------------------------------------------------------------------
+
+
+def _assignment_for(shop: Shop, user: User, today: date) -> Assignment | None:
+    """The share under which `user` may inspect `shop` today: their group's, in a running
+    campaign; or, for a shop under a red placard, in the campaign that closed it (the group
+    comes back to re-inspect even after the month is over)."""
+    mine = Assignment.objects.filter(shop=shop, group__in=access.groups_joined(user))
+    running = Q(campaign__starts_on__lte=today, campaign__ends_on__gte=today)
+    if shop.placard == rules.Placard.RED:
+        running |= Q(campaign__starts_on__lte=today)
+    return (
+        mine.filter(running)
+        .select_related("group", "campaign")
+        .order_by("-campaign__starts_on", "-pk")
+        .first()
+    )
+
+
+NOT_IN_SHARE = gettext_lazy("This shop is not in your joint group's share of a running campaign.")
+
+
+def inspection_share(*, shop: Shop, by: User, today: date) -> tuple[Assignment | None, str]:
+    """The share under which `by` may inspect `shop` today, and why not ("" when they
+    may): the shop must be in their group's share; a shop under a red placard waits for
+    its re-inspection day."""
+    assignment = _assignment_for(shop, by, today)
+    if assignment is None:
+        return None, str(NOT_IN_SHARE)
+    due = rules.reinspection_refusal(
+        placard_now=rules.Placard(shop.placard), reinspection_due=shop.reinspection_due, today=today
+    )
+    if due is not None:
+        return assignment, _(
+            "The shop is closed under a red placard; it can be re-inspected from "
+            "%(day)s, after the %(days)s days of rectification."
+        ) % {"day": due.isoformat(), "days": settings.SHOP_CLOSURE_DAYS}
+    return assignment, ""
+
+
+EVENT_KIND = {
+    (rules.Outcome.GREEN, True): Kind.RED_REMOVED,
+    (rules.Outcome.GREEN, False): Kind.GREEN,
+    (rules.Outcome.REMINDER, False): Kind.REMINDER,
+    (rules.Outcome.RED, True): Kind.RED_KEPT,
+    (rules.Outcome.RED, False): Kind.RED,
+}
+
+
+@transaction.atomic
+def inspection_record(
+    *,
+    shop: Shop,
+    by: User,
+    answers: dict[str, bool | None],
+    photo=None,
+    note: str = "",
+    now: datetime | None = None,
+) -> Inspection:
+    """Record a joint group's inspection and apply its result to the shop.
+
+    1. Every checklist item must be answered.
+    2. Lock the shop: two inspections of one shop at once are both kept, and the second
+       is judged on the shop as the first left it (the placard follows the later one).
+    3. The inspector's group must have the shop in its share; a shop under a red placard
+       may be re-inspected from its due day only.
+    4. The pure rule gives the outcome; the shop's placard and state change, with an
+       event on its timeline for each change."""
+    missing = rules.missing_items(answers)
+    if missing:
+        raise ValidationError({item: _("Answer yes or no.") for item in missing})
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    shop = Shop.objects.select_for_update().get(pk=shop.pk)
+    assignment, refusal = inspection_share(shop=shop, by=by, today=today)
+    if refusal:
+        raise ValidationError({"shop": refusal})
+    placard_now = rules.Placard(shop.placard)
+    answers = {item: bool(answers[item]) for item in rules.CHECKS}
+    result = rules.inspection_result(
+        failed=rules.failed_items(answers),
+        placard_now=placard_now,
+        reminders_so_far=shop.reminders,
+        today=today,
+        limits=limits(),
+    )
+    inspection = Inspection.objects.create(
+        shop=shop,
+        campaign=assignment.campaign,
+        group=assignment.group,
+        inspector=by,
+        inspected_at=now,
+        photo=photo or "",
+        note=note.strip(),
+        outcome=result.outcome,
+        is_reinspection=placard_now == rules.Placard.RED,
+        rectify_by=result.rectify_by,
+        **answers,
+    )
+    before = (shop.placard, shop.state, shop.reminders)
+    shop.placard = result.placard
+    shop.state = Shop.State.CLOSED if result.closed else Shop.State.OPEN
+    shop.reminders = result.reminders
+    shop.rectify_by = result.rectify_by
+    shop.reinspection_due = result.reinspection_due
+    if answers["venue_code_posted"] != shop.venue_code_posted:
+        shop.venue_code_posted = answers["venue_code_posted"]
+    shop.save(
+        update_fields=[
+            "placard",
+            "state",
+            "reminders",
+            "rectify_by",
+            "reinspection_due",
+            "venue_code_posted",
+        ]
+    )
+    if (shop.placard, shop.state, shop.reminders) != before or result.outcome == rules.Outcome.RED:
+        ShopEvent.objects.create(
+            shop=shop,
+            kind=EVENT_KIND[(result.outcome, placard_now == rules.Placard.RED)],
+            at=now,
+            by=by,
+            inspection=inspection,
+            placard_before=before[0],
+            placard_after=shop.placard,
+            state_before=before[1],
+            state_after=shop.state,
+        )
+    return inspection
+
+
+# --- The register ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class ImportRow:
+    """What became of one row of a register file: added, updated, or refused and why."""
+
+    row: int
+    name: str
+    outcome: str  # "added", "updated" or "refused"
+    reason: str = ""
+
+
+YES_WORDS = {"是", "已张贴", "yes", "y", "true", "1"}
+NO_WORDS = {"否", "未张贴", "no", "n", "false", "0", ""}
+IMPORT_FIELDS = ("road", "kind", "licence_number", "contact_phone", "venue_code_posted")
+
+
+def _kind_words() -> dict[str, str]:
+    """A kind as a file may name it: its value, its English label or its Chinese label."""
+    from django.utils import translation
+
+    words = {}
+    for value, label in Shop.Kind.choices:
+        words[value] = value
+        with translation.override("en"):
+            words[str(label).lower()] = value
+        with translation.override("zh-hans"):
+            words[str(label)] = value
+    return words
+
+
+def _grids_of(street: Jurisdiction) -> dict[tuple[str, str], int]:
+    """The street's grids by (community name, grid name), also by the grid's number."""
+    grids = {}
+    rows = Jurisdiction.objects.filter(
+        level=Jurisdiction.Level.GRID, path__startswith=street.path
+    ).values_list("pk", "name", "parent__name")
+    for pk, name, community in rows:
+        grids[(community, name)] = pk
+        number = name.removeprefix("第").removesuffix("网格")
+        grids.setdefault((community, number), pk)
+    return grids
+
+
+def _import_values(row: dict, grids: dict, kinds: dict) -> dict:
+    """The shop fields of one row, or ValidationError naming what is wrong."""
+    from communities import rules as identity
+
+    name, address = row.get("name", ""), row.get("address", "")
+    if not name or not address:
+        raise ValidationError(_("The name and the address are required."))
+    if len(name) > 100 or len(address) > 200:
+        raise ValidationError(_("The name (100) or the address (200 characters) is too long."))
+    grid_id = grids.get((row.get("community", ""), row.get("grid", "")))
+    if grid_id is None:
+        raise ValidationError(
+            _("No grid “%(grid)s” in community “%(community)s” of this street.")
+            % {"grid": row.get("grid", ""), "community": row.get("community", "")}
+        )
+    text = row.get("kind", "") or "other"
+    kind = kinds.get(text.lower()) or kinds.get(text)
+    if kind is None:
+        raise ValidationError(_("Unknown kind “%(kind)s”.") % {"kind": row.get("kind", "")})
+    phone = row.get("contact_phone", "")
+    if phone and not identity.is_mobile(phone):
+        raise ValidationError(_("The contact phone is not an 11-digit mobile number."))
+    posted = row.get("venue_code_posted", "").lower()
+    if posted not in YES_WORDS | NO_WORDS:
+        raise ValidationError(_("Venue code posted must be 是 or 否."))
+    licence, road = row.get("licence_number", ""), row.get("road", "")
+    if len(licence) > 32 or len(road) > 50:
+        raise ValidationError(_("The licence number (32) or the road (50 characters) is too long."))
+    return {
+        "name": name,
+        "address": address,
+        "grid_id": grid_id,
+        "road": road,
+        "kind": kind,
+        "licence_number": licence,
+        "contact_phone": phone,
+        "venue_code_posted": posted in YES_WORDS,
+    }
+
+
+@transaction.atomic
+def shops_import(*, rows: list[dict], street: Jurisdiction) -> list[ImportRow]:
+    """The street's register from a file, row by row: a new (grid, name, address) adds a
+    shop, a known one updates it, a bad row is refused and stores nothing. Rows are
+    checked first and written in bulk."""
+    grids, kinds = _grids_of(street), _kind_words()
+    existing = {
+        (s.grid_id, s.name, s.address): s
+        for s in Shop.objects.filter(grid__path__startswith=street.path)
+    }
+    report, added, changed, seen = [], [], [], {}
+    for row in rows:
+        number, shown = row["row"], row.get("name", "")[:100]
+        try:
+            values = _import_values(row, grids, kinds)
+        except ValidationError as error:
+            report.append(ImportRow(number, shown, "refused", " ".join(error.messages)))
+            continue
+        key = (values["grid_id"], values["name"], values["address"])
+        if key in seen:
+            reason = _("Repeats row %(row)s.") % {"row": seen[key]}
+            report.append(ImportRow(number, shown, "refused", reason))
+            continue
+        seen[key] = number
+        shop = existing.get(key)
+        if shop is None:
+            added.append(Shop(**values))
+            report.append(ImportRow(number, shown, "added"))
+        else:
+            for field in IMPORT_FIELDS:
+                setattr(shop, field, values[field])
+            changed.append(shop)
+            report.append(ImportRow(number, shown, "updated"))
+    Shop.objects.bulk_create(added, batch_size=1000)
+    Shop.objects.bulk_update(changed, IMPORT_FIELDS, batch_size=1000)
+    return report

@@ -1,0 +1,319 @@
+"""Campaigns, shares and inspections through the services."""
+
+import threading
+from datetime import timedelta
+
+import pytest
+from django.core.exceptions import ValidationError
+from django.db import connection
+
+from communities.models import User
+from communities.tests.factories import UserFactory
+from shops import services
+from shops.models import Assignment, Inspection, Shop, ShopEvent
+
+from .conftest import START, answers, at, first_share, inspect
+from .factories import ShopFactory
+
+Role = User.Role
+Kind = ShopEvent.Kind
+
+
+def test_campaign_defaults_to_one_month_and_cleans_its_roads(world):
+    campaign = services.campaign_create(
+        street=world["nodes"]["street"],
+        title="扫街",
+        starts_on=START,
+        roads=[" 通达街 ", "", "通达街", "小店路"],
+        by=world["users"]["street_supervisor"],
+    )
+    assert campaign.ends_on == START + timedelta(days=30)
+    assert campaign.roads == ["通达街", "小店路"]
+
+
+def test_campaign_must_be_a_street(world):
+    with pytest.raises(ValidationError) as error:
+        services.campaign_create(
+            street=world["nodes"]["community"], title="x", starts_on=START, by=None
+        )
+    assert "street" in error.value.message_dict
+
+
+def test_group_members_must_fit_their_slots(sweep):
+    users = sweep["users"]
+    with pytest.raises(ValidationError) as error:
+        services.group_create(
+            campaign=sweep["campaign"],
+            grid_worker=users["outsider_grid_worker"],
+            market_officer=users["community_staff"],
+            enforcement_officer=users["market"],
+        )
+    assert set(error.value.message_dict) == {"grid_worker", "market_officer"}
+    with pytest.raises(ValidationError) as error:
+        services.group_create(
+            campaign=sweep["campaign"],
+            grid_worker=users["grid_worker"],
+            market_officer=users["market"],
+            enforcement_officer=users["market"],
+        )
+    assert "enforcement_officer" in error.value.message_dict
+
+
+def test_split_by_road_gives_each_group_a_contiguous_equal_share(sweep):
+    campaign = sweep["campaign"]
+    shares = {
+        group.number: list(
+            Shop.objects.filter(assignments__group=group).values_list("road", flat=True)
+        )
+        for group in sweep["groups"]
+    }
+    assert shares == {1: ["小店路"] * 3, 2: ["通达街"] * 3}
+    # a new shop on a campaign road joins the next split; the split replaces the shares
+    ShopFactory(grid=sweep["nodes"]["grid_a"], road="通达街", address="通达街9号")
+    assert services.shares_split_by_road(campaign=campaign) == {1: 4, 2: 3}
+    assert Assignment.objects.filter(campaign=campaign).count() == 7
+
+
+def test_split_even_sizes():
+    assert [len(r) for r in services.split_evenly(list(range(10)), 3)] == [4, 3, 3]
+    assert services.split_evenly([], 2) == [[], []]
+
+
+def test_assign_moves_only_target_shops(sweep):
+    campaign, group_1 = sweep["campaign"], sweep["groups"][0]
+    moving = first_share(sweep, 1)
+    outside = sweep["shops"]["grid_a"]  # no road: not in the campaign's target
+    assert (
+        services.shares_assign(campaign=campaign, group=group_1, shop_ids=[moving.pk, outside.pk])
+        == 1
+    )
+    assert Assignment.objects.get(campaign=campaign, shop=moving).group == group_1
+    assert not Assignment.objects.filter(shop=outside).exists()
+
+
+def test_all_pass_posts_a_green_placard(sweep):
+    shop = first_share(sweep)
+    inspection = inspect(sweep, shop)
+    shop.refresh_from_db()
+    assert inspection.outcome == Inspection.Outcome.GREEN
+    assert (shop.placard, shop.state, shop.reminders) == ("green", "open", 0)
+    assert inspection.group == sweep["groups"][0]
+    assert list(shop.events.values_list("kind", flat=True)) == [Kind.GREEN]
+    inspect(sweep, shop, day=1, member="market")  # green again: no change, no new event
+    assert shop.events.count() == 1
+    assert shop.inspections.count() == 2
+
+
+def test_two_reminders_then_the_red_placard_then_a_reinspection(sweep):
+    shop = first_share(sweep)
+    inspect(sweep, shop, day=0, masks_worn=False)
+    shop.refresh_from_db()
+    assert (shop.placard, shop.reminders, shop.rectify_by) == ("none", 1, START + timedelta(2))
+    inspect(sweep, shop, day=2, masks_worn=False)
+    inspect(sweep, shop, day=4, venue_code_used=False, member="enforcer")
+    shop.refresh_from_db()
+    assert (shop.placard, shop.state) == ("red", "closed")
+    assert shop.reinspection_due == START + timedelta(days=7)
+
+    with pytest.raises(ValidationError) as error:  # the 3 days are not over
+        inspect(sweep, shop, day=6)
+    assert "shop" in error.value.message_dict
+    assert shop.inspections.count() == 3
+
+    inspect(sweep, shop, day=7, supplies_in_place=False)  # still failing: 3 more days
+    shop.refresh_from_db()
+    assert (shop.placard, shop.reinspection_due) == ("red", START + timedelta(days=10))
+    last = inspect(sweep, shop, day=10)
+    shop.refresh_from_db()
+    assert last.is_reinspection
+    assert (shop.placard, shop.state, shop.reminders, shop.reinspection_due) == (
+        "green",
+        "open",
+        0,
+        None,
+    )
+    assert list(shop.events.values_list("kind", flat=True)) == [
+        Kind.REMINDER,
+        Kind.REMINDER,
+        Kind.RED,
+        Kind.RED_KEPT,
+        Kind.RED_REMOVED,
+    ]
+    red = shop.events.get(kind=Kind.RED)
+    assert (red.by, red.state_before, red.state_after) == (
+        sweep["users"]["enforcer"],
+        "open",
+        "closed",
+    )
+
+
+def test_reinspection_allowed_after_the_campaign_ends(sweep):
+    shop = first_share(sweep)
+    for day in (0, 1, 29):
+        inspect(sweep, shop, day=day, masks_worn=False)
+    shop.refresh_from_db()
+    assert shop.placard == "red"
+    inspect(sweep, shop, day=32)  # the month is over; the group comes back all the same
+    shop.refresh_from_db()
+    assert shop.placard == "green"
+
+
+def test_a_missing_answer_stores_nothing(sweep):
+    shop = first_share(sweep)
+    partial = answers()
+    partial.pop("venue_code_used")
+    partial["masks_worn"] = None
+    with pytest.raises(ValidationError) as error:
+        services.inspection_record(shop=shop, by=sweep["users"]["grid_worker"], answers=partial)
+    assert set(error.value.message_dict) == {"venue_code_used", "masks_worn"}
+    assert not Inspection.objects.exists()
+
+
+@pytest.mark.parametrize("member", ["grid_worker_b", "street_supervisor", "inspector"])
+def test_only_the_groups_share_can_be_inspected(sweep, member):
+    shop = first_share(sweep, 0)  # group 1's
+    with pytest.raises(ValidationError) as error:
+        services.inspection_record(
+            shop=shop, by=sweep["users"][member], answers=answers(), now=at(0)
+        )
+    assert "shop" in error.value.message_dict
+    assert not Inspection.objects.exists()
+
+
+def test_no_inspection_before_or_after_the_campaign(sweep):
+    shop = first_share(sweep)
+    for day in (-1, 31):
+        with pytest.raises(ValidationError):
+            inspect(sweep, shop, day=day)
+    assert not Inspection.objects.exists()
+
+
+def test_inspection_updates_the_venue_code_on_the_register(sweep):
+    shop = first_share(sweep)
+    Shop.objects.filter(pk=shop.pk).update(venue_code_posted=True)
+    inspect(sweep, shop, venue_code_posted=False)
+    shop.refresh_from_db()
+    assert shop.venue_code_posted is False
+
+
+def rows(*specs):
+    return [{"row": n, **spec} for n, spec in enumerate(specs, start=2)]
+
+
+GOOD = {
+    "name": "通达大药房",
+    "address": "通达街1号",
+    "community": "通达街社区",
+    "grid": "第1网格",
+    "road": "通达街",
+    "kind": "药店",
+    "licence_number": "91140105MA0",
+    "contact_phone": "13912345678",
+    "venue_code_posted": "是",
+}
+
+
+def test_import_adds_updates_and_refuses_row_by_row(world):
+    street = world["nodes"]["street"]
+    report = services.shops_import(
+        street=street,
+        rows=rows(
+            GOOD,
+            {**GOOD, "name": "面馆", "grid": "2", "kind": "restaurant", "venue_code_posted": ""},
+            {**GOOD, "contact_phone": "12345"},
+            {**GOOD, "grid": "第9网格"},
+            {**GOOD, "kind": "银行"},
+            {**GOOD, "name": ""},
+            GOOD,
+        ),
+    )
+    assert [(r.row, r.outcome) for r in report] == [
+        (2, "added"),
+        (3, "added"),
+        (4, "refused"),
+        (5, "refused"),
+        (6, "refused"),
+        (7, "refused"),
+        (8, "refused"),
+    ]
+    assert "第9网格" in report[3].reason
+    assert "2" in report[6].reason  # repeats row 2
+    shop = Shop.objects.get(name="通达大药房")
+    assert (shop.kind, shop.grid, shop.venue_code_posted, shop.road) == (
+        "pharmacy",
+        world["nodes"]["grid_a"],
+        True,
+        "通达街",
+    )
+    assert Shop.objects.get(name="面馆").grid == world["nodes"]["grid_b"]
+
+    again = services.shops_import(street=street, rows=rows({**GOOD, "venue_code_posted": "否"}))
+    assert [r.outcome for r in again] == ["updated"]
+    shop.refresh_from_db()
+    assert shop.venue_code_posted is False
+    assert Shop.objects.filter(name="通达大药房").count() == 1
+
+
+def test_import_cannot_place_shops_in_another_street(world):
+    report = services.shops_import(
+        street=world["nodes"]["street"],
+        rows=rows({**GOOD, "community": "尖草坪社区", "grid": "第1网格"}),
+    )
+    assert report[0].outcome == "refused"
+    assert not Shop.objects.filter(name="通达大药房").exists()
+
+
+def test_an_inspector_placed_in_another_district_cannot_join(sweep):
+    other = UserFactory(role=Role.INSPECTOR, jurisdiction=sweep["nodes"]["other_district"])
+    with pytest.raises(ValidationError) as error:
+        services.group_create(
+            campaign=sweep["campaign"],
+            grid_worker=sweep["users"]["grid_worker"],
+            market_officer=other,
+            enforcement_officer=sweep["users"]["market"],
+        )
+    assert "market_officer" in error.value.message_dict
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_inspectors_at_once_both_kept_and_the_placard_follows_the_later(sweep):
+    """Two members save the same shop at the same moment, one passing it and one not: the
+    row lock makes one wait and judge the shop as the other left it."""
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs PostgreSQL (row locks); run it in the PostgreSQL pass")
+    shop = first_share(sweep)
+    barrier = threading.Barrier(2)
+    errors = []
+
+    def save(member, failed):
+        try:
+            barrier.wait()
+            services.inspection_record(
+                shop=Shop.objects.get(pk=shop.pk),
+                by=sweep["users"][member],
+                answers=answers(**failed),
+                now=at(1),
+            )
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [
+        threading.Thread(target=save, args=("grid_worker", {})),
+        threading.Thread(target=save, args=("market", {"masks_worn": False})),
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    first, later = shop.inspections.order_by("pk")
+    shop.refresh_from_db()
+    if later.outcome == Inspection.Outcome.GREEN:  # the failure came first
+        assert (first.outcome, shop.placard, shop.reminders) == ("reminder", "green", 0)
+    else:  # the pass came first; the failure found a green shop and reminded it
+        assert (first.outcome, later.outcome) == ("green", "reminder")
+        assert (shop.placard, shop.reminders) == ("none", 1)
+    assert shop.events.count() == 2

@@ -1,0 +1,444 @@
+"""The joint groups' pages: the worklist, the checklist, the shop's record, the photo."""
+
+import io
+import re
+from datetime import timedelta
+
+import pytest
+from django.conf import settings
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+from django.utils import timezone, translation
+from PIL import Image
+
+from communities.models import User
+from communities.tests.factories import UserFactory
+from shops import rules, services
+from shops.forms import check_labels
+from shops.models import Inspection, Shop, ShopEvent
+
+from .factories import ShopFactory
+
+Role = User.Role
+ROADS = ("通达街", "小店路")
+
+
+def answers(**failed) -> dict[str, str]:
+    """The checklist as the form posts it: every item "yes" except those given as False."""
+    return {item: "yes" if failed.get(item, True) else "no" for item in rules.CHECKS}
+
+
+def png(size: int = 8) -> SimpleUploadedFile:
+    buffer = io.BytesIO()
+    Image.new("RGB", (size, size), "green").save(buffer, format="PNG")
+    return SimpleUploadedFile("IMG_0001.png", buffer.getvalue(), content_type="image/png")
+
+
+@pytest.fixture
+def team(world):
+    """A running campaign of 小店街道 (started five days ago), two joint groups and ten
+    shops on two roads, shared out by road: 小店路 to group 1, 通达街 to group 2."""
+    nodes, users = world["nodes"], world["users"]
+    street = nodes["street"]
+    extra = {
+        "market": UserFactory(role=Role.INSPECTOR, jurisdiction=street),
+        "enforcer": UserFactory(role=Role.INSPECTOR, jurisdiction=nodes["district"]),
+        "grid_worker_b": UserFactory(
+            role=Role.GRID_WORKER, jurisdiction=nodes["community"], grids=[nodes["grid_b"]]
+        ),
+        "market_b": UserFactory(role=Role.INSPECTOR, jurisdiction=street),
+        "enforcer_b": UserFactory(role=Role.INSPECTOR, jurisdiction=street),
+    }
+    for road in ROADS:
+        for i in range(1, 6):
+            ShopFactory(
+                grid=nodes["grid_a" if i % 2 else "grid_b"], road=road, address=f"{road}{i}号"
+            )
+    campaign = services.campaign_create(
+        street=street,
+        title="扫街行动",
+        starts_on=timezone.localdate() - timedelta(days=5),
+        roads=list(ROADS),
+        by=users["street_supervisor"],
+    )
+    groups = [
+        services.group_create(
+            campaign=campaign,
+            grid_worker=users["grid_worker"],
+            market_officer=extra["market"],
+            enforcement_officer=extra["enforcer"],
+        ),
+        services.group_create(
+            campaign=campaign,
+            grid_worker=extra["grid_worker_b"],
+            market_officer=extra["market_b"],
+            enforcement_officer=extra["enforcer_b"],
+        ),
+    ]
+    services.shares_split_by_road(campaign=campaign)
+    share = list(Shop.objects.filter(assignments__group=groups[0]).order_by("road", "address"))
+    return {
+        **world,
+        "users": {**users, **extra},
+        "campaign": campaign,
+        "groups": groups,
+        "share": share,
+    }
+
+
+@pytest.fixture
+def media(settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    return tmp_path
+
+
+@pytest.fixture
+def en(client):
+    """The client reads the pages in English (the Chinese catalogue is the lead's)."""
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def inspect_url(shop):
+    return reverse("sweep:inspect", args=[shop.pk])
+
+
+def detail_url(shop):
+    return reverse("sweep:shop-detail", args=[shop.pk])
+
+
+# --- The worklist --------------------------------------------------------------------------
+
+
+def test_anonymous_is_sent_to_sign_in(client, team):
+    response = client.get(reverse("sweep:worklist"))
+    assert response.status_code == 302
+    assert response.url.startswith(reverse("login"))
+
+
+def test_worklist_puts_due_reinspections_first_and_inspected_shops_last(client, team):
+    today = timezone.localdate()
+    red_due, reminder_due, not_seen, waiting, done = team["share"]
+    services.inspection_record(
+        shop=done, by=team["users"]["market"], answers=dict.fromkeys(rules.CHECKS, True)
+    )
+    Shop.objects.filter(pk=red_due.pk).update(
+        placard=Shop.Placard.RED, state=Shop.State.CLOSED, reinspection_due=today
+    )
+    Shop.objects.filter(pk=waiting.pk).update(
+        placard=Shop.Placard.RED,
+        state=Shop.State.CLOSED,
+        reinspection_due=today + timedelta(days=2),
+    )
+    Shop.objects.filter(pk=reminder_due.pk).update(reminders=1, rectify_by=today)
+    client.force_login(team["users"]["grid_worker"])
+
+    response = client.get(reverse("sweep:worklist"))
+
+    assert response.status_code == 200
+    rows = [row for section in response.context["sections"] for row in section["rows"]]
+    assert [row.shop.pk for row in rows] == [
+        red_due.pk,
+        reminder_due.pk,
+        not_seen.pk,
+        waiting.pk,
+        done.pk,
+    ]
+    counts = {section["key"]: section["count"] for section in response.context["sections"]}
+    assert counts == {"red-due": 1, "reminder-due": 1, "not-seen": 1, "waiting": 1, "done": 1}
+    html = response.content.decode()
+    assert (today + timedelta(days=2)).isoformat() in html  # the waiting shop's due day
+    assert html.count('data-testid="worklist-item"') == 5
+    assert inspect_url(red_due) in html
+
+
+def test_worklist_shows_only_the_users_group_share(client, team):
+    client.force_login(team["users"]["market_b"])
+    response = client.get(reverse("sweep:worklist"))
+    shown = {row.shop.pk for section in response.context["sections"] for row in section["rows"]}
+    assert shown.isdisjoint({shop.pk for shop in team["share"]})
+    assert len(shown) == 5
+
+
+def test_worklist_explains_itself_to_staff_in_no_group(en, team):
+    en.force_login(team["users"]["inspector"])
+    response = en.get(reverse("sweep:worklist"))
+    assert response.status_code == 200
+    assert response.context["joined"] is False
+    assert "You are not in a joint group" in response.content.decode()
+
+
+def test_worklist_query_count_does_not_grow_with_the_share(client, team, django_assert_num_queries):
+    client.force_login(team["users"]["grid_worker"])
+    url = reverse("sweep:worklist")
+    with django_assert_num_queries(3):  # session, user, the worklist
+        client.get(url)
+    for i in range(20):
+        ShopFactory(grid=team["nodes"]["grid_a"], road="小店路", address=f"小店路{100 + i}号")
+    services.shares_split_by_road(campaign=team["campaign"])
+    services.inspection_record(
+        shop=Shop.objects.filter(assignments__group=team["groups"][0]).first(),
+        by=team["users"]["market"],
+        answers=dict.fromkeys(rules.CHECKS, True),
+    )
+    with django_assert_num_queries(3):
+        response = client.get(url)
+    assert response.context["total"] == 15
+
+
+# --- Inspecting ---------------------------------------------------------------------------
+
+
+def test_all_yes_posts_green_and_redirects_to_the_shop(en, team):
+    shop = team["share"][0]
+    en.force_login(team["users"]["market"])
+
+    response = en.post(inspect_url(shop), {**answers(), "note": " 一切正常 "})
+
+    assert response.status_code == 302
+    assert response.url == detail_url(shop)
+    shop.refresh_from_db()
+    assert shop.placard == Shop.Placard.GREEN
+    inspection = Inspection.objects.get(shop=shop)
+    assert (inspection.outcome, inspection.group, inspection.note) == (
+        Inspection.Outcome.GREEN,
+        team["groups"][0],
+        "一切正常",
+    )
+    page = en.get(response.url).content.decode()
+    assert "Passed: green placard posted." in page
+
+
+def test_one_failed_item_gives_a_reminder_with_its_deadline(en, team):
+    shop = team["share"][0]
+    en.force_login(team["users"]["grid_worker"])
+
+    response = en.post(inspect_url(shop), answers(masks_worn=False), follow=True)
+
+    deadline = timezone.localdate() + timedelta(days=settings.SHOP_RECTIFY_DAYS)
+    assert f"the shop must rectify by {deadline.isoformat()}" in response.content.decode()
+    shop.refresh_from_db()
+    assert (shop.placard, shop.reminders, shop.rectify_by) == (Shop.Placard.NONE, 1, deadline)
+
+
+def test_failure_after_the_reminders_posts_red_with_the_reinspection_day(en, team):
+    shop = team["share"][0]
+    Shop.objects.filter(pk=shop.pk).update(reminders=settings.SHOP_MAX_REMINDERS)
+    en.force_login(team["users"]["grid_worker"])
+
+    response = en.post(inspect_url(shop), answers(codes_checked=False), follow=True)
+
+    due = timezone.localdate() + timedelta(days=settings.SHOP_CLOSURE_DAYS)
+    html = response.content.decode()
+    assert "Red placard posted: the shop closes at once" in html
+    assert f"after {settings.SHOP_CLOSURE_DAYS} days, from {due.isoformat()}" in html
+    shop.refresh_from_db()
+    assert (shop.placard, shop.state, shop.reinspection_due) == (
+        Shop.Placard.RED,
+        Shop.State.CLOSED,
+        due,
+    )
+
+
+def test_missing_answers_are_named_one_by_one_and_nothing_is_stored(client, team):
+    shop = team["share"][0]
+    client.force_login(team["users"]["grid_worker"])
+    data = answers()
+    del data["masks_worn"], data["visitors_registered"]
+
+    response = client.post(inspect_url(shop), data)
+
+    assert response.status_code == 200
+    assert set(response.context["form"].errors) == {"masks_worn", "visitors_registered"}
+    with translation.override("zh-hans"):  # the default language names the item in it
+        label = str(check_labels()["masks_worn"])
+    assert label in response.context["form"].errors["masks_worn"][0]
+    assert response.content.decode().count('data-testid="error"') == 2
+    assert not Inspection.objects.exists()
+    assert not ShopEvent.objects.exists()
+
+
+def test_missing_answer_message_in_english(en, team):
+    en.force_login(team["users"]["grid_worker"])
+    data = answers()
+    del data["temperature_taken"]
+    response = en.post(inspect_url(team["share"][0]), data)
+    assert response.context["form"].errors["temperature_taken"] == [
+        "Answer “Temperature taken”: yes or no."
+    ]
+
+
+def test_nothing_is_preselected_on_the_checklist(client, team):
+    client.force_login(team["users"]["grid_worker"])
+    response = client.get(inspect_url(team["share"][0]))
+    html = response.content.decode()
+    assert html.count('class="btn-check"') == 2 * len(rules.CHECKS)
+    assert re.search(r"<input[^>]* checked", html) is None
+    assert 'capture="environment"' in html
+    assert 'accept="image/jpeg,image/png"' in html
+
+
+def test_a_photo_that_is_not_an_image_is_refused(en, team, media):
+    en.force_login(team["users"]["grid_worker"])
+    fake = SimpleUploadedFile("photo.jpg", b"%PDF-1.4 not a photo", content_type="image/jpeg")
+
+    response = en.post(inspect_url(team["share"][0]), {**answers(), "photo": fake})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["photo"] == ["The photo must be a JPEG or PNG image."]
+    assert not Inspection.objects.exists()
+    assert not any(media.rglob("*.*"))
+
+
+def test_a_photo_over_the_size_limit_is_refused(client, team, media, settings):
+    settings.SHOP_PHOTO_MAX_BYTES = 10
+    client.force_login(team["users"]["grid_worker"])
+
+    response = client.post(inspect_url(team["share"][0]), {**answers(), "photo": png()})
+
+    assert response.status_code == 200
+    assert "photo" in response.context["form"].errors
+    assert not Inspection.objects.exists()
+    assert not any(media.rglob("*.*"))
+
+
+def test_a_png_photo_is_stored_under_a_name_of_its_own_and_served(client, team, media):
+    shop = team["share"][0]
+    client.force_login(team["users"]["grid_worker"])
+    upload = png()
+
+    response = client.post(inspect_url(shop), {**answers(), "photo": upload})
+
+    assert response.status_code == 302
+    inspection = Inspection.objects.get(shop=shop)
+    assert inspection.photo.name.startswith("inspections/")
+    assert inspection.photo.name.endswith(".png")
+    assert "IMG_0001" not in inspection.photo.name
+    assert (media / inspection.photo.name).exists()
+    photo_url = reverse("sweep:inspection-photo", args=[inspection.pk])
+    assert photo_url in client.get(detail_url(shop)).content.decode()
+    served = client.get(photo_url)
+    assert served.status_code == 200
+    assert served["Content-Type"] == "image/png"
+    upload.seek(0)
+    assert b"".join(served.streaming_content) == upload.read()
+
+
+def test_photo_of_an_inspection_without_one_is_404(client, team):
+    inspection = services.inspection_record(
+        shop=team["share"][0],
+        by=team["users"]["market"],
+        answers=dict.fromkeys(rules.CHECKS, True),
+    )
+    client.force_login(team["users"]["market"])
+    response = client.get(reverse("sweep:inspection-photo", args=[inspection.pk]))
+    assert response.status_code == 404
+
+
+def test_red_shop_before_its_due_day_is_refused_and_nothing_is_stored(en, team):
+    shop = team["share"][0]
+    due = timezone.localdate() + timedelta(days=2)
+    Shop.objects.filter(pk=shop.pk).update(
+        placard=Shop.Placard.RED, state=Shop.State.CLOSED, reinspection_due=due
+    )
+    en.force_login(team["users"]["market"])
+
+    page = en.get(inspect_url(shop))
+    assert page.status_code == 200
+    assert page.context["refusal"] and due.isoformat() in page.context["refusal"]
+    assert 'data-testid="inspection-form"' not in page.content.decode()
+    assert 'data-testid="reinspection-due"' in page.content.decode()
+
+    response = en.post(inspect_url(shop), answers())
+
+    assert response.status_code == 200
+    (error,) = response.context["form"].non_field_errors()
+    assert "closed under a red placard" in error and due.isoformat() in error
+    assert not Inspection.objects.exists()
+    shop.refresh_from_db()
+    assert (shop.placard, shop.state) == (Shop.Placard.RED, Shop.State.CLOSED)
+
+
+def test_red_shop_on_its_due_day_is_reinspected(en, team):
+    shop = team["share"][0]
+    Shop.objects.filter(pk=shop.pk).update(
+        placard=Shop.Placard.RED, state=Shop.State.CLOSED, reinspection_due=timezone.localdate()
+    )
+    en.force_login(team["users"]["market"])
+    response = en.post(inspect_url(shop), answers())
+    assert response.status_code == 302
+    shop.refresh_from_db()
+    assert (shop.placard, shop.state) == (Shop.Placard.GREEN, Shop.State.OPEN)
+    assert ShopEvent.objects.get(shop=shop).kind == ShopEvent.Kind.RED_REMOVED
+
+
+def test_shop_seen_but_outside_the_groups_share_says_so(en, team):
+    # The grid worker sees every shop of their grid, also those in group 2's share.
+    shop = Shop.objects.get(
+        assignments__group=team["groups"][1], grid=team["nodes"]["grid_a"], address="通达街1号"
+    )
+    en.force_login(team["users"]["grid_worker"])
+
+    page = en.get(inspect_url(shop))
+    assert page.status_code == 200
+    assert "not in your joint group's share" in page.context["refusal"]
+
+    response = en.post(inspect_url(shop), answers())
+    assert response.status_code == 200
+    assert "not in your joint group's share" in response.context["form"].non_field_errors()[0]
+    assert not Inspection.objects.exists()
+
+
+# --- The shop's record -------------------------------------------------------------------
+
+
+def test_shop_detail_shows_the_masked_phone_timeline_and_failed_items(en, team):
+    shop = team["share"][0]
+    services.inspection_record(
+        shop=shop,
+        by=team["users"]["market"],
+        answers={**dict.fromkeys(rules.CHECKS, True), "supplies_in_place": False},
+        note="消毒液用完",
+    )
+    en.force_login(team["users"]["grid_worker"])
+
+    response = en.get(detail_url(shop))
+
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "139****5678" in html and "13912345678" not in html
+    assert 'data-kind="reminder"' in html
+    assert "Prevention supplies in place" in html
+    assert "消毒液用完" in html
+    assert inspect_url(shop) in html
+    assert 'data-testid="placard-print"' not in html  # no placard on the shop
+
+
+def test_street_supervisor_sees_the_shop_but_cannot_inspect_it(client, team):
+    shop = team["share"][0]
+    client.force_login(team["users"]["street_supervisor"])
+    assert client.get(detail_url(shop)).status_code == 200
+    assert inspect_url(shop) not in client.get(detail_url(shop)).content.decode()
+    assert client.get(inspect_url(shop)).context["refusal"]
+
+
+@pytest.mark.parametrize("outsider", ["market_b", "inspector", "outsider_grid_worker"])
+@pytest.mark.parametrize("page", ["detail", "inspect", "photo"])
+def test_outsiders_get_404(client, team, media, outsider, page):
+    shop = team["share"][0]
+    inspection = services.inspection_record(
+        shop=shop,
+        by=team["users"]["market"],
+        answers=dict.fromkeys(rules.CHECKS, True),
+        photo=png(),
+    )
+    url = {
+        "detail": detail_url(shop),
+        "inspect": inspect_url(shop),
+        "photo": reverse("sweep:inspection-photo", args=[inspection.pk]),
+    }[page]
+    client.force_login(team["users"][outsider])
+    assert client.get(url).status_code == 404
+    if page == "inspect":
+        assert client.post(url, answers()).status_code == 404
+        assert Inspection.objects.count() == 1

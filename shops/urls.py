@@ -1,0 +1,18 @@
+from django.urls import path
+
+from . import views
+
+app_name = "shops"
+
+urlpatterns = [
+    path("", views.shop_list, name="shop-list"),
+    path("import/", views.shop_import, name="shop-import"),
+    path("export/", views.shop_export, name="shop-export"),
+    path("campaigns/", views.campaign_list, name="campaign-list"),
+    path("campaigns/new/", views.campaign_create, name="campaign-create"),
+    path("campaigns/<int:pk>/", views.campaign_detail, name="campaign-detail"),
+    path("campaigns/<int:pk>/groups/", views.campaign_group_create, name="campaign-group-create"),
+    path("campaigns/<int:pk>/split/", views.campaign_split, name="campaign-split"),
+    path("campaigns/<int:pk>/assign/", views.campaign_assign, name="campaign-assign"),
+    path("campaigns/<int:pk>/progress/", views.campaign_progress, name="campaign-progress"),
+]

@@ -1,0 +1,443 @@
+"""The street supervisor's pages of the sweep: the shop register (list, import, export),
+campaigns, their joint groups and shares, and the progress board."""
+
+import csv
+import io
+from collections import Counter
+from datetime import timedelta
+
+import openpyxl
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Q
+from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from openpyxl.cell import WriteOnlyCell
+
+from communities import access
+from communities.models import Jurisdiction, User
+from communities.rules import mask_phone
+
+from . import selectors, services
+from .forms_campaigns import (
+    COLUMNS,
+    OPTIONAL_COLUMNS,
+    READ_ONLY_COLUMNS,
+    AssignForm,
+    CampaignForm,
+    GroupForm,
+    ShopFilterForm,
+    ShopImportForm,
+)
+from .models import Placard, Shop
+
+PER_PAGE = 50
+UNASSIGNED_SHOWN = 100  # the assign form lists this many unassigned shops; roads do the rest
+EXPORT_COLUMNS = (*COLUMNS, *OPTIONAL_COLUMNS, *READ_ONLY_COLUMNS)
+XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Spreadsheet programs run a cell starting with one of these as a formula (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+# The chart's series: the outcome of an inspection and Bootstrap's colour for it.
+CHART_SERIES = (
+    ("green", "#198754"),
+    ("reminder", "#ffc107"),
+    ("red", "#dc3545"),
+)
+
+
+def _street_of(user) -> Jurisdiction | None:
+    """The street a supervisor runs (their place), or None."""
+    node = user.jurisdiction
+    return node if node is not None and node.level == Jurisdiction.Level.STREET else None
+
+
+def _form_errors(form, error: ValidationError) -> None:
+    """A service's ValidationError on the form: on its field when the form has one."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _percent(part: int, whole: int) -> int:
+    return round(100 * part / whole) if whole else 0
+
+
+# --- The register ---------------------------------------------------------------------------
+
+
+def _filtered(request):
+    """The filter form over the shops the user sees, and those shops filtered."""
+    shops = access.shops_for(request.user)
+    roads = shops.exclude(road="").order_by("road").values_list("road", flat=True).distinct()
+    communities = (
+        Jurisdiction.objects.filter(pk__in=shops.values("grid__parent_id"))
+        .order_by("path")
+        .values_list("pk", "name")
+    )
+    form = ShopFilterForm(request.GET, roads=list(roads), communities=list(communities))
+    given = form.filters()
+    if "q" in given:
+        shops = shops.filter(Q(name__icontains=given["q"]) | Q(address__icontains=given["q"]))
+    if "community" in given:
+        shops = shops.filter(grid__parent_id=given["community"])
+    for name in ("road", "kind", "placard", "state"):
+        if name in given:
+            shops = shops.filter(**{name: given[name]})
+    return form, shops
+
+
+@login_required
+def shop_list(request):
+    form, shops = _filtered(request)
+    shops = selectors.shop_list(shops).order_by("name", "pk")
+    page = Paginator(shops, PER_PAGE).get_page(request.GET.get("page"))
+    template = "shops/shop_list.html"
+    if request.htmx:
+        template += "#rows"
+    context = {"form": form, "page": page, "can_import": access.can_manage_campaigns(request.user)}
+    return render(request, template, context)
+
+
+@login_required
+def shop_import(request):
+    """The street's register from a file; the report says row by row what became of it."""
+    user = request.user
+    if not access.can_manage_campaigns(user):
+        raise PermissionDenied
+    report = None
+    form = ShopImportForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        street = _street_of(user)
+        if street is None:
+            form.add_error(None, _("Your account is not placed at a street; the import needs one."))
+        else:
+            report = services.shops_import(rows=form.cleaned_data["rows"], street=street)
+            form = ShopImportForm()
+    totals = Counter(row.outcome for row in report or [])
+    context = {
+        "form": form,
+        "report": report,
+        "refused": [row for row in report or [] if row.outcome == "refused"],
+        "totals": {name: totals[name] for name in ("added", "updated", "refused")},
+        "columns": COLUMNS,
+        "optional_columns": OPTIONAL_COLUMNS,
+        "kinds": Shop.Kind.choices,
+    }
+    return render(request, "shops/shop_import.html", context)
+
+
+def _export_rows(shops, *, full_phones: bool):
+    """The header and one row per shop, in the import's columns and then read-only ones."""
+    kinds = {value: str(label) for value, label in Shop.Kind.choices}
+    placards = {value: str(label) for value, label in Placard.choices}
+    states = {value: str(label) for value, label in Shop.State.choices}
+    yield list(EXPORT_COLUMNS)
+    for shop in shops.iterator(chunk_size=1000):
+        last = shop.last_inspected
+        yield [
+            shop.name,
+            shop.address,
+            shop.grid.parent.name,
+            shop.grid.name,
+            shop.road,
+            kinds.get(shop.kind, shop.kind),
+            shop.licence_number,
+            shop.contact_phone if full_phones else mask_phone(shop.contact_phone),
+            "是" if shop.venue_code_posted else "否",
+            placards.get(shop.placard, shop.placard),
+            states.get(shop.state, shop.state),
+            shop.reminders,
+            timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "",
+        ]
+
+
+class _Echo:
+    """A file-like object for csv.writer that hands each line back instead of storing it."""
+
+    def write(self, value):
+        return value
+
+
+def _csv_safe(value):
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def _csv_stream(rows):
+    writer = csv.writer(_Echo())
+    yield "\ufeff"  # Excel reads UTF-8 only after a BOM
+    for row in rows:
+        yield writer.writerow([_csv_safe(value) for value in row])
+
+
+def _xlsx_bytes(rows) -> bytes:
+    book = openpyxl.Workbook(write_only=True)
+    sheet = book.create_sheet(_("Shops"))
+    for row in rows:
+        cells = []
+        for value in row:
+            cell = WriteOnlyCell(sheet, value=value)
+            if isinstance(value, str):
+                cell.data_type = "s"  # text, never a formula, whatever it starts with
+            cells.append(cell)
+        sheet.append(cells)
+    buffer = io.BytesIO()
+    book.save(buffer)
+    return buffer.getvalue()
+
+
+@login_required
+def shop_export(request):
+    """The shops the user sees (with the list's filters) as CSV or .xlsx; full phone
+    numbers only for the offices that keep the register."""
+    kind = request.GET.get("format", "csv")
+    if kind not in ("csv", "xlsx"):
+        return HttpResponseBadRequest(_("The format must be csv or xlsx."))
+    _form, shops = _filtered(request)
+    rows = _export_rows(
+        selectors.shop_list(shops).order_by("grid__path", "road", "address", "pk"),
+        full_phones=access.can_see_shop_phones(request.user),
+    )
+    name = f"shops-{timezone.localdate():%Y%m%d}.{kind}"
+    if kind == "csv":
+        response = StreamingHttpResponse(_csv_stream(rows), content_type="text/csv; charset=utf-8")
+    else:
+        response = HttpResponse(_xlsx_bytes(rows), content_type=XLSX_TYPE)
+    response["Content-Disposition"] = f'attachment; filename="{name}"'
+    return response
+
+
+# --- Campaigns ------------------------------------------------------------------------------
+
+
+@login_required
+def campaign_list(request):
+    today = timezone.localdate()
+    campaigns = (
+        access.campaigns_for(request.user)
+        .select_related("street")
+        .annotate(group_count=Count("groups"))
+        .order_by("-starts_on", "-pk")
+    )
+    page = Paginator(campaigns, PER_PAGE).get_page(request.GET.get("page"))
+    for campaign in page:
+        campaign.running = campaign.is_active(today)
+        campaign.upcoming = campaign.starts_on > today
+    context = {"page": page, "can_manage": access.can_manage_campaigns(request.user)}
+    return render(request, "shops/campaign_list.html", context)
+
+
+@login_required
+def campaign_create(request):
+    user = request.user
+    if not access.can_manage_campaigns(user):
+        raise PermissionDenied
+    street = _street_of(user)
+    roads = []
+    if street is not None:
+        shops = access.shops_for(user).filter(grid__path__startswith=street.path)
+        roads = list(
+            shops.exclude(road="")
+            .values("road")
+            .annotate(n=Count("pk"))
+            .order_by("road")
+            .values_list("road", "n")
+        )
+    form = CampaignForm(request.POST or None, roads=roads)
+    if request.method == "POST" and form.is_valid():
+        if street is None:
+            form.add_error(None, _("Your account is not placed at a street; a campaign needs one."))
+        else:
+            try:
+                campaign = services.campaign_create(street=street, by=user, **form.cleaned_data)
+            except ValidationError as error:
+                _form_errors(form, error)
+            else:
+                messages.success(request, _("Campaign created. Now add its joint groups."))
+                return redirect("shops:campaign-detail", pk=campaign.pk)
+    return render(request, "shops/campaign_form.html", {"form": form, "street": street})
+
+
+def _campaign(request, pk, *, manage=False):
+    """The campaign if the user sees it (else 404); with `manage`, 403 unless they run it."""
+    campaign = get_object_or_404(access.campaigns_for(request.user).select_related("street"), pk=pk)
+    if manage and not access.can_manage_campaigns(request.user):
+        raise PermissionDenied
+    return campaign
+
+
+def _group_form(user, campaign, data=None) -> GroupForm:
+    """Eligible members: grid workers inside the street; inspectors placed at the street
+    or its district."""
+    street = campaign.street
+    staff = (
+        access.group_candidates(user, street)
+        .select_related("jurisdiction")
+        .order_by("jurisdiction__path", "username")
+    )
+    return GroupForm(
+        data,
+        grid_workers=staff.filter(role=User.Role.GRID_WORKER),
+        inspectors=staff.filter(role=User.Role.INSPECTOR),
+    )
+
+
+def _target_roads(campaign) -> list[str]:
+    target = selectors.campaign_target(campaign).exclude(road="")
+    return list(target.order_by("road").values_list("road", flat=True).distinct())
+
+
+def _assign_form(campaign, data=None) -> AssignForm:
+    return AssignForm(
+        data,
+        groups=campaign.groups.order_by("number"),
+        roads=_target_roads(campaign),
+        target=selectors.campaign_target(campaign),
+    )
+
+
+def _detail(request, campaign, *, group_form=None, assign_form=None):
+    user = request.user
+    target = selectors.campaign_target(campaign)
+    unassigned = target.exclude(assignments__campaign=campaign)
+    groups = campaign.groups.select_related(
+        "grid_worker", "market_officer", "enforcement_officer"
+    ).annotate(share=Count("assignments"))
+    context = {
+        "campaign": campaign,
+        "groups": groups,
+        "target_count": target.count(),
+        "unassigned_count": unassigned.count(),
+        "can_manage": access.can_manage_campaigns(user),
+    }
+    if context["can_manage"]:
+        context.update(
+            group_form=group_form or _group_form(user, campaign),
+            assign_form=assign_form or _assign_form(campaign),
+            unassigned=unassigned.order_by("road", "address", "pk")[:UNASSIGNED_SHOWN],
+        )
+    return render(request, "shops/campaign_detail.html", context)
+
+
+@login_required
+def campaign_detail(request, pk):
+    return _detail(request, _campaign(request, pk))
+
+
+@login_required
+@require_POST
+def campaign_group_create(request, pk):
+    campaign = _campaign(request, pk, manage=True)
+    form = _group_form(request.user, campaign, request.POST)
+    if form.is_valid():
+        try:
+            group = services.group_create(campaign=campaign, **form.cleaned_data)
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(request, _("Group %(n)s added.") % {"n": group.number})
+            return redirect("shops:campaign-detail", pk=campaign.pk)
+    return _detail(request, campaign, group_form=form)
+
+
+@login_required
+@require_POST
+def campaign_split(request, pk):
+    """One click: every target shop to a group, in contiguous road stretches."""
+    campaign = _campaign(request, pk, manage=True)
+    try:
+        counts = services.shares_split_by_road(campaign=campaign)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        shares = "、".join(
+            _("group %(number)s: %(count)s") % {"number": number, "count": count}
+            for number, count in sorted(counts.items())
+        )
+        messages.success(
+            request,
+            _("%(total)s shops shared out by road (%(shares)s).")
+            % {"total": sum(counts.values()), "shares": shares},
+        )
+    return redirect("shops:campaign-detail", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_assign(request, pk):
+    """A road's shops and the ticked shops into one group's share."""
+    campaign = _campaign(request, pk, manage=True)
+    form = _assign_form(campaign, request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        shop_ids = {shop.pk for shop in data["shops"]}
+        if data["road"]:
+            target = selectors.campaign_target(campaign).filter(road=data["road"])
+            shop_ids.update(target.values_list("pk", flat=True))
+        try:
+            moved = services.shares_assign(
+                campaign=campaign, group=data["group"], shop_ids=sorted(shop_ids)
+            )
+        except ValidationError as error:
+            _form_errors(form, error)
+        else:
+            messages.success(
+                request,
+                _("%(n)s shops are now in group %(number)s's share.")
+                % {"n": moved, "number": data["group"].number},
+            )
+            return redirect("shops:campaign-detail", pk=campaign.pk)
+    return _detail(request, campaign, assign_form=form)
+
+
+def _chart(days: list[dict]) -> dict:
+    """Inspections per day by outcome for Chart.js, days without one filled with zeros."""
+    by_day = {row["day"]: row for row in days}
+    labels, series = [], {name: [] for name, _colour in CHART_SERIES}
+    if by_day:
+        day, last = min(by_day), max(by_day)
+        while day <= last:
+            labels.append(day.strftime("%m-%d"))
+            for name in series:
+                series[name].append(by_day.get(day, {}).get(name, 0))
+            day += timedelta(days=1)
+    names = {
+        "green": _("Green placard"),
+        "reminder": _("Rectification reminder"),
+        "red": _("Red placard"),
+    }
+    return {
+        "labels": labels,
+        "datasets": [
+            {"label": names[name], "data": series[name], "color": colour}
+            for name, colour in CHART_SERIES
+        ],
+    }
+
+
+@login_required
+def campaign_progress(request, pk):
+    """The progress board; htmx asks for its body again every 30 seconds."""
+    campaign = _campaign(request, pk)
+    progress = selectors.campaign_progress(campaign, timezone.localdate())
+    for row in (*progress.groups, *progress.roads):
+        row["percent"] = _percent(row["inspected"], row["total"])
+    template = "shops/campaign_progress.html"
+    if request.htmx:
+        template += "#body"
+    context = {
+        "campaign": campaign,
+        "progress": progress,
+        "percent": _percent(progress.inspected, progress.total),
+        "chart": _chart(progress.days),
+        "now": timezone.localtime(),
+    }
+    return render(request, template, context)

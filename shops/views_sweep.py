@@ -1,0 +1,167 @@
+"""The joint groups' pages, used on their phones in the street: the group's worklist, the
+checklist of one inspection, and a shop's record with its timeline."""
+
+from pathlib import PurePosixPath
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_cache_control
+from django.utils.text import capfirst
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from communities import access
+
+from . import selectors, services
+from .forms import InspectionForm, check_labels
+from .models import Inspection, Shop
+
+# The worklist's sections in the selector's order of urgency.
+SECTIONS = [
+    (selectors.RED_DUE, "red-due", gettext_lazy("Re-inspection due")),
+    (selectors.REMINDER_DUE, "reminder-due", gettext_lazy("Rectification deadline reached")),
+    (selectors.NOT_SEEN, "not-seen", gettext_lazy("Not inspected yet")),
+    (selectors.WAITING, "waiting", gettext_lazy("Closed under a red placard")),
+    (selectors.DONE, "done", gettext_lazy("Inspected")),
+]
+OUTCOME_LEVELS = {
+    Inspection.Outcome.GREEN: messages.SUCCESS,
+    Inspection.Outcome.REMINDER: messages.WARNING,
+    Inspection.Outcome.RED: messages.ERROR,
+}
+PHOTO_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
+
+
+def _field_labels(model) -> dict[str, str]:
+    return {field.name: capfirst(field.verbose_name) for field in model._meta.fields}
+
+
+def _errors_onto(form: InspectionForm, error: ValidationError) -> None:
+    """The service's errors on the form: checklist items on their fields, the rest
+    (the shop's share, the re-inspection day) above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, errors in error.error_dict.items():
+        form.add_error(key if key in form.fields else None, errors)
+
+
+def _outcome_message(inspection: Inspection) -> str:
+    shop = inspection.shop
+    if inspection.outcome == Inspection.Outcome.GREEN:
+        return _("Passed: green placard posted.")
+    if inspection.outcome == Inspection.Outcome.REMINDER:
+        return _("Rectification reminder: the shop must rectify by %(day)s.") % {
+            "day": inspection.rectify_by.isoformat()
+        }
+    return _(
+        "Red placard posted: the shop closes at once; re-inspection after %(days)s days, "
+        "from %(day)s."
+    ) % {"days": settings.SHOP_CLOSURE_DAYS, "day": shop.reinspection_due.isoformat()}
+
+
+@login_required
+def worklist(request):
+    """The shares of the user's joint groups, most urgent first, in sections."""
+    today = timezone.localdate()
+    groups = access.groups_joined(request.user)
+    items = list(selectors.group_worklist(groups, today))
+    sections = []
+    for urgency, key, label in SECTIONS:
+        rows = [item for item in items if item.urgency == urgency]
+        sections.append({"key": key, "label": label, "rows": rows, "count": len(rows)})
+    # The assignment's own campaign: the group's would be a query per group.
+    my_groups = list(dict.fromkeys((item.campaign, item.group) for item in items))
+    context = {
+        "sections": sections,
+        "total": len(items),
+        "groups": my_groups,
+        "joined": bool(items) or groups.exists(),
+        "today": today,
+    }
+    return render(request, "shops/worklist.html", context)
+
+
+@login_required
+def inspect(request, pk):
+    """The checklist of one visit. Nothing is stored unless the service records it."""
+    user = request.user
+    shop = get_object_or_404(access.shops_for(user).select_related("grid__parent"), pk=pk)
+    if request.method == "POST":
+        form = InspectionForm(request.POST, request.FILES)
+        if form.is_valid():
+            values = form.cleaned_data
+            try:
+                inspection = services.inspection_record(
+                    shop=shop,
+                    by=user,
+                    answers=form.answers(),
+                    photo=values["photo"],
+                    note=values["note"],
+                )
+            except ValidationError as error:
+                _errors_onto(form, error)
+            else:
+                level = OUTCOME_LEVELS[inspection.outcome]
+                messages.add_message(request, level, _outcome_message(inspection))
+                return redirect("sweep:shop-detail", pk=shop.pk)
+    else:
+        form = InspectionForm()
+    share, refusal = services.inspection_share(shop=shop, by=user, today=timezone.localdate())
+    context = {
+        "shop": shop,
+        "form": form,
+        "share": share,
+        # After a post the service's own refusal is on the form.
+        "refusal": None if form.is_bound else refusal or None,
+    }
+    return render(request, "shops/inspection_form.html", context)
+
+
+@login_required
+def shop_detail(request, pk):
+    """A shop's record: its placard and state, the timeline of changes and the
+    inspections with the items that failed."""
+    user = request.user
+    shop = get_object_or_404(access.shops_for(user).select_related("grid__parent__parent"), pk=pk)
+    labels = check_labels()
+    inspections = [
+        (inspection, [labels[item] for item in inspection.failed])
+        for inspection in selectors.shop_inspections(shop)
+    ]
+    context = {
+        "shop": shop,
+        "label": _field_labels(Shop),
+        "events": selectors.shop_timeline(shop),
+        "inspections": inspections,
+        "share": services.inspection_share(shop=shop, by=user, today=timezone.localdate())[0],
+    }
+    return render(request, "shops/shop_detail.html", context)
+
+
+@login_required
+def inspection_photo(request, pk):
+    """An inspection's photo, to those who see the shop; served by its own extension (the
+    form names the file after its content)."""
+    inspection = get_object_or_404(access.inspections_for(request.user), pk=pk)
+    if not inspection.photo:
+        raise Http404
+    name = PurePosixPath(inspection.photo.name).name
+    content_type = PHOTO_TYPES.get(name.rpartition(".")[2].lower())
+    try:
+        photo = inspection.photo.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(
+        photo,
+        content_type=content_type or "application/octet-stream",
+        as_attachment=content_type is None,
+        filename=name,
+    )
+    patch_cache_control(response, private=True, max_age=3600)
+    return response

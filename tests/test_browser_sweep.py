@@ -1,0 +1,121 @@
+"""Issue 6's "done when", in the browser: an inspector of the demo campaign inspects a
+shop with a failure twice and sees the reminder, then the red placard; prints it; cannot
+re-inspect before the three days are over; comes back after 3 days (the clock moved),
+passes the re-inspection and sees green; the street supervisor's progress page counts it."""
+
+from datetime import timedelta
+from unittest import mock
+
+import pytest
+from django.core.management import call_command
+from django.utils import timezone
+
+from shops import rules, selectors
+from shops.models import Campaign, Shop
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+PHONE = {"width": 390, "height": 844}
+DESK = {"width": 1280, "height": 900}
+PASSWORD = "Demo@2022"
+
+
+def sign_in(page, live_server, username):
+    page.context.clear_cookies()
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.click("main button[type=submit]")
+    page.wait_for_load_state()
+
+
+def checklist(page, **failed):
+    """Tap yes or no on every item of the checklist, then record it."""
+    for item in rules.CHECKS:
+        choice = 1 if item in failed else 0  # the radios are yes, no
+        page.click(f"label[for=id_{item}_{choice}]")
+    page.click("[data-testid=submit]")
+    page.wait_for_load_state()
+
+
+def test_reminder_red_placard_and_reinspection_in_the_browser(
+    page, live_server, screenshot_dir, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    call_command("seed_demo", force=True, residents=20, shops=40)
+    campaign = Campaign.objects.get()
+    # the demo shop of group 1 reminded once yesterday: its next failure is its second
+    # reminder (SHOP_MAX_REMINDERS = 2), the one after that the red placard
+    shop = Shop.objects.get(assignments__group__number=1, reminders=1, placard="none")
+
+    page.set_viewport_size(PHONE)
+    sign_in(page, live_server, "inspector")
+    page.goto(f"{live_server.url}/sweep/")
+    row = page.locator(f"[data-testid=worklist-item][data-shop='{shop.pk}']")
+    assert row.count() == 1
+    row.locator("[data-testid=inspect]").click()
+    page.screenshot(path=screenshot_dir / "sweep_checklist.png", full_page=True)
+    checklist(page, masks_worn=False)
+    assert "整改提醒" in page.inner_text("main")
+    shop.refresh_from_db()
+    assert (shop.placard, shop.reminders) == ("none", 2)
+    page.screenshot(path=screenshot_dir / "sweep_reminder.png", full_page=True)
+
+    page.goto(f"{live_server.url}/sweep/shops/{shop.pk}/inspect/")
+    checklist(page, venue_code_used=False, visitors_registered=False)
+    body = page.inner_text("main")
+    assert "张贴红牌" in body and "立即关停" in body
+    shop.refresh_from_db()
+    assert (shop.placard, shop.state) == ("red", "closed")
+    due = shop.reinspection_due
+    assert due == timezone.localdate() + timedelta(days=3)
+    assert [e.get_attribute("data-kind") for e in page.query_selector_all("[data-testid=event]")][
+        -2:
+    ] == ["reminder", "red"]
+    page.screenshot(path=screenshot_dir / "sweep_red.png", full_page=True)
+
+    page.click("[data-testid=placard-print]")
+    page.wait_for_load_state()
+    placard = page.inner_text("body")
+    assert "警告" in placard and "该经营户不落实疫情防控措施，立即关停" in placard
+    assert page.locator("svg").count() >= 1  # the QR code to the public status page
+    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+    page.screenshot(path=screenshot_dir / "sweep_red_placard.png", full_page=True)
+    pdf = page.request.get(f"{live_server.url}/placards/{shop.pk}/pdf/")
+    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+    page.set_viewport_size(PHONE)
+
+    # the same day: the closure is not over, the re-inspection is refused
+    page.goto(f"{live_server.url}/sweep/shops/{shop.pk}/inspect/")
+    assert due.isoformat() in page.inner_text("[data-testid=refusal]")
+
+    three_days_later = timezone.now() + timedelta(days=3)
+    with mock.patch("django.utils.timezone.now", return_value=three_days_later):
+        assert timezone.localdate() == due
+        sign_in(page, live_server, "inspector")  # yesterday's session has expired
+        page.goto(f"{live_server.url}/sweep/")
+        row = page.locator(f"[data-testid=worklist-item][data-shop='{shop.pk}']")
+        assert row.get_attribute("data-urgency") == "red-due"
+        row.locator("[data-testid=inspect]").click()
+        checklist(page)
+        assert "通过" in page.inner_text("main")
+        shop.refresh_from_db()
+        assert (shop.placard, shop.state, shop.reminders) == ("green", "open", 0)
+        kinds = [
+            e.get_attribute("data-kind") for e in page.query_selector_all("[data-testid=event]")
+        ]
+        assert kinds[-3:] == ["reminder", "red", "red_removed"]
+        page.screenshot(path=screenshot_dir / "sweep_green_again.png", full_page=True)
+
+        page.set_viewport_size(DESK)
+        sign_in(page, live_server, "street")
+        page.goto(f"{live_server.url}/shops/campaigns/{campaign.pk}/progress/")
+        progress = selectors.campaign_progress(campaign, due)
+        assert page.inner_text("[data-testid=green]") == str(progress.green)
+        assert page.inner_text("[data-testid=red]") == str(progress.red)
+        assert page.inner_text("[data-testid=reminder]") == str(progress.reminder)
+        inspected = page.inner_text("[data-testid=inspected]")
+        assert inspected.replace(" ", "").startswith(f"{progress.inspected}/{progress.total}")
+        # the demo's six green shops and this one; its other red shop still waits
+        assert progress.green == 7 and progress.red == 1
+        page.screenshot(path=screenshot_dir / "sweep_progress.png", full_page=True)
