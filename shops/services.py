@@ -388,6 +388,17 @@ def _import_values(row: dict, grids: dict, kinds: dict) -> dict:
     }
 
 
+# The export puts a ' before a cell that a spreadsheet would run as a formula (CSV
+# injection); the import takes it off again, so an exported file round-trips.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _unescaped(value):
+    if isinstance(value, str) and value.startswith("'") and value[1:2] in FORMULA_STARTS:
+        return value[1:]
+    return value
+
+
 @transaction.atomic
 def shops_import(*, rows: list[dict], street: Jurisdiction) -> list[ImportRow]:
     """The street's register from a file, row by row: a new (grid, name, address) adds a
@@ -400,6 +411,7 @@ def shops_import(*, rows: list[dict], street: Jurisdiction) -> list[ImportRow]:
     }
     report, added, changed, seen = [], [], [], {}
     for row in rows:
+        row = {key: _unescaped(value) for key, value in row.items()}
         number, shown = row["row"], row.get("name", "")[:100]
         try:
             values = _import_values(row, grids, kinds)

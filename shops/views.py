@@ -40,8 +40,6 @@ PER_PAGE = 50
 UNASSIGNED_SHOWN = 100  # the assign form lists this many unassigned shops; roads do the rest
 EXPORT_COLUMNS = (*COLUMNS, *OPTIONAL_COLUMNS, *READ_ONLY_COLUMNS)
 XLSX_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-# Spreadsheet programs run a cell starting with one of these as a formula (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 # The chart's series: the outcome of an inspection and Bootstrap's colour for it.
 CHART_SERIES = (
     ("green", "#198754"),
@@ -166,7 +164,7 @@ class _Echo:
 
 
 def _csv_safe(value):
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+    if isinstance(value, str) and value.startswith(services.FORMULA_STARTS):
         return "'" + value
     return value
 

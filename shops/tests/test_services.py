@@ -317,3 +317,12 @@ def test_two_inspectors_at_once_both_kept_and_the_placard_follows_the_later(swee
         assert (first.outcome, later.outcome) == ("green", "reminder")
         assert (shop.placard, shop.reminders) == ("none", 1)
     assert shop.events.count() == 2
+
+
+def test_import_takes_off_the_exports_formula_guard(world):
+    report = services.shops_import(
+        street=world["nodes"]["street"],
+        rows=rows({**GOOD, "name": "'=SUM(A1)", "address": "'-1号"}),
+    )
+    assert report[0].outcome == "added"
+    assert Shop.objects.filter(name="=SUM(A1)", address="-1号").exists()
