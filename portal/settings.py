@@ -129,7 +129,15 @@ else:
 CELERY_FOLDERS = {name: VAR_DIR / "celery" / name for name in ("queue", "processed", "control")}
 if REDIS_URL:
     CELERY_BROKER_URL = REDIS_URL
-    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+    # A task taken by a worker that died unacknowledged (acks_late) goes back to the queue
+    # after this many seconds (longer than any task runs); the live workers look for such
+    # tasks every 10 s (kombu's default would be every 100 s).
+    CELERY_VISIBILITY_TIMEOUT = env.int("CELERY_VISIBILITY_TIMEOUT", default=3600)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "visibility_timeout": CELERY_VISIBILITY_TIMEOUT,
+        "unacked_restore_interval": min(10, CELERY_VISIBILITY_TIMEOUT),
+        "unacked_restore_throttle": 1,
+    }
 else:
     # Embedded default: kombu's filesystem transport. Real workers and beat, no server;
     # absolute folders so that processes started from anywhere meet.
