@@ -80,6 +80,11 @@ def test_publishing_an_announcement_brings_notices_to_the_grid_worker(
     page.fill("input[name=password]", "pw-for-tests-123")
     page.click("main button[type=submit]")
     page.wait_for_selector("[data-testid=role]")
+    # on the phone, the unread count is beside the folded menu, in sight without opening it
+    bell = page.locator("[data-testid=phone-notices] [data-testid=notice-count]")
+    bell.wait_for(state="visible")
+    assert int(bell.inner_text()) >= 1
+    page.screenshot(path=screenshot_dir / "notices_phone_badge.png")
     page.goto(f"{live_server.url}/notices/")
     notice = page.locator("[data-testid=notice]").first
     assert "1人转为红码" in notice.inner_text()
