@@ -71,9 +71,13 @@ def grids_for(user) -> QuerySet[Jurisdiction]:
     return jurisdictions_for(user).filter(level=Level.GRID)
 
 
+def works_with_residents(user) -> bool:
+    return bool(user.is_superuser or _role(user) in RESIDENT_ROLES)
+
+
 def residents_for(user) -> QuerySet[Resident]:
     """Residents of the user's grids; none for roles that do not work with residents."""
-    if not (user.is_superuser or _role(user) in RESIDENT_ROLES):
+    if not works_with_residents(user):
         return Resident.objects.none()
     scope = _scope_filter(user, prefix="grid__")
     qs = Resident.objects.all()
@@ -169,7 +173,7 @@ def users_for(user) -> QuerySet[User]:
 
 
 def can_file_arrivals(user) -> bool:
-    return bool(user.is_superuser or _role(user) in RESIDENT_ROLES)
+    return works_with_residents(user)
 
 
 def can_publish_announcements(user) -> bool:
@@ -250,7 +254,7 @@ def appeals_for(user) -> QuerySet:
     residents_for, through the appeal's resident, so that it stays one query."""
     from .models import Appeal  # imported here so that this section only appends
 
-    if not (user.is_superuser or _role(user) in RESIDENT_ROLES):
+    if not works_with_residents(user):
         return Appeal.objects.none()
     scope = _scope_filter(user, prefix="resident__grid__")
     qs = Appeal.objects.all()

@@ -266,3 +266,14 @@ def test_every_model_is_in_the_admin_and_its_list_opens(client, world):
             assert model in admin.site._registry, model
             url = reverse(f"admin:{app}_{model._meta.model_name}_changelist")
             assert client.get(url).status_code == 200, url
+
+
+@pytest.mark.parametrize(("role", "sees_residents"), [("inspector", False), ("grid_worker", True)])
+def test_the_menu_offers_resident_pages_only_to_roles_that_work_with_residents(
+    client, world, role, sees_residents
+):
+    client.force_login(world["users"][role])
+    html = client.get(reverse("home")).content.decode()
+    assert (reverse("communities:resident-list") in html) == sees_residents
+    assert reverse("sweep:worklist") in html
+    assert reverse("tasks:venue-report") in html  # inspectors meet red codes at shops too

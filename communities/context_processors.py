@@ -1,0 +1,10 @@
+"""What the navigation bar offers the signed-in user (the template only displays it)."""
+
+from . import access
+
+
+def menu(request):
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    return {"menu": {"residents": access.works_with_residents(user)}}
