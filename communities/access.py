@@ -269,16 +269,17 @@ def can_push(user) -> bool:
 
 def grid_workers_by_grid(grid_ids: set[int]) -> dict[int, set[int]]:
     """The other way round: the active grid workers serving each grid (the grids they
-    serve, or the grid they are placed at, as in their scope above), by grid id; one
-    query."""
-    rows = (
-        User.objects.filter(role=Role.GRID_WORKER, is_active=True)
-        .filter(Q(grids__in=grid_ids) | Q(jurisdiction_id__in=grid_ids))
-        .values_list("pk", "grids", "jurisdiction_id")
-    )
+    serve, or the grid they are placed at, as in their scope above), by grid id; two
+    indexed queries (an OR across the join made PostgreSQL scan)."""
+    grid_ids = set(grid_ids)
     workers = defaultdict(set)
-    for user_id, served, placed in rows:
-        for grid_id in (served, placed):
-            if grid_id in grid_ids:
-                workers[grid_id].add(user_id)
+    active = {"role": Role.GRID_WORKER, "is_active": True}
+    served = User.grids.through.objects.filter(
+        jurisdiction_id__in=grid_ids, **{f"user__{k}": v for k, v in active.items()}
+    ).values_list("user_id", "jurisdiction_id")
+    placed = User.objects.filter(jurisdiction_id__in=grid_ids, **active).values_list(
+        "pk", "jurisdiction_id"
+    )
+    for user_id, grid_id in (*served, *placed):
+        workers[grid_id].add(user_id)
     return workers

@@ -104,6 +104,49 @@ def test_an_arrival_older_than_14_days_is_not_touched(world):
     assert services.residents_reassess() == 0
 
 
+def test_a_stricter_rule_replaces_the_measure_and_writes_each_row_once(arrival):
+    """The rows a re-assessment writes, the same through the ORM (SQLite) and through COPY
+    (PostgreSQL): the event, the new measure replacing the active one, the landing test
+    (already there from the filing: kept once)."""
+    nanguan = {"province": "吉林省", "city": "长春市", "county": "南关区"}
+    publish(case_counties=[nanguan])
+    assert services.residents_reassess() == 1
+    arrival.refresh_from_db()
+    assert (arrival.code, arrival.code_rule) == ("red", "R3")
+    r3 = arrival.measures.get(state="active")
+    publish(risk_areas=[{"level": "high", **nanguan}])
+    assert services.residents_reassess() == 1
+    assert services.residents_reassess() == 0  # twice: nothing more
+    report = arrival.arrivals.get()
+    decision = services.assessment_run(
+        traveller=services.traveller_from(
+            stays=list(report.stays.values("province", "city", "county", "start", "end")),
+            arrival_date=report.arrival_date,
+        ),
+        as_of=TODAY,
+    )
+    arrival.refresh_from_db()
+    r3.refresh_from_db()
+    r1 = arrival.measures.get(state="active")
+    assert (arrival.code, arrival.code_rule, r3.state) == ("red", "R1", "replaced")
+    assert (r1.rule, r1.arrival, r1.phases) == ("R1", report, decision.as_dict()["measure"])
+    assert (r1.start, r1.end, r1.release_due) == (
+        decision.measure[0].start,
+        decision.measure[-1].end,
+        decision.release_due,
+    )
+    event = arrival.code_events.get(rule="R1")
+    assert (event.kind, event.from_code, event.to_code, event.actor) == (
+        "transfer",
+        "red",
+        "red",
+        None,
+    )
+    assert event.reason == decision.explanation
+    assert arrival.code_events.count() == 2  # R3, then R1
+    assert [(t.kind, t.due) for t in arrival.tests.all()] == [("landing", report.arrival_date)]
+
+
 def test_the_tasks_fan_out_chunks_that_count_once(world, arrival):
     announcement = publish(
         risk_areas=[{"level": "high", "province": "吉林省", "city": "长春市", "county": "南关区"}]

@@ -8,7 +8,10 @@ memory does not count here), then, on a benchmark database only:
    the nightly release job (all chunks, one worker: this process) and times it;
 2. recompute: files --arrivals recent arrivals (half from a high-risk county of the demo
    announcement, half from a clean one) on green residents and runs the re-assessment job;
-3. naive: the same work as a per-object save() loop on a sample, for the ratio.
+3. naive: the same work as a per-object save() loop on a sample, for the ratio (last, so
+   that the objects it loads do not count in the jobs' memory).
+Each job's line gives the process's RSS when it started and its peak during the job (the
+peak is reset before the job on Linux), to compare cities of different sizes.
 The last line is `release: <N> released of <M> residents in <S> s; naive <R>x slower`.
 """
 
@@ -21,7 +24,6 @@ from datetime import timedelta
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
-from django.db.models.functions import Mod
 from django.utils import timezone
 
 from communities import services
@@ -30,10 +32,8 @@ from communities.models import (
     ArrivalReport,
     ControlMeasure,
     HealthCodeEvent,
-    NucleicAcidTest,
     RecomputeRun,
     Resident,
-    Stay,
 )
 from communities.services import recompute
 
@@ -43,8 +43,44 @@ RISKY = ("吉林省", "吉林市", "丰满区")  # a high-risk county of the dem
 CLEAN = ("广东省", "广州市", "天河区")
 
 
-def peak_mb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+# The rows a previous run left, in the order of their references (on_delete as in the
+# models: follow-ups and stays and grid tasks go with their measure or arrival, anomalies
+# keep their row and lose the link).
+CLEAR_SQL = [
+    "UPDATE communities_anomaly SET followup_id = NULL, test_id = NULL "
+    "WHERE followup_id IS NOT NULL OR test_id IS NOT NULL",
+    "DELETE FROM communities_followup",
+    "DELETE FROM communities_controlmeasure",
+    "DELETE FROM communities_nucleicacidtest",
+    "DELETE FROM communities_stay",
+    "DELETE FROM communities_gridtask WHERE arrival_id IS NOT NULL",
+    "DELETE FROM communities_arrivalreport",
+    "DELETE FROM communities_healthcodeevent",
+]
+
+
+def peak_reset() -> bool:
+    """Start the process's peak RSS afresh (Linux: writing 5 to clear_refs resets VmHWM),
+    so that a job's peak is its own, not the set-up's. False where that is not possible."""
+    try:
+        with open("/proc/self/clear_refs", "w") as f:
+            f.write("5")
+    except OSError:
+        return False
+    return True
+
+
+def rss_mb(field: str = "VmRSS") -> float | None:
+    """The process's resident memory now (VmRSS) or its peak since the last reset (VmHWM),
+    from /proc; None without it."""
+    try:
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith(field + ":"):
+                    return int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return None
 
 
 class Command(BaseCommand):
@@ -91,11 +127,6 @@ class Command(BaseCommand):
             recompute.run_inline, kind=RecomputeRun.Kind.NIGHTLY, today=self.today
         )
         self.report("release", due, released.to_green, seconds, queries, memory)
-        naive_release = self.naive_release(naive_sample)
-        self.stdout.write(
-            f"  naive save() loop on {naive_sample:,}: {naive_release:,.0f}/s "
-            f"→ set-based {released.to_green / seconds / naive_release:,.1f}x faster"
-        )
 
         filed = self.setup_arrivals(arrivals)
         self.analyze()
@@ -103,11 +134,19 @@ class Command(BaseCommand):
             recompute.run_inline, kind=RecomputeRun.Kind.ANNOUNCEMENT, today=self.today
         )
         self.report("recompute", filed, run.changed, seconds2, queries2, memory2)
+
+        # The naive loops last: the objects they load would stay in the process's memory
+        # and blur the jobs' figures.
         naive_recompute = self.naive_recompute(min(naive_sample, 5_000))
         self.stdout.write(
             f"  naive per-resident loop on {min(naive_sample, 5_000):,}: "
             f"{naive_recompute:,.0f}/s → set-based "
             f"{filed / seconds2 / naive_recompute:,.1f}x faster"
+        )
+        naive_release = self.naive_release(naive_sample)
+        self.stdout.write(
+            f"  naive save() loop on {naive_sample:,}: {naive_release:,.0f}/s "
+            f"→ set-based {released.to_green / seconds / naive_release:,.1f}x faster"
         )
         ratio = (released.to_green / seconds) / naive_release
         self.stdout.write(
@@ -123,33 +162,57 @@ class Command(BaseCommand):
             return execute(sql, params, many, context)
 
         # A wrapper, not CaptureQueriesContext: its log keeps only the last 9,000 queries.
+        # (COPY, which the re-assessment uses on PostgreSQL, goes around it: not counted.)
+        checkpoints = self.checkpoints()
         with connection.execute_wrapper(counter):
+            start_mb = rss_mb() or 0
+            reset = peak_reset()
             started = time.perf_counter()
             result = job(**kwargs)
             seconds = time.perf_counter() - started
-        return result, seconds, count[0], peak_mb()
+        if reset:
+            peak = rss_mb("VmHWM")
+        else:  # the peak over the process's life, set-up included
+            peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        if checkpoints is not None:
+            checkpoints = self.checkpoints() - checkpoints
+        return result, seconds, count[0], (start_mb, peak, checkpoints)
+
+    def checkpoints(self) -> int | None:
+        """PostgreSQL's checkpoints so far: one during a job costs it full-page writes and
+        I/O (most of the spread between runs of the release)."""
+        if connection.vendor != "postgresql":
+            return None
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT checkpoints_timed + checkpoints_req FROM pg_stat_bgwriter")
+            return cursor.fetchone()[0]
 
     def report(self, name, work, changed, seconds, queries, memory):
-        # Memory: the process's peak RSS so far (setting the scene included). A chunk holds
-        # at most CHUNK_IDS residents' rows, so the jobs' own memory does not grow with the
-        # city; the peak comes from loading the benchmark's arrivals.
+        # Memory: the process's RSS when the job started and its peak during the job (the
+        # set-up's peak is reset first, on Linux). A chunk holds at most CHUNK_IDS
+        # residents' rows, so the peak should not grow with the city.
+        start_mb, peak, checkpoints = memory
+        during = "" if checkpoints is None else f", {checkpoints} checkpoint(s) during it"
         self.stdout.write(
             f"{name}: {changed:,} changed of {work:,} candidates in {seconds:.2f} s "
             f"({work / seconds:,.0f} residents/s), {queries:,} queries, "
-            f"{recompute.CHUNK_IDS:,} ids a chunk, process peak RSS {memory:,.0f} MB"
+            f"{recompute.CHUNK_IDS:,} ids a chunk, RSS {start_mb:,.0f} MB at start, "
+            f"peak {peak:,.0f} MB{during}"
         )
 
     # --- setting the scene (set-based SQL; benchmark databases only) -----------------------
 
     @transaction.atomic
     def setup_release(self) -> int:
-        ControlMeasure.objects.all().delete()
-        NucleicAcidTest.objects.all().delete()
-        ArrivalReport.objects.all().delete()
-        HealthCodeEvent.objects.all().delete()
-        Resident.objects.exclude(code="green", code_rule="").update(code="green", code_rule="")
         start, end = self.today - timedelta(days=21), self.today - timedelta(days=1)
         jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
+        with connection.cursor() as cursor:
+            # What the ORM's delete() of measures, tests, arrivals and events does, in SQL:
+            # the ORM loads every row it cascades from (measured: +120 MB of the process's
+            # memory after a previous run, which then hid the jobs' own).
+            for statement in CLEAR_SQL:
+                cursor.execute(statement)
+        Resident.objects.exclude(code="green", code_rule="").update(code="green", code_rule="")
         with connection.cursor() as cursor:
             cursor.execute(
                 "INSERT INTO communities_controlmeasure "  # noqa: S608 - fixed SQL
@@ -183,43 +246,43 @@ class Command(BaseCommand):
 
     @transaction.atomic
     def setup_arrivals(self, count: int) -> int:
-        """`count` assessed arrivals of yesterday, one stay each, on green residents."""
-        ids = list(
-            Resident.objects.filter(code="green")
-            .annotate(slot=Mod("id", ARRIVAL_EVERY))
-            .filter(slot=1)
-            .values_list("id", "grid__parent_id")[:count]
-        )
+        """`count` assessed arrivals of yesterday, one stay each, on green residents (the
+        set-up above left no arrival); in SQL, so that the process's memory at the job's
+        start is not the set-up's."""
         day = self.today - timedelta(days=1)
-        arrivals = ArrivalReport.objects.bulk_create(
-            ArrivalReport(
-                resident_id=rid,
-                community_id=community,
-                name="",
-                id_number="",
-                phone="",
-                source="grid_worker",
-                arrival_date=day,
-                landing_point_kind="station",
-                transport="train",
-                state="assessed",
-                decision={},
+        jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "INSERT INTO communities_arrivalreport "  # noqa: S608 - fixed SQL
+                "(resident_id, community_id, name, id_number, phone, address, source, "
+                "arrival_date, landing_point_kind, landing_point, transport, state, decision, "
+                "created_at) "
+                "SELECT r.id, g.parent_id, '', '', '', '', 'grid_worker', %s, 'station', '', "
+                f"'train', 'assessed', '{{}}'{jsonb}, %s "
+                "FROM communities_resident r "
+                "JOIN communities_jurisdiction g ON g.id = r.grid_id "
+                "WHERE r.code = 'green' AND r.id %% %s = 1 ORDER BY r.id LIMIT %s",
+                [day, timezone.now(), ARRIVAL_EVERY, count],
             )
-            for rid, community in ids
-        )
-        Stay.objects.bulk_create(
-            Stay(
-                arrival=a,
-                province=p,
-                city=c,
-                county=k,
-                start=day - timedelta(days=5),
-                end=day - timedelta(days=1),
+            filed = cursor.rowcount
+            # Every other candidate (by resident id) stayed in the risky county.
+            cursor.execute(
+                "INSERT INTO communities_stay "
+                '(arrival_id, province, city, county, street, area, start, "end") '
+                "SELECT id, "
+                "CASE WHEN resident_id / %(every)s %% 2 = 1 THEN %(rp)s ELSE %(cp)s END, "
+                "CASE WHEN resident_id / %(every)s %% 2 = 1 THEN %(rc)s ELSE %(cc)s END, "
+                "CASE WHEN resident_id / %(every)s %% 2 = 1 THEN %(rk)s ELSE %(ck)s END, "
+                "'', '', %(start)s, %(end)s FROM communities_arrivalreport",
+                {
+                    "every": ARRIVAL_EVERY,
+                    **dict(zip(("rp", "rc", "rk"), RISKY, strict=True)),
+                    **dict(zip(("cp", "cc", "ck"), CLEAN, strict=True)),
+                    "start": day - timedelta(days=5),
+                    "end": day - timedelta(days=1),
+                },
             )
-            for n, a in enumerate(arrivals)
-            for p, c, k in [RISKY if n % 2 else CLEAN]
-        )
-        return len(arrivals)
+        return filed
 
     # --- the naive baselines ---------------------------------------------------------------
 
