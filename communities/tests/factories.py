@@ -81,3 +81,46 @@ def announcement_publish(source):
     checked.is_valid(raise_exception=True)
     with mock.patch("communities.tasks.recompute_after_announcement_task.delay"):
         return services.announcement_load(data=checked.validated_data, by=None)[0]
+
+
+def arrival_file(resident, *, place=("吉林省", "长春市", "南关区"), days_ago=2, by=None):
+    """An arrival by train `days_ago` days ago after five days in `place` (province, city,
+    county), filed as a grid worker would; assessed with the policy in force."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from communities import services
+
+    today = timezone.localdate()
+    province, city, county = place
+    return services.arrival_report_file(
+        resident=resident,
+        arrival_date=today - timedelta(days=days_ago),
+        stays=[
+            {
+                "province": province,
+                "city": city,
+                "county": county,
+                "start": today - timedelta(days=days_ago + 6),
+                "end": today - timedelta(days=days_ago + 1),
+            }
+        ],
+        landing_point_kind="station",
+        landing_point="",
+        transport="train",
+        abroad_quarantine_days=None,
+        source="grid_worker",
+        by=by,
+    )
+
+
+def wait_for(condition, seconds=30) -> bool:
+    """Poll `condition` (work done by a worker in another thread or process) until it
+    holds or `seconds` pass; returns its last value."""
+    import time
+
+    deadline = time.monotonic() + seconds
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.2)
+    return condition()

@@ -1,27 +1,17 @@
 """Reliability: a real worker (Redis in CI's first pass, the filesystem transport in the
 second) recomputes after an announcement is published."""
 
-import time
-from datetime import timedelta
-
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.utils import timezone
 
 from communities import services
 from communities.models import HealthCodeEvent, RecomputeRun
 from communities.serializers import AnnouncementIn
 from portal.celery import app
 
+from .factories import arrival_file, wait_for
+
 pytestmark = pytest.mark.django_db(transaction=True)
-TODAY = timezone.localdate()
-
-
-def wait_for(condition, seconds=30):
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return condition()
 
 
 def publish(risk_areas):
@@ -42,25 +32,7 @@ def test_publishing_recomputes_through_a_real_worker(world):
         publish([])
         assert wait_for(lambda: RecomputeRun.objects.filter(state="finished").count() == 1)
         resident = world["residents"]["grid_a"]
-        services.arrival_report_file(
-            resident=resident,
-            arrival_date=TODAY - timedelta(days=2),
-            stays=[
-                {
-                    "province": "吉林省",
-                    "city": "长春市",
-                    "county": "南关区",
-                    "start": TODAY - timedelta(days=8),
-                    "end": TODAY - timedelta(days=3),
-                }
-            ],
-            landing_point_kind="station",
-            landing_point="",
-            transport="train",
-            abroad_quarantine_days=None,
-            source="grid_worker",
-            by=None,
-        )
+        arrival_file(resident)
         publish([{"level": "high", "province": "吉林省", "city": "长春市", "county": "南关区"}])
         assert wait_for(lambda: RecomputeRun.objects.filter(state="finished").count() == 2)
     run = RecomputeRun.objects.filter(state="finished").order_by("-pk").first()

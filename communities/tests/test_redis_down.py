@@ -12,14 +12,14 @@ from celery.contrib.testing.worker import start_worker
 from django.test import override_settings
 from django.utils import timezone
 
-from communities import services
 from communities.models import Announcement, HealthCodeEvent, RecomputeRun, Resident
 from communities.tasks import recompute_missed_task
 from notices.models import Notice
 from portal.celery import app
 
+from .factories import arrival_file, wait_for
+
 pytestmark = [pytest.mark.redis, pytest.mark.django_db(transaction=True)]
-TODAY = timezone.localdate()
 NOWHERE = "redis://127.0.0.1:9/0"  # the discard port: nothing listens, connections refused
 DEAD_CACHE = {
     "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": NOWHERE}
@@ -49,34 +49,9 @@ def redis_down():
         reconnect(working)
 
 
-def wait_for(condition, seconds=45):
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return condition()
-
-
 def test_with_redis_down_the_city_publishes_and_nothing_is_lost(client, world, caplog):
     resident = world["residents"]["grid_a"]
-    services.arrival_report_file(
-        resident=resident,
-        arrival_date=TODAY - timedelta(days=2),
-        stays=[
-            {
-                "province": "吉林省",
-                "city": "长春市",
-                "county": "南关区",
-                "start": TODAY - timedelta(days=8),
-                "end": TODAY - timedelta(days=3),
-            }
-        ],
-        landing_point_kind="station",
-        landing_point="",
-        transport="train",
-        abroad_quarantine_days=None,
-        source="grid_worker",
-        by=None,
-    )
+    arrival_file(resident)  # green: 南关区 is not a risk area yet
     app.control.purge()
     client.force_login(world["users"]["city_office"])
     with redis_down():

@@ -277,3 +277,16 @@ def test_the_menu_offers_resident_pages_only_to_roles_that_work_with_residents(
     assert (reverse("communities:resident-list") in html) == sees_residents
     assert reverse("sweep:worklist") in html
     assert reverse("tasks:venue-report") in html  # inspectors meet red codes at shops too
+
+
+def test_pages_keep_the_filters(client, world):
+    """The page links of a list carry its filters (one pagination partial for all lists)."""
+    from .factories import ResidentFactory
+
+    for _ in range(55):
+        ResidentFactory(grid=world["nodes"]["grid_a"], code="red")
+    client.force_login(world["users"]["street_supervisor"])
+    html = client.get(reverse("communities:resident-list"), {"code": "red"}).content.decode()
+    assert f'href="{reverse("communities:resident-list")}?code=red&amp;page=2"' in html
+    second = client.get(reverse("communities:resident-list"), {"code": "red", "page": 2})
+    assert "page=1" in second.content.decode()

@@ -8,15 +8,12 @@ import os
 import signal
 import subprocess
 import sys
-import time
-from datetime import timedelta
 
 import psycopg
 import pytest
 import redis
 from django.conf import settings
 from django.db import connection
-from django.utils import timezone
 
 from communities import services
 from communities.models import HealthCodeEvent, RecomputeChunk, RecomputeRun, Resident
@@ -24,20 +21,14 @@ from communities.serializers import AnnouncementIn
 from notices.models import Notice
 from portal.celery import app
 
+from .factories import arrival_file, wait_for
+
 pytestmark = [
     pytest.mark.postgres,
     pytest.mark.redis,
     pytest.mark.django_db(transaction=True),
 ]
-TODAY = timezone.localdate()
 VISIBILITY = 3  # seconds before Redis hands a dead worker's task to another
-
-
-def wait_for(condition, seconds=60):
-    deadline = time.monotonic() + seconds
-    while not condition() and time.monotonic() < deadline:
-        time.sleep(0.2)
-    return condition()
 
 
 def worker_process() -> subprocess.Popen:
@@ -54,28 +45,6 @@ def worker_process() -> subprocess.Popen:
     return subprocess.Popen(command, env=env, cwd=settings.BASE_DIR)  # noqa: S603 (our own command)
 
 
-def file_changchun_arrival(resident):
-    services.arrival_report_file(
-        resident=resident,
-        arrival_date=TODAY - timedelta(days=2),
-        stays=[
-            {
-                "province": "吉林省",
-                "city": "长春市",
-                "county": "南关区",
-                "start": TODAY - timedelta(days=8),
-                "end": TODAY - timedelta(days=3),
-            }
-        ],
-        landing_point_kind="station",
-        landing_point="",
-        transport="train",
-        abroad_quarantine_days=None,
-        source="grid_worker",
-        by=None,
-    )
-
-
 def waiting_on_a_lock(dbname: str) -> bool:
     with connection.cursor() as cursor:
         cursor.execute(
@@ -90,7 +59,7 @@ def test_a_worker_killed_mid_chunk_leaves_no_duplicate(world):
         pytest.fail("this test needs PostgreSQL and Redis; run it in the first CI pass")
     residents = [world["residents"]["grid_a"], world["residents"]["grid_b"]]
     for resident in residents:
-        file_changchun_arrival(resident)  # green: 南关区 is not a risk area yet
+        arrival_file(resident)  # green: 南关区 is not a risk area yet
     app.control.purge()
     # tasks left unacknowledged by workers of earlier tests (stopped mid-way) would come
     # back too; this test counts only its own

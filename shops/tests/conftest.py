@@ -13,6 +13,7 @@ from .factories import ShopFactory
 
 Role = User.Role
 START = date(2022, 3, 28)  # the seed's 扫街行动 began on 3月28日
+ROADS = ("通达街", "小店路")
 
 
 def answers(**failed) -> dict[str, bool]:
@@ -36,11 +37,11 @@ def first_share(sweep, group_index=0) -> Shop:
     return Shop.objects.filter(assignments__group=group).order_by("road", "address").first()
 
 
-@pytest.fixture
-def sweep(world):  # noqa: F811
-    """A campaign of 小店街道 from START, two joint groups, six shops on two roads shared
-    out by road (three each); `world` plus campaign, groups, members and shops."""
-    nodes, users = world["nodes"], world["users"]
+def sweep_build(base: dict, *, starts_on: date = START, shops_per_road: int = 3) -> dict:
+    """A campaign of 小店街道 from `starts_on`, two joint groups, `shops_per_road` shops on
+    each of two roads shared out by road (小店路 to group 1, 通达街 to group 2); `base` (the
+    world fixture) plus campaign, groups, members, the shops and group 1's share in road order."""
+    nodes, users = base["nodes"], base["users"]
     street = nodes["street"]
     extra = {
         "market": UserFactory(role=Role.INSPECTOR, jurisdiction=street),
@@ -53,33 +54,41 @@ def sweep(world):  # noqa: F811
     }
     shops = [
         ShopFactory(grid=nodes["grid_a" if i % 2 else "grid_b"], road=road, address=f"{road}{i}号")
-        for road in ("通达街", "小店路")
-        for i in range(1, 4)
+        for road in ROADS
+        for i in range(1, shops_per_road + 1)
     ]
     campaign = services.campaign_create(
         street=street,
         title="扫街行动",
-        starts_on=START,
-        roads=["通达街", "小店路"],
+        starts_on=starts_on,
+        roads=list(ROADS),
         by=users["street_supervisor"],
     )
-    group_1 = services.group_create(
-        campaign=campaign,
-        grid_worker=users["grid_worker"],
-        market_officer=extra["market"],
-        enforcement_officer=extra["enforcer"],
-    )
-    group_2 = services.group_create(
-        campaign=campaign,
-        grid_worker=extra["grid_worker_b"],
-        market_officer=extra["market_b"],
-        enforcement_officer=extra["enforcer_b"],
-    )
+    groups = [
+        services.group_create(
+            campaign=campaign,
+            grid_worker=worker,
+            market_officer=market,
+            enforcement_officer=enforcer,
+        )
+        for worker, market, enforcer in (
+            (users["grid_worker"], extra["market"], extra["enforcer"]),
+            (extra["grid_worker_b"], extra["market_b"], extra["enforcer_b"]),
+        )
+    ]
     services.shares_split_by_road(campaign=campaign)
+    share = list(Shop.objects.filter(assignments__group=groups[0]).order_by("road", "address"))
     return {
-        **world,
+        **base,
         "users": {**users, **extra},
         "campaign": campaign,
-        "groups": [group_1, group_2],
+        "groups": groups,
         "sweep_shops": shops,
+        "share": share,
     }
+
+
+@pytest.fixture
+def sweep(world):  # noqa: F811
+    """The campaign from START, three shops a road."""
+    return sweep_build(world)

@@ -12,15 +12,14 @@ from django.utils import timezone, translation
 from PIL import Image
 
 from communities.models import User
-from communities.tests.factories import UserFactory
 from shops import rules, services
 from shops.forms import check_labels
 from shops.models import Inspection, Shop, ShopEvent
 
+from .conftest import sweep_build
 from .factories import ShopFactory
 
 Role = User.Role
-ROADS = ("通达街", "小店路")
 
 
 def answers(**failed) -> dict[str, str]:
@@ -36,54 +35,8 @@ def png(size: int = 8) -> SimpleUploadedFile:
 
 @pytest.fixture
 def team(world):
-    """A running campaign of 小店街道 (started five days ago), two joint groups and ten
-    shops on two roads, shared out by road: 小店路 to group 1, 通达街 to group 2."""
-    nodes, users = world["nodes"], world["users"]
-    street = nodes["street"]
-    extra = {
-        "market": UserFactory(role=Role.INSPECTOR, jurisdiction=street),
-        "enforcer": UserFactory(role=Role.INSPECTOR, jurisdiction=nodes["district"]),
-        "grid_worker_b": UserFactory(
-            role=Role.GRID_WORKER, jurisdiction=nodes["community"], grids=[nodes["grid_b"]]
-        ),
-        "market_b": UserFactory(role=Role.INSPECTOR, jurisdiction=street),
-        "enforcer_b": UserFactory(role=Role.INSPECTOR, jurisdiction=street),
-    }
-    for road in ROADS:
-        for i in range(1, 6):
-            ShopFactory(
-                grid=nodes["grid_a" if i % 2 else "grid_b"], road=road, address=f"{road}{i}号"
-            )
-    campaign = services.campaign_create(
-        street=street,
-        title="扫街行动",
-        starts_on=timezone.localdate() - timedelta(days=5),
-        roads=list(ROADS),
-        by=users["street_supervisor"],
-    )
-    groups = [
-        services.group_create(
-            campaign=campaign,
-            grid_worker=users["grid_worker"],
-            market_officer=extra["market"],
-            enforcement_officer=extra["enforcer"],
-        ),
-        services.group_create(
-            campaign=campaign,
-            grid_worker=extra["grid_worker_b"],
-            market_officer=extra["market_b"],
-            enforcement_officer=extra["enforcer_b"],
-        ),
-    ]
-    services.shares_split_by_road(campaign=campaign)
-    share = list(Shop.objects.filter(assignments__group=groups[0]).order_by("road", "address"))
-    return {
-        **world,
-        "users": {**users, **extra},
-        "campaign": campaign,
-        "groups": groups,
-        "share": share,
-    }
+    """A running campaign (started five days ago), five shops a road."""
+    return sweep_build(world, starts_on=timezone.localdate() - timedelta(days=5), shops_per_road=5)
 
 
 @pytest.fixture
