@@ -306,9 +306,11 @@ def _detail(request, campaign, *, group_form=None, assign_form=None):
     user = request.user
     target = selectors.campaign_target(campaign)
     unassigned = target.exclude(assignments__campaign=campaign)
-    groups = campaign.groups.select_related(
-        "grid_worker", "market_officer", "enforcement_officer"
-    ).annotate(share=Count("assignments"))
+    groups = (
+        campaign.groups.select_related("grid_worker", "market_officer", "enforcement_officer")
+        .annotate(share=Count("assignments"))
+        .order_by("number")  # Meta.ordering does not apply to a grouped query
+    )
     context = {
         "campaign": campaign,
         "groups": groups,
