@@ -256,8 +256,9 @@ def _per_street(queryset: QuerySet, street: str, **counts) -> dict[int, dict]:
 
 def street_digest(*, now: datetime | None = None) -> int:
     """Each street supervisor's counts for their street: red and yellow codes, overdue
-    tests, open appeals and overdue grid tasks; in-app and e-mail, once a day. Four
-    grouped queries for the whole city, whatever the number of streets."""
+    tests, open appeals, overdue grid tasks, and the sweep's shops under a red placard and
+    those due for re-inspection; in-app and e-mail, once a day. Five grouped queries for
+    the whole city, whatever the number of streets."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     supervisors = list(
@@ -302,9 +303,15 @@ def street_digest(*, now: datetime | None = None) -> int:
         "community__parent",
         n=Count("pk"),
     )
+    red_shops = _per_street(
+        Shop.objects.filter(**{f"{street}__in": streets}, placard=Shop.Placard.RED),
+        street,
+        red=Count("pk"),
+        due=Count("pk", filter=Q(reinspection_due__lte=today)),
+    )
     kind, notices = Kind.STREET_DIGEST, []
     for user_id, street_id, street_name in supervisors:
-        code = codes.get(street_id, {})
+        code, shops = codes.get(street_id, {}), red_shops.get(street_id, {})
         text = texts.staff_text(
             kind,
             street=street_name,
@@ -314,6 +321,8 @@ def street_digest(*, now: datetime | None = None) -> int:
             tests=tests.get(street_id, {}).get("n", 0),
             appeals=appeals.get(street_id, {}).get("n", 0),
             tasks=tasks.get(street_id, {}).get("n", 0),
+            red_shops=shops.get("red", 0),
+            shops_due=shops.get("due", 0),
         )
         notices += [
             _staff(kind, user_id, channel, f"digest:{street_id}:{today}", text, None)

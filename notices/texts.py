@@ -48,7 +48,8 @@ STAFF = {
     ),
     Kind.STREET_DIGEST: _(
         "%(street)s, %(day)s: %(red)s red and %(yellow)s yellow codes, %(tests)s overdue "
-        "tests, %(appeals)s open appeals, %(tasks)s overdue tasks."
+        "tests, %(appeals)s open appeals, %(tasks)s overdue tasks; %(red_shops)s shops under "
+        "a red placard, %(shops_due)s of them due for re-inspection."
     ),
 }
 

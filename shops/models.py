@@ -5,6 +5,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities.models import Jurisdiction
 from communities.validators import validate_mobile
@@ -37,7 +38,7 @@ class Shop(models.Model):
     Placard = Placard
 
     name = models.CharField(_("name"), max_length=100)
-    address = models.CharField(_("address"), max_length=200)
+    address = models.CharField(pgettext_lazy("shop", "address"), max_length=200)
     grid = models.ForeignKey(
         Jurisdiction,
         verbose_name=_("grid"),

@@ -12,6 +12,7 @@ from communities.models import FollowUp, GridTask, Resident, User
 from communities.tests.factories import ResidentFactory, UserFactory
 from notices import reminders, texts
 from notices.models import Notice
+from shops.models import Shop
 
 from .factories import TODAY, appeal, measure, pending_test
 
@@ -175,6 +176,9 @@ def test_each_street_supervisor_gets_the_counts_of_their_street(world):
         community=nodes["community"],
         due_at=now + timedelta(hours=1),
     )
+    closed = {"placard": "red", "state": "closed"}
+    Shop.objects.filter(pk=world["shops"]["grid_a"].pk).update(**closed, reinspection_due=TODAY)
+    Shop.objects.filter(pk=world["shops"]["grid_b"].pk).update(**closed, reinspection_due=TOMORROW)
     assert twice(reminders.street_digest, now=now) == 4
     assert recipients(Kind.STREET_DIGEST) == {
         ("inapp", users["street_supervisor"].username),
@@ -192,6 +196,8 @@ def test_each_street_supervisor_gets_the_counts_of_their_street(world):
         tests=1,
         appeals=1,
         tasks=1,
+        red_shops=2,
+        shops_due=1,
     )
     theirs = Notice.objects.get(recipient=users["outsider_supervisor"], channel="inapp")
     assert theirs.text == texts.staff_text(
@@ -203,6 +209,8 @@ def test_each_street_supervisor_gets_the_counts_of_their_street(world):
         tests=1,
         appeals=0,
         tasks=0,
+        red_shops=0,
+        shops_due=0,
     )
 
 

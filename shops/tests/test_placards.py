@@ -177,6 +177,7 @@ def test_public_status_shows_a_green_shop_open(client, sweep, green):
     html = client.get(status_url(green), HTTP_ACCEPT_LANGUAGE="en").content.decode()
     assert "Green placard" in html and "Open" in html
     assert "Re-inspection" not in html
+    assert '<meta name="robots" content="noindex, nofollow">' in html  # QR only, not search
 
 
 def test_public_status_of_a_shop_never_inspected(client, world):
