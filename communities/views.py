@@ -33,7 +33,10 @@ NEXT_STEPS = {
     ],
     Role.STREET_SUPERVISOR: [
         (_("Follow the street's dashboards and overdue items."), "tasks:task-list"),
-        (_("Run the street sweep campaign and decide red placards."), "shops:campaign-list"),
+        (
+            _("Run the street sweep: joint groups, their shares, progress and red placards."),
+            "shops:campaign-list",
+        ),
     ],
     Role.DISTRICT_OFFICE: [
         (_("Propose manual code changes and review appeals within 24 hours."), "appeals:list"),
