@@ -24,6 +24,7 @@ from communities.models import (
     Resident,
     User,
 )
+from shops import selectors as shops_selectors
 from shops.models import Assignment, Shop
 
 from . import services, texts
@@ -343,7 +344,8 @@ def shop_reinspection_due(*, now: datetime | None = None) -> int:
     for batch in _batches(red):
         groups = {}  # the shop's latest share: the group that closed it comes back
         shares = (
-            Assignment.objects.filter(shop__in=batch, campaign__starts_on__lte=today)
+            Assignment.objects.filter(shop__in=batch)
+            .filter(shops_selectors.shares_open(today))
             .select_related("group")
             .order_by("shop_id", "-campaign__starts_on", "-pk")
         )

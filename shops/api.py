@@ -17,11 +17,6 @@ from .serializers import CampaignOut, InspectionIn, InspectionOut, ShopOut
 
 
 class ShopFilter(django_filters.FilterSet):
-    road = django_filters.CharFilter()
-    placard = django_filters.ChoiceFilter(choices=Shop.Placard.choices)
-    state = django_filters.ChoiceFilter(choices=Shop.State.choices)
-    kind = django_filters.ChoiceFilter(choices=Shop.Kind.choices)
-
     class Meta:
         model = Shop
         fields = ["road", "placard", "state", "kind", "grid"]

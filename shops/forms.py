@@ -1,6 +1,7 @@
 import uuid
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
@@ -67,3 +68,13 @@ class InspectionForm(forms.Form):
         photo.seek(0)
         photo.name = f"{uuid.uuid4().hex}.{extension}"
         return photo
+
+
+def errors_onto(form, error: ValidationError) -> None:
+    """A service's ValidationError on the form: each field's errors on that field when the
+    form has it, the rest (e.g. the shop's share) above the form."""
+    if not hasattr(error, "error_dict"):
+        form.add_error(None, error)
+        return
+    for key, errors in error.error_dict.items():
+        form.add_error(key if key in form.fields else None, errors)

@@ -1,8 +1,6 @@
 """Forms of the street supervisor's pages: the register's filters and file, campaigns,
 joint groups and shares. They check shape only; the views call the services."""
 
-from datetime import timedelta
-
 from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.forms import DateInput
 from communities.uploads import SpreadsheetUploadForm
 
-from .models import Placard, Shop
+from .models import Placard, Shop, one_month_after
 
 # The register's file: what the import reads, in the order the export writes it.
 COLUMNS = ("name", "address", "community", "grid")
@@ -59,7 +57,6 @@ class ShopImportForm(SpreadsheetUploadForm):
 
     COLUMNS = COLUMNS
     OPTIONAL_COLUMNS = OPTIONAL_COLUMNS
-    MAX_ROWS = 5000  # a street has 2,000+ shops (the seed)
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -89,7 +86,7 @@ class CampaignForm(forms.Form):
         today = timezone.localdate()
         kwargs.setdefault(
             "initial",
-            {"title": _("Street sweep"), "starts_on": today, "ends_on": today + timedelta(days=30)},
+            {"title": _("Street sweep"), "starts_on": today, "ends_on": one_month_after(today)},
         )
         super().__init__(*args, **kwargs)
         self.fields["roads"].choices = [

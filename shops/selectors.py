@@ -111,16 +111,23 @@ def campaign_progress(campaign: Campaign, today: date) -> Progress:
 RED_DUE, REMINDER_DUE, NOT_SEEN, WAITING, DONE = range(5)
 
 
+def shares_open(today: date) -> Q:
+    """The shares a group works on today (a filter on Assignment): those of a running
+    campaign and, for a shop under a red placard, of any campaign begun (the group comes
+    back to re-inspect even after the month is over)."""
+    begun = Q(campaign__starts_on__lte=today)
+    return begun & (Q(campaign__ends_on__gte=today) | Q(shop__placard=Placard.RED))
+
+
 def group_worklist(groups: QuerySet[JointGroup], today: date) -> QuerySet[Assignment]:
     """The shares of `groups` (the user's), most urgent first, each with its shop and
     group, whether it was inspected in its campaign and the urgency above."""
     seen = Exists(
         Inspection.objects.filter(campaign=OuterRef("campaign_id"), shop=OuterRef("shop_id"))
     )
-    running = Q(campaign__starts_on__lte=today, campaign__ends_on__gte=today)
     return (
         Assignment.objects.filter(group__in=groups)
-        .filter(running | Q(shop__placard=Placard.RED, campaign__starts_on__lte=today))
+        .filter(shares_open(today))
         .select_related("shop__grid__parent", "group", "campaign")
         .annotate(
             seen=seen,

@@ -136,10 +136,10 @@ def shares_split_by_road(*, campaign: Campaign) -> dict[int, int]:
     """Give every target shop to a group: the shops in road order (then address), cut into
     one contiguous stretch per group of near-equal size, so a group walks its roads end to
     end. Replaces the campaign's shares; returns shops per group number."""
+    Campaign.objects.select_for_update().get(pk=campaign.pk)  # before reading its groups
     groups = list(campaign.groups.order_by("number"))
     if not groups:
         raise ValidationError(_("Add the joint groups before sharing out the shops."))
-    Campaign.objects.select_for_update().get(pk=campaign.pk)
     shop_ids = list(
         selectors.campaign_target(campaign)
         .order_by("road", "address", "pk")
@@ -156,13 +156,15 @@ def shares_split_by_road(*, campaign: Campaign) -> dict[int, int]:
 
 
 @transaction.atomic
-def shares_assign(*, campaign: Campaign, group: JointGroup, shop_ids: list[int]) -> int:
-    """Move the given target shops into `group`'s share; returns how many."""
+def shares_assign(
+    *, campaign: Campaign, group: JointGroup, shop_ids: list[int], road: str = ""
+) -> int:
+    """Move the given target shops, and every target shop of `road`, into `group`'s
+    share; returns how many."""
     if group.campaign_id != campaign.pk:
         raise ValidationError({"group": _("This group is not in the campaign.")})
-    shop_ids = list(
-        selectors.campaign_target(campaign).filter(pk__in=shop_ids).values_list("pk", flat=True)
-    )
+    chosen = Q(pk__in=shop_ids) | (Q(road=road) if road else Q(pk__in=[]))
+    shop_ids = list(selectors.campaign_target(campaign).filter(chosen).values_list("pk", flat=True))
     campaign.assignments.filter(shop_id__in=shop_ids).delete()
     Assignment.objects.bulk_create(
         [Assignment(campaign=campaign, group=group, shop_id=pk) for pk in shop_ids],
@@ -175,15 +177,11 @@ def shares_assign(*, campaign: Campaign, group: JointGroup, shop_ids: list[int])
 
 
 def _assignment_for(shop: Shop, user: User, today: date) -> Assignment | None:
-    """The share under which `user` may inspect `shop` today: their group's, in a running
-    campaign; or, for a shop under a red placard, in the campaign that closed it (the group
-    comes back to re-inspect even after the month is over)."""
+    """The share under which `user` may inspect `shop` today: their group's, among the
+    shares open today (selectors.shares_open), the latest campaign's."""
     mine = Assignment.objects.filter(shop=shop, group__in=access.groups_joined(user))
-    running = Q(campaign__starts_on__lte=today, campaign__ends_on__gte=today)
-    if shop.placard == rules.Placard.RED:
-        running |= Q(campaign__starts_on__lte=today)
     return (
-        mine.filter(running)
+        mine.filter(selectors.shares_open(today))
         .select_related("group", "campaign")
         .order_by("-campaign__starts_on", "-pk")
         .first()
@@ -276,8 +274,7 @@ def inspection_record(
     shop.reminders = result.reminders
     shop.rectify_by = result.rectify_by
     shop.reinspection_due = result.reinspection_due
-    if answers["venue_code_posted"] != shop.venue_code_posted:
-        shop.venue_code_posted = answers["venue_code_posted"]
+    shop.venue_code_posted = answers["venue_code_posted"]
     shop.save(
         update_fields=[
             "placard",

@@ -24,6 +24,7 @@ from communities.models import Jurisdiction, User
 from communities.rules import mask_phone
 
 from . import selectors, services
+from .forms import errors_onto
 from .forms_campaigns import (
     COLUMNS,
     OPTIONAL_COLUMNS,
@@ -34,7 +35,7 @@ from .forms_campaigns import (
     ShopFilterForm,
     ShopImportForm,
 )
-from .models import Placard, Shop
+from .models import Shop
 
 PER_PAGE = 50
 UNASSIGNED_SHOWN = 100  # the assign form lists this many unassigned shops; roads do the rest
@@ -52,15 +53,6 @@ def _street_of(user) -> Jurisdiction | None:
     """The street a supervisor runs (their place), or None."""
     node = user.jurisdiction
     return node if node is not None and node.level == Jurisdiction.Level.STREET else None
-
-
-def _form_errors(form, error: ValidationError) -> None:
-    """A service's ValidationError on the form: on its field when the form has one."""
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _percent(part: int, whole: int) -> int:
@@ -133,9 +125,6 @@ def shop_import(request):
 
 def _export_rows(shops, *, full_phones: bool):
     """The header and one row per shop, in the import's columns and then read-only ones."""
-    kinds = {value: str(label) for value, label in Shop.Kind.choices}
-    placards = {value: str(label) for value, label in Placard.choices}
-    states = {value: str(label) for value, label in Shop.State.choices}
     yield list(EXPORT_COLUMNS)
     for shop in shops.iterator(chunk_size=1000):
         last = shop.last_inspected
@@ -145,12 +134,12 @@ def _export_rows(shops, *, full_phones: bool):
             shop.grid.parent.name,
             shop.grid.name,
             shop.road,
-            kinds.get(shop.kind, shop.kind),
+            shop.get_kind_display(),
             shop.licence_number,
             shop.contact_phone if full_phones else mask_phone(shop.contact_phone),
             "是" if shop.venue_code_posted else "否",
-            placards.get(shop.placard, shop.placard),
-            states.get(shop.state, shop.state),
+            shop.get_placard_display(),
+            shop.get_state_display(),
             shop.reminders,
             timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "",
         ]
@@ -257,7 +246,7 @@ def campaign_create(request):
             try:
                 campaign = services.campaign_create(street=street, by=user, **form.cleaned_data)
             except ValidationError as error:
-                _form_errors(form, error)
+                errors_onto(form, error)
             else:
                 messages.success(request, _("Campaign created. Now add its joint groups."))
                 return redirect("shops:campaign-detail", pk=campaign.pk)
@@ -341,7 +330,7 @@ def campaign_group_create(request, pk):
         try:
             group = services.group_create(campaign=campaign, **form.cleaned_data)
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_onto(form, error)
         else:
             messages.success(request, _("Group %(n)s added.") % {"n": group.number})
             return redirect("shops:campaign-detail", pk=campaign.pk)
@@ -378,16 +367,15 @@ def campaign_assign(request, pk):
     form = _assign_form(campaign, request.POST)
     if form.is_valid():
         data = form.cleaned_data
-        shop_ids = {shop.pk for shop in data["shops"]}
-        if data["road"]:
-            target = selectors.campaign_target(campaign).filter(road=data["road"])
-            shop_ids.update(target.values_list("pk", flat=True))
         try:
             moved = services.shares_assign(
-                campaign=campaign, group=data["group"], shop_ids=sorted(shop_ids)
+                campaign=campaign,
+                group=data["group"],
+                shop_ids=[shop.pk for shop in data["shops"]],
+                road=data["road"],
             )
         except ValidationError as error:
-            _form_errors(form, error)
+            errors_onto(form, error)
         else:
             messages.success(
                 request,

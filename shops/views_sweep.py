@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy
 from communities import access
 
 from . import selectors, services
-from .forms import InspectionForm, check_labels
+from .forms import InspectionForm, check_labels, errors_onto
 from .models import Inspection, Shop
 
 # The worklist's sections in the selector's order of urgency.
@@ -39,16 +39,6 @@ PHOTO_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
 
 def _field_labels(model) -> dict[str, str]:
     return {field.name: capfirst(field.verbose_name) for field in model._meta.fields}
-
-
-def _errors_onto(form: InspectionForm, error: ValidationError) -> None:
-    """The service's errors on the form: checklist items on their fields, the rest
-    (the shop's share, the re-inspection day) above the form."""
-    if not hasattr(error, "error_dict"):
-        form.add_error(None, error)
-        return
-    for key, errors in error.error_dict.items():
-        form.add_error(key if key in form.fields else None, errors)
 
 
 def _outcome_message(inspection: Inspection) -> str:
@@ -105,7 +95,7 @@ def inspect(request, pk):
                     note=values["note"],
                 )
             except ValidationError as error:
-                _errors_onto(form, error)
+                errors_onto(form, error)
             else:
                 level = OUTCOME_LEVELS[inspection.outcome]
                 messages.add_message(request, level, _outcome_message(inspection))

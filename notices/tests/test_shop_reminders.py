@@ -2,7 +2,7 @@
 
 from datetime import timedelta
 
-from notices import reminders
+from notices import reminders, texts
 from notices.models import Notice
 from shops.models import Shop
 from shops.tests.conftest import at, first_share, inspect, sweep, world  # noqa: F401
@@ -26,8 +26,13 @@ def test_the_group_is_reminded_once_on_the_due_day(sweep):  # noqa: F811
     notices = Notice.objects.filter(kind=Notice.Kind.SHOP_REINSPECTION_DUE)
     assert set(notices.values_list("recipient_id", flat=True)) == sweep["groups"][0].member_ids
     assert {n.channel for n in notices} == {"inapp"}
-    text = notices.first().text
-    assert shop.name in text and "1" in text
+    assert notices.first().text == texts.staff_text(
+        Notice.Kind.SHOP_REINSPECTION_DUE,
+        shop=shop.name,
+        address=shop.address,
+        group=1,
+        due=shop.reinspection_due,
+    )
 
 
 def test_a_failed_reinspection_brings_a_new_reminder_after_the_next_closure(sweep):  # noqa: F811

@@ -16,7 +16,7 @@ from communities.tests.factories import JurisdictionFactory, UserFactory
 from shops import services
 from shops.models import Assignment, Campaign, JointGroup, Shop
 
-from .conftest import START, answers, at
+from .conftest import START, inspect
 from .factories import ShopFactory
 
 Role = User.Role
@@ -500,21 +500,15 @@ def test_assign_the_ticked_shops(client, sweep):
 # --- Progress -------------------------------------------------------------------------------
 
 
-def record(sweep, shop, member, day, **failed):
-    return services.inspection_record(
-        shop=shop, by=sweep["users"][member], answers=answers(**failed), now=at(day)
-    )
-
-
 @pytest.fixture
 def inspected(sweep):
     """Group 1 passes one shop and reminds another; group 2 takes a shop to the red placard."""
     share_1 = list(Shop.objects.filter(assignments__group=sweep["groups"][0]).order_by("address"))
     share_2 = list(Shop.objects.filter(assignments__group=sweep["groups"][1]).order_by("address"))
-    record(sweep, share_1[0], "grid_worker", 0)
-    record(sweep, share_1[1], "market", 0, masks_worn=False)
+    inspect(sweep, share_1[0], member="grid_worker", day=0)
+    inspect(sweep, share_1[1], member="market", day=0, masks_worn=False)
     for day in (0, 2, 4):
-        record(sweep, share_2[0], "enforcer_b", day, venue_code_used=False)
+        inspect(sweep, share_2[0], member="enforcer_b", day=day, venue_code_used=False)
     return {**sweep, "red_shop": share_2[0]}
 
 
