@@ -177,7 +177,7 @@ def can_file_arrivals(user) -> bool:
 
 
 def can_publish_announcements(user) -> bool:
-    return bool(user.is_superuser or _role(user) in CITYWIDE_ROLES)
+    return is_citywide(user)
 
 
 def arrivals_for(user) -> QuerySet[ArrivalReport]:
@@ -283,3 +283,13 @@ def grid_workers_by_grid(grid_ids: set[int]) -> dict[int, set[int]]:
     for user_id, grid_id in (*served, *placed):
         workers[grid_id].add(user_id)
     return workers
+
+
+def officers_by_node(roles: set[str], node_ids: set[int]) -> dict[int, set[int]]:
+    """The active users of `roles` placed at each of `node_ids` (the offices above a grid:
+    street supervisors, district and city offices), by node id; one query."""
+    officers = defaultdict(set)
+    rows = User.objects.filter(role__in=roles, is_active=True, jurisdiction_id__in=node_ids)
+    for user_id, node_id in rows.values_list("pk", "jurisdiction_id"):
+        officers[node_id].add(user_id)
+    return officers

@@ -4,7 +4,8 @@ from collections import Counter
 from dataclasses import dataclass
 from datetime import datetime, time
 
-from django.db.models import Count, Q, QuerySet
+from django.db.models import Count, OuterRef, Q, QuerySet, Subquery
+from django.db.models.functions import Coalesce
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -12,6 +13,9 @@ from django.utils.translation import gettext as _
 
 from . import access
 from .models import (
+    AnnouncedCaseCounty,
+    AnnouncedEpidemicCity,
+    AnnouncedRiskArea,
     Announcement,
     Appeal,
     ControlMeasure,
@@ -40,12 +44,20 @@ def jurisdiction_get(*, user: User, pk: int) -> Jurisdiction:
     return get_object_or_404(jurisdiction_list(user=user), pk=pk)
 
 
+def _list_size(model) -> Coalesce:
+    """The number of `model` rows of the outer announcement, as a subquery: counting
+    three lists over joins would multiply them (risk areas × counties × cities rows)."""
+    rows = model.objects.filter(announcement=OuterRef("pk")).order_by()
+    size = rows.values("announcement").annotate(n=Count("*")).values("n")
+    return Coalesce(Subquery(size), 0)
+
+
 def announcement_list() -> QuerySet[Announcement]:
     """Announcements, newest first, with the size of each list (one query)."""
     return Announcement.objects.select_related("published_by").annotate(
-        n_risk_areas=Count("risk_areas", distinct=True),
-        n_case_counties=Count("case_counties", distinct=True),
-        n_epidemic_cities=Count("epidemic_cities", distinct=True),
+        n_risk_areas=_list_size(AnnouncedRiskArea),
+        n_case_counties=_list_size(AnnouncedCaseCounty),
+        n_epidemic_cities=_list_size(AnnouncedEpidemicCity),
     )
 
 

@@ -2,17 +2,16 @@
 read finds the person by ID number and phone together."""
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
 
 from . import access
-from .models import Appeal, Resident, User
+from .models import APPEAL_REMIND_AFTER, Appeal, Resident, User
 
 # DOMAIN.md §5: an appeal is resolved within 24 hours of filing (APPEAL_DEADLINE); the
 # staff are reminded at 20 hours, so from then on an open appeal is shown as a warning.
-REMINDER_AFTER = timedelta(hours=20)
 
 # The state filter of the list: "open" is every state but resolved.
 OPEN = "open"
@@ -24,7 +23,7 @@ class Countdown:
     """The time left to an appeal's deadline, or how long it is overdue, in whole minutes."""
 
     overdue: bool
-    warning: bool  # open and filed more than REMINDER_AFTER ago
+    warning: bool  # open and filed more than APPEAL_REMIND_AFTER ago
     hours: int
     minutes: int
 
@@ -38,7 +37,7 @@ def appeal_countdown(appeal: Appeal, *, now: datetime) -> Countdown | None:
     minutes = int(span.total_seconds()) // 60
     return Countdown(
         overdue=overdue,
-        warning=now - appeal.created_at >= REMINDER_AFTER,
+        warning=now - appeal.created_at >= APPEAL_REMIND_AFTER,
         hours=minutes // 60,
         minutes=minutes % 60,
     )

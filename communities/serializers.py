@@ -15,7 +15,7 @@ from .models import (
     VenueReport,
 )
 from .rules.policy import RULES_WITH_MEASURES, MeasureKind
-from .validators import ID_NUMBER_MESSAGES
+from .validators import validate_id_number, validate_mobile
 
 NAME = {"max_length": 50}
 MAX_STAYS = 30
@@ -184,28 +184,19 @@ class DecisionOut(serializers.Serializer):
 
 
 class IdNumberField(serializers.CharField):
+    """An ID number, normalized (upper-case X) and checked by validators.validate_id_number."""
+
     def __init__(self, **kwargs):
-        super().__init__(max_length=18, **kwargs)
+        # the validator's one message covers the length too
+        super().__init__(validators=[validate_id_number], **kwargs)
 
     def to_internal_value(self, data):
-        value = rules.normalize_id_number(super().to_internal_value(data))
-        problem = rules.id_number_problem(value)
-        if problem:
-            raise serializers.ValidationError(ID_NUMBER_MESSAGES[problem])
-        return value
+        return rules.normalize_id_number(super().to_internal_value(data))
 
 
 class MobileField(serializers.CharField):
     def __init__(self, **kwargs):
-        super().__init__(max_length=11, **kwargs)
-
-    def to_internal_value(self, data):
-        value = super().to_internal_value(data)
-        if not rules.is_mobile(value):
-            raise serializers.ValidationError(
-                _("Enter an 11-digit mainland mobile number, such as 13812345678.")
-            )
-        return value
+        super().__init__(validators=[validate_mobile], **kwargs)
 
 
 class ArrivalIn(StrictSerializer):

@@ -111,16 +111,16 @@ def task_verify(request, pk):
     return render(request, "communities/task_verify.html", context)
 
 
-def _community_ref(value: str, communities) -> int | str | None:
-    """A community named by its number or as 街道/社区, among `communities`."""
+def _community_ref(value: str, by_name: dict[tuple[str, str], int]) -> int | str | None:
+    """A community named by its number or as 街道/社区 (looked up in `by_name`)."""
     value = value.strip()
     if not value:
         return None
     if value.isdigit():
         return int(value)
     street, _sep, name = value.rpartition("/")
-    match = communities.filter(name=name.strip(), parent__name=street.strip()).first()
-    return match.pk if match else value  # an unknown name fails validation by name
+    # an unknown name stays a name and fails validation as one
+    return by_name.get((street.strip(), name.strip()), value)
 
 
 @login_required
@@ -135,6 +135,11 @@ def push_upload(request):
     if request.method == "POST" and form.is_valid():
         rows = form.cleaned_data["rows"]
         communities = access.jurisdictions_for(user).filter(level=Jurisdiction.Level.COMMUNITY)
+        # one query for the whole file, not one a row
+        by_name = {
+            (street, name): pk
+            for pk, name, street in communities.values_list("pk", "name", "parent__name")
+        }
         persons = [
             {
                 k: v
@@ -143,7 +148,7 @@ def push_upload(request):
                     "phone": row.get("phone", ""),
                     "name": row.get("name", ""),
                     "reason": row["reason"],
-                    "community": _community_ref(row.get("community", ""), communities),
+                    "community": _community_ref(row.get("community", ""), by_name),
                 }.items()
                 if v is not None
             }

@@ -5,7 +5,6 @@ recipients of a whole batch in one query. Every notice carries a dedupe key, so 
 producer twice, or two beats at once, creates nothing new. Beat runs them through
 tasks.reminders_task (schedule in schedule.py)."""
 
-from collections import defaultdict
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
 
@@ -14,6 +13,7 @@ from django.utils import timezone
 
 from communities import access
 from communities.models import (
+    APPEAL_REMIND_AFTER,
     Appeal,
     ControlMeasure,
     FollowUp,
@@ -34,7 +34,6 @@ Kind = Notice.Kind
 Channel = Notice.Channel
 Role = User.Role
 
-APPEAL_REMIND_AFTER = timedelta(hours=20)  # the deadline is 24 h (communities.APPEAL_DEADLINE)
 # An overdue test is reminded on each of the first days after its due date; older ones stay
 # on the grid worker's care list and in the street digest, not in the residents' SMS.
 OVERDUE_REMIND_DAYS = 3
@@ -57,10 +56,6 @@ def _day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _ancestors(path: str) -> list[int]:
-    return [int(part) for part in path.strip("/").split("/") if part]
-
-
 def _city_names() -> dict[int, str]:
     return dict(
         Jurisdiction.objects.filter(level=Jurisdiction.Level.CITY).values_list("pk", "name")
@@ -68,16 +63,7 @@ def _city_names() -> dict[int, str]:
 
 
 def _city_of(grid: Jurisdiction, cities: dict[int, str]) -> str:
-    return cities.get(_ancestors(grid.path)[0], "")
-
-
-def _officers(role: str, node_ids: set[int]) -> dict[int, set[int]]:
-    """The active users of `role` placed at each of `node_ids`, by node id; one query."""
-    officers = defaultdict(set)
-    rows = User.objects.filter(role=role, is_active=True, jurisdiction_id__in=node_ids)
-    for user_id, node_id in rows.values_list("pk", "jurisdiction_id"):
-        officers[node_id].add(user_id)
-    return officers
+    return cities.get(grid.ancestor_ids[0], "")
 
 
 def _resident_sms(kind, resident: Resident, key: str, text: str, due_at) -> Notice:
@@ -207,8 +193,9 @@ def _appeal_notices(kind, appeals: QuerySet[Appeal], role: str, key: str) -> int
     """In-app and e-mail notices to the users of `role` above each appeal's grid."""
     created = 0
     for batch in _batches(appeals.select_related("resident__grid")):
-        above = {a.pk: _ancestors(a.resident.grid.path)[:-1] for a in batch}
-        officers = _officers(role, {node for nodes in above.values() for node in nodes})
+        above = {a.pk: a.resident.grid.ancestor_ids for a in batch}
+        nodes = {node for ids in above.values() for node in ids}
+        officers = access.officers_by_node({role}, nodes)
         notices = []
         for appeal in batch:
             resident = appeal.resident

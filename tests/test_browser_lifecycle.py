@@ -18,6 +18,7 @@ from communities.tests.factories import (
     ResidentFactory,
     UserFactory,
     announcement_publish,
+    arrival_file,
     tree,
 )
 
@@ -54,25 +55,7 @@ def city(settings, tmp_path):
     UserFactory(username="street", role="street_supervisor", jurisdiction=nodes["street"])
     today = timezone.localdate()
     resident = ResidentFactory(grid=nodes["grid_a"], name="冯禅城", phone="13912345001")
-    services.arrival_report_file(
-        resident=resident,
-        arrival_date=today - timedelta(days=8),
-        stays=[
-            {
-                "province": "广东省",
-                "city": "佛山市",
-                "county": "禅城区",
-                "start": today - timedelta(days=14),
-                "end": today - timedelta(days=9),
-            }
-        ],
-        landing_point_kind="airport",
-        landing_point="武宿机场",
-        transport="plane",
-        abroad_quarantine_days=None,
-        source="grid_worker",
-        by=worker,
-    )
+    arrival_file(resident, place=("广东省", "佛山市", "禅城区"), days_ago=8, by=worker)
     appellant = ResidentFactory(grid=nodes["grid_a"], name="褚申诉", phone="13912345002")
     services.health_code_change(resident=appellant, to="red", rule="R2", reason="赋码", actor=None)
     JurisdictionFactory(name="别的社区", level="community", parent=nodes["street"])

@@ -3,16 +3,12 @@ Celery worker recomputes the codes and sends the notices; the grid worker finds 
 inbox, with the count in the navigation bar."""
 
 import json
-import time
-from datetime import timedelta
 from pathlib import Path
 
 import pytest
 from celery.contrib.testing.worker import start_worker
-from django.utils import timezone
 
-from communities import services
-from communities.tests.factories import ResidentFactory, UserFactory, tree
+from communities.tests.factories import ResidentFactory, UserFactory, arrival_file, tree, wait_for
 from notices.models import Notice
 from portal.celery import app
 
@@ -34,27 +30,9 @@ def test_publishing_an_announcement_brings_notices_to_the_grid_worker(
         grids=[nodes["grid_a"]],
     )
     UserFactory(username="city", role="city_office", jurisdiction=nodes["city"])
-    today = timezone.localdate()
     resident = ResidentFactory(grid=nodes["grid_a"], name="蒋长春")
-    services.arrival_report_file(  # before any announcement: green
-        resident=resident,
-        arrival_date=today - timedelta(days=2),
-        stays=[
-            {
-                "province": "吉林省",
-                "city": "吉林市",
-                "county": "丰满区",
-                "start": today - timedelta(days=8),
-                "end": today - timedelta(days=3),
-            }
-        ],
-        landing_point_kind="station",
-        landing_point="",
-        transport="train",
-        abroad_quarantine_days=None,
-        source="grid_worker",
-        by=worker,
-    )
+    # before any announcement: green
+    arrival_file(resident, place=("吉林省", "吉林市", "丰满区"), by=worker)
     app.control.purge()
     with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
         page.goto(f"{live_server.url}/accounts/login/")
@@ -68,10 +46,8 @@ def test_publishing_an_announcement_brings_notices_to_the_grid_worker(
         page.click("main button[type=submit]")  # preview
         page.click("button[name=publish]")
         page.wait_for_load_state()
-        deadline = time.monotonic() + 45
-        while not Notice.objects.filter(recipient=worker, state="sent").exists():
-            assert time.monotonic() < deadline, "no notice was sent"
-            time.sleep(0.3)
+        sent = Notice.objects.filter(recipient=worker, state="sent")
+        assert wait_for(sent.exists, 45), "no notice was sent"
 
     page.context.clear_cookies()
     page.set_viewport_size({"width": 390, "height": 844})

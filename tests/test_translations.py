@@ -20,7 +20,13 @@ def test_compiled_catalog_matches_the_po_file():
     with (LOCALE / "django.mo").open("rb") as mo:
         catalog = gettext.GNUTranslations(mo)
     for entry in po.translated_entries():
-        if entry.msgid_plural:
+        if entry.msgid_plural:  # Chinese has one form (nplurals=1)
+            found = (
+                catalog.npgettext(entry.msgctxt, entry.msgid, entry.msgid_plural, 1)
+                if entry.msgctxt
+                else catalog.ngettext(entry.msgid, entry.msgid_plural, 1)
+            )
+            assert found == entry.msgstr_plural[0], entry.msgid
             continue
         found = (
             catalog.pgettext(entry.msgctxt, entry.msgid)

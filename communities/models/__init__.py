@@ -20,6 +20,7 @@ from .codes import (
 from .jobs import RecomputeChunk, RecomputeRun
 from .lifecycle import (
     APPEAL_DEADLINE,
+    APPEAL_REMIND_AFTER,
     FEVER_FROM,
     Anomaly,
     Appeal,
@@ -32,6 +33,7 @@ from .people import HealthCode, Jurisdiction, Resident, User
 
 __all__ = [
     "APPEAL_DEADLINE",
+    "APPEAL_REMIND_AFTER",
     "FEVER_FROM",
     "AnnouncedCaseCounty",
     "AnnouncedEpidemicCity",

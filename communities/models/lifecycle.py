@@ -13,6 +13,7 @@ from .codes import ControlMeasure, NucleicAcidTest
 from .people import HealthCode, User
 
 APPEAL_DEADLINE = timedelta(hours=24)  # 确保24小时内完成解码
+APPEAL_REMIND_AFTER = timedelta(hours=20)  # the district is reminded; lists turn amber
 FEVER_FROM = 37.3  # °C: a temperature of 37.3 or more is an anomaly
 
 

@@ -129,11 +129,6 @@ class Decision:
     verify_due: date | None = None
 
     @property
-    def measure_label(self) -> str:
-        """ "14+7" and the kinds: 集中隔离医学观察14天+居家健康监测7天."""
-        return _measure_label(self.measure)
-
-    @property
     def days_label(self) -> str:
         return _days_label(self.measure)
 

@@ -231,6 +231,16 @@ def stays_create(arrival: ArrivalReport, stays: list[dict]) -> None:
     )
 
 
+def _decide(
+    *, stays: list[dict], arrival_date: date, abroad_quarantine_days: int | None, as_of: date
+):
+    """The decision for a journey, by the policy in force on `as_of`."""
+    traveller = traveller_from(
+        stays=stays, arrival_date=arrival_date, abroad_quarantine_days=abroad_quarantine_days
+    )
+    return assessment_run(traveller=traveller, as_of=as_of)
+
+
 @transaction.atomic
 def arrival_report_file(
     *,
@@ -247,7 +257,12 @@ def arrival_report_file(
 ) -> ArrivalReport:
     """File an arrival for a known resident and assess it at once: the code, the measure
     and the landing test follow from the policy in force today."""
-    today = today or timezone.localdate()
+    decision = _decide(
+        stays=stays,
+        arrival_date=arrival_date,
+        abroad_quarantine_days=abroad_quarantine_days,
+        as_of=today or timezone.localdate(),
+    )
     arrival = ArrivalReport.objects.create(
         resident=resident,
         community=resident.grid.parent,
@@ -263,16 +278,9 @@ def arrival_report_file(
         transport=transport,
         abroad_quarantine_days=abroad_quarantine_days,
         state=ArrivalReport.State.ASSESSED,
+        decision=decision.as_dict(),
     )
     stays_create(arrival, stays)
-    decision = assessment_run(
-        traveller=traveller_from(
-            stays=stays, arrival_date=arrival_date, abroad_quarantine_days=abroad_quarantine_days
-        ),
-        as_of=today,
-    )
-    arrival.decision = decision.as_dict()
-    arrival.save(update_fields=["decision"])
     decision_apply(resident=resident, decision=decision, arrival=arrival, actor=by)
     return arrival
 
@@ -295,6 +303,12 @@ def self_report_submit(
     """A report from the public form: kept as submitted with a preview of its decision,
     and a task for the community's grid workers to verify it within 24 hours."""
     resident = Resident.objects.filter(id_number=id_number).first()
+    decision = _decide(
+        stays=stays,
+        arrival_date=arrival_date,
+        abroad_quarantine_days=abroad_quarantine_days,
+        as_of=timezone.localdate(),
+    )
     arrival = ArrivalReport.objects.create(
         resident=resident,
         community=community,
@@ -309,16 +323,9 @@ def self_report_submit(
         transport=transport,
         abroad_quarantine_days=abroad_quarantine_days,
         state=ArrivalReport.State.SUBMITTED,
+        decision=decision.as_dict(),
     )
     stays_create(arrival, stays)
-    decision = assessment_run(
-        traveller=traveller_from(
-            stays=stays, arrival_date=arrival_date, abroad_quarantine_days=abroad_quarantine_days
-        ),
-        as_of=timezone.localdate(),
-    )
-    arrival.decision = decision.as_dict()
-    arrival.save(update_fields=["decision"])
     GridTask.objects.create(
         kind=GridTask.Kind.VERIFY_SELF_REPORT,
         community=community,
@@ -348,12 +355,10 @@ def self_report_verify(
     stays = list(
         arrival.stays.values("province", "city", "county", "street", "area", "start", "end")
     )
-    decision = assessment_run(
-        traveller=traveller_from(
-            stays=stays,
-            arrival_date=arrival.arrival_date,
-            abroad_quarantine_days=arrival.abroad_quarantine_days,
-        ),
+    decision = _decide(
+        stays=stays,
+        arrival_date=arrival.arrival_date,
+        abroad_quarantine_days=arrival.abroad_quarantine_days,
         as_of=timezone.localdate(),
     )
     arrival.resident = resident

@@ -7,14 +7,13 @@ from decimal import Decimal
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
-from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from notices.models import Notice
 from notices.services import notices_create
 
-from .. import selectors
+from .. import access, selectors
 from ..models import (
     APPEAL_DEADLINE,
     FEVER_FROM,
@@ -57,14 +56,12 @@ def _locked(resident: Resident) -> Resident:
 # --- Anomalies and alerts -------------------------------------------------------------------
 
 
-def _supervisors_of(resident: Resident):
-    """The street supervisors and district offices above the resident's grid."""
-    ancestors = Jurisdiction.objects.get(pk=resident.grid_id).ancestor_ids
-    return User.objects.filter(
-        Q(role=Role.STREET_SUPERVISOR) | Q(role=Role.DISTRICT_OFFICE),
-        jurisdiction_id__in=ancestors,
-        is_active=True,
+def _supervisors_of(resident: Resident) -> list[int]:
+    """The ids of the street supervisors and district offices above the resident's grid."""
+    offices = access.officers_by_node(
+        {Role.STREET_SUPERVISOR, Role.DISTRICT_OFFICE}, set(resident.grid.ancestor_ids)
     )
+    return sorted(set().union(*offices.values()))
 
 
 @transaction.atomic
@@ -97,12 +94,12 @@ def anomaly_raise(
             Notice(
                 kind=Notice.Kind.ANOMALY,
                 channel=Notice.Channel.INAPP,
-                recipient=user,
+                recipient_id=user_id,
                 resident=resident,
                 text=text,
-                dedupe_key=f"anomaly:{anomaly.pk}:{user.pk}",
+                dedupe_key=f"anomaly:{anomaly.pk}:{user_id}",
             )
-            for user in _supervisors_of(resident)
+            for user_id in _supervisors_of(resident)
         ]
     )
     return anomaly
@@ -213,7 +210,8 @@ def followup_record(
 @transaction.atomic
 def resident_release(*, resident: Resident, today: date | None = None) -> bool:
     """Release one resident whose measure has ended, unless an anomaly is open. Returns
-    whether the code was released (the nightly job calls this for everyone due)."""
+    whether the code was released. The nightly job does not call this: it releases
+    everyone due set-based, by the same conditions, in recompute._release."""
     today = today or timezone.localdate()
     resident = _locked(resident)
     measure = resident.measures.filter(state=ControlMeasure.State.ACTIVE).first()

@@ -12,7 +12,7 @@ manual change writes nothing more: the residents it would change again no longer
 import json
 from collections import defaultdict
 from dataclasses import dataclass, replace
-from datetime import date, timedelta
+from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import F, Max, Min
@@ -34,12 +34,11 @@ from ..models import (
     Resident,
     Stay,
 )
-from ..rules.codes import Decision, Traveller, assess, is_stricter
+from ..rules.codes import WINDOW, Decision, Traveller, assess, is_stricter
 from ..rules.codes import Stay as StayIn
 from .arrivals import code_event_kind
 
 CHUNK_IDS = 20_000  # resident ids per chunk: a few seconds of work, bounded memory
-WINDOW = timedelta(days=14)
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,7 @@ from django import template
 from django.utils.translation import gettext_lazy as _
 
 from communities import rules
+from communities.models import NucleicAcidTest
 
 register = template.Library()
 
@@ -13,7 +14,7 @@ MEASURE_KINDS = {
 }
 CODES = {"green": _("Green code"), "yellow": _("Yellow code"), "red": _("Red code")}
 CODE_BADGES = {"green": "text-bg-success", "yellow": "text-bg-warning", "red": "text-bg-danger"}
-TEST_KINDS = {"landing": _("Landing test"), "followup": _("Follow-up test")}
+TEST_KINDS = dict(NucleicAcidTest.Kind.choices)
 
 
 @register.filter

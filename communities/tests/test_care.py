@@ -28,7 +28,7 @@ from communities.models import (
 from communities.services import imports
 from notices.models import Notice
 
-from .factories import ResidentFactory, announcement_publish, valid_id_number
+from .factories import ResidentFactory, announcement_publish, arrival_file, valid_id_number
 
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - timedelta(days=1)
@@ -185,25 +185,8 @@ def r4_case(world):
     landing test and two follow-up tests due by today."""
     publish_epidemic_city()
     resident = world["residents"]["grid_a"]
-    arrival = TODAY - timedelta(days=3)
-    services.arrival_report_file(
-        resident=resident,
-        stays=[
-            {
-                "province": "广东省",
-                "city": "肇庆市",
-                "county": "端州区",
-                "start": arrival - timedelta(days=6),
-                "end": arrival - timedelta(days=1),
-            }
-        ],
-        arrival_date=arrival,
-        landing_point_kind="station",
-        landing_point="太原南站",
-        transport="train",
-        abroad_quarantine_days=None,
-        source="grid_worker",
-        by=world["users"]["grid_worker"],
+    arrival_file(
+        resident, place=("广东省", "肇庆市", "端州区"), days_ago=3, by=world["users"]["grid_worker"]
     )
     resident.refresh_from_db()
     assert (resident.code, resident.code_rule) == ("yellow", "R4")

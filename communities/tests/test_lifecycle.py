@@ -19,7 +19,7 @@ from communities.models import (
 )
 from notices.models import Notice
 
-from .factories import UserFactory, announcement_publish
+from .factories import UserFactory, announcement_publish, arrival_file
 
 DEMO = Path(__file__).resolve().parents[1] / "fixtures" / "demo_announcement.json"
 TODAY = timezone.localdate()
@@ -32,24 +32,8 @@ def announcement(db):
 
 def file_case_county(resident, by, arrived_days_ago=1):
     """An arrival from 佛山市禅城区 (a case county): red, R3, "7+5"."""
-    return services.arrival_report_file(
-        resident=resident,
-        arrival_date=TODAY - timedelta(days=arrived_days_ago),
-        stays=[
-            {
-                "province": "广东省",
-                "city": "佛山市",
-                "county": "禅城区",
-                "start": TODAY - timedelta(days=arrived_days_ago + 6),
-                "end": TODAY - timedelta(days=arrived_days_ago + 1),
-            }
-        ],
-        landing_point_kind="airport",
-        landing_point="武宿机场",
-        transport="plane",
-        abroad_quarantine_days=None,
-        source="grid_worker",
-        by=by,
+    return arrival_file(
+        resident, place=("广东省", "佛山市", "禅城区"), days_ago=arrived_days_ago, by=by
     )
 
 

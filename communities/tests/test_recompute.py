@@ -15,7 +15,7 @@ from communities.tasks import (
     recompute_after_announcement_task,
     recompute_chunk_task,
 )
-from communities.tests.factories import announcement_publish
+from communities.tests.factories import announcement_publish, arrival_file
 
 TODAY = timezone.localdate()
 
@@ -28,25 +28,7 @@ def publish(**lists):
 def arrival(world):
     publish(risk_areas=[])
     resident = world["residents"]["grid_a"]
-    services.arrival_report_file(
-        resident=resident,
-        arrival_date=TODAY - timedelta(days=3),
-        stays=[
-            {
-                "province": "吉林省",
-                "city": "长春市",
-                "county": "南关区",
-                "start": TODAY - timedelta(days=9),
-                "end": TODAY - timedelta(days=4),
-            }
-        ],
-        landing_point_kind="airport",
-        landing_point="武宿机场",
-        transport="plane",
-        abroad_quarantine_days=None,
-        source="grid_worker",
-        by=world["users"]["grid_worker"],
-    )
+    arrival_file(resident, days_ago=3, by=world["users"]["grid_worker"])
     resident.refresh_from_db()
     assert resident.code == "green"
     return resident
@@ -79,25 +61,7 @@ def test_a_lifted_risk_area_does_not_cut_a_measure_short(arrival):
 def test_an_arrival_older_than_14_days_is_not_touched(world):
     publish(risk_areas=[])
     resident = world["residents"]["grid_b"]
-    services.arrival_report_file(
-        resident=resident,
-        arrival_date=TODAY - timedelta(days=20),
-        stays=[
-            {
-                "province": "吉林省",
-                "city": "长春市",
-                "county": "南关区",
-                "start": TODAY - timedelta(days=25),
-                "end": TODAY - timedelta(days=21),
-            }
-        ],
-        landing_point_kind="airport",
-        landing_point="",
-        transport="plane",
-        abroad_quarantine_days=None,
-        source="grid_worker",
-        by=None,
-    )
+    arrival_file(resident, days_ago=20)
     publish(
         risk_areas=[{"level": "high", "province": "吉林省", "city": "长春市", "county": "南关区"}]
     )
@@ -155,8 +119,10 @@ def test_the_tasks_fan_out_chunks_that_count_once(world, arrival):
         run_id = recompute_after_announcement_task.apply(args=[announcement.pk]).get()
     run = RecomputeRun.objects.get(pk=run_id)
     assert run.announcement == announcement and run.chunks_total == 1
-    fan_out.assert_called_once()
     (chunk,) = RecomputeChunk.objects.filter(run=run)
+    (signatures,), _ = fan_out.call_args  # one task a chunk, sent as a group
+    assert list(signatures) == [recompute_chunk_task.s(chunk.pk)]
+    fan_out.return_value.apply_async.assert_called_once()
     assert recompute_chunk_task.apply(args=[chunk.pk]).get() == 1
     assert recompute_chunk_task.apply(args=[chunk.pk]).get() == 0  # a redelivered chunk
     run.refresh_from_db()
@@ -165,7 +131,8 @@ def test_the_tasks_fan_out_chunks_that_count_once(world, arrival):
     from notices.models import Notice
 
     (notice,) = Notice.objects.filter(kind="codes_changed")  # one, though the chunk ran twice
-    assert notice.recipient == world["users"]["grid_worker"] and "1" in notice.text
+    assert notice.recipient == world["users"]["grid_worker"]
+    assert "有1人转为红码、0人转为黄码" in notice.text  # the title ("提示 1") also holds a 1
 
 
 def test_the_nightly_release_releases_due_measures_once(world, arrival):

@@ -4,7 +4,6 @@ manual change. The rows it writes are checked on both databases in test_recomput
 
 import threading
 import time
-from datetime import timedelta
 
 import pytest
 from django.db import connection, transaction
@@ -14,7 +13,7 @@ from django.utils import timezone
 from communities import services
 from communities.models import HealthCodeEvent, Resident
 from communities.services import recompute
-from communities.tests.factories import announcement_publish
+from communities.tests.factories import announcement_publish, arrival_file
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]
 TODAY = timezone.localdate()
@@ -27,17 +26,7 @@ def arrival(world):
         pytest.fail("this test needs PostgreSQL (row locks); run it in the PostgreSQL pass")
     announcement_publish({"title": "提示 0", "effective": "2022-03-28", "risk_areas": []})
     resident = world["residents"]["grid_a"]
-    services.arrival_report_file(
-        resident=resident,
-        arrival_date=TODAY - timedelta(days=3),
-        stays=[{**NANGUAN, "start": TODAY - timedelta(days=9), "end": TODAY - timedelta(days=4)}],
-        landing_point_kind="airport",
-        landing_point="",
-        transport="plane",
-        abroad_quarantine_days=None,
-        source="grid_worker",
-        by=None,
-    )
+    arrival_file(resident, days_ago=3)
     announcement_publish(
         {"title": "提示 1", "effective": "2022-03-28", "risk_areas": [{"level": "high", **NANGUAN}]}
     )

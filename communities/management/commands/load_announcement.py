@@ -6,6 +6,20 @@ from communities import services
 from communities.announcements import parse_announcement
 
 
+def file_load(file: Path):
+    """Load the announcement in `file`: (announcement, created, warnings about names not
+    on the official division list). A malformed file is a CommandError, nothing stored."""
+    try:
+        text = file.read_bytes()
+    except OSError as error:
+        raise CommandError(f"{file}: {error.strerror}") from error
+    parsed = parse_announcement(text)
+    if parsed.errors:
+        raise CommandError(f"{file} refused, nothing stored:\n  " + "\n  ".join(parsed.errors))
+    announcement, created = services.announcement_load(data=parsed.data, by=None)
+    return announcement, created, parsed.warnings
+
+
 class Command(BaseCommand):
     help = "Loads a risk-area announcement (JSON of DOMAIN.md section 8); idempotent."
 
@@ -13,16 +27,9 @@ class Command(BaseCommand):
         parser.add_argument("file", type=Path)
 
     def handle(self, *args, file: Path, **options):
-        try:
-            text = file.read_bytes()
-        except OSError as error:
-            raise CommandError(f"{file}: {error.strerror}") from error
-        parsed = parse_announcement(text)
-        if parsed.errors:
-            raise CommandError(f"{file} refused, nothing stored:\n  " + "\n  ".join(parsed.errors))
-        for warning in parsed.warnings:
+        announcement, created, warnings = file_load(file)
+        for warning in warnings:
             self.stderr.write(f"Warning, not on the official division list: {warning}")
-        announcement, created = services.announcement_load(data=parsed.data, by=None)
         verb = "Loaded" if created else "Already loaded, nothing changed:"
         self.stdout.write(
             f"{verb} {announcement.title} (effective {announcement.effective:%Y-%m-%d}): "

@@ -9,7 +9,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from communities import demo, rules, services
-from communities.announcements import parse_announcement
+from communities.management.commands.load_announcement import file_load
 from communities.models import Jurisdiction, Resident, User
 from shops import demo as shops_demo
 from shops.models import Shop
@@ -40,10 +40,7 @@ DEMO_ANNOUNCEMENT = Path(__file__).resolve().parents[2] / "fixtures" / "demo_ann
 def demo_announcement_load():
     """The 3月28日 announcement of the seed; (announcement, created). Idempotent: its
     digest is unique."""
-    parsed = parse_announcement(DEMO_ANNOUNCEMENT.read_bytes())
-    if parsed.errors:
-        raise CommandError("; ".join(parsed.errors))
-    return services.announcement_load(data=parsed.data, by=None)
+    return file_load(DEMO_ANNOUNCEMENT)[:2]
 
 
 def resident_row(i: int, grid_ids: list[int]) -> tuple:

@@ -40,10 +40,10 @@ class SmsBackend:
             },
         )
         try:
-            with _opener.open(request, timeout=TIMEOUT) as response:
-                status = response.status
+            # urllib raises HTTPError for any answer other than 2xx (redirects included,
+            # as _NoRedirect follows none)
+            with _opener.open(request, timeout=TIMEOUT):
+                pass
         except urllib.error.HTTPError as error:
             detail = error.read(200).decode("utf-8", "replace")
             raise SmsGatewayError(f"gateway answered {error.code}: {detail}") from error
-        if not 200 <= status < 300:
-            raise SmsGatewayError(f"gateway answered {status}")
