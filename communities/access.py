@@ -127,17 +127,21 @@ def campaigns_for(user):
     return Campaign.objects.all() if scope is None else Campaign.objects.filter(scope | joined)
 
 
-def group_candidates(user, street: Jurisdiction) -> QuerySet[User]:
-    """Who may join a joint group of a campaign of `street`, for a user who sees the street:
-    its grid workers, and the inspectors placed at the street or at its district (market
-    supervision and law enforcement often sit at the district)."""
-    visible = jurisdictions_for(user).filter(pk=street.pk).exists()
-    if not visible:
-        return User.objects.none()
+def group_members_of(street: Jurisdiction) -> QuerySet[User]:
+    """Who may join a joint group of a campaign of `street`: its active grid workers, and
+    the active inspectors placed at the street or at its district (market supervision and
+    law enforcement often sit at the district)."""
     return User.objects.filter(is_active=True).filter(
         Q(role=Role.GRID_WORKER, jurisdiction__path__startswith=street.path)
         | Q(role=Role.INSPECTOR, jurisdiction_id__in=[street.pk, street.parent_id])
     )
+
+
+def group_candidates(user, street: Jurisdiction) -> QuerySet[User]:
+    """The possible members of `street`'s groups, for a user who sees the street."""
+    if not jurisdictions_for(user).filter(pk=street.pk).exists():
+        return User.objects.none()
+    return group_members_of(street)
 
 
 def inspections_for(user):
@@ -206,7 +210,8 @@ def tasks_for(user) -> QuerySet[GridTask]:
         return GridTask.objects.all()
     if _role(user) == Role.GRID_WORKER:
         return GridTask.objects.filter(community__in=grids_for(user).values("parent"))
-    return GridTask.objects.filter(community__path__startswith=user.jurisdiction.path)
+    # the same subtree as every other scope (an unplaced or inactive user: nothing)
+    return GridTask.objects.filter(_scope_filter(user, prefix="community__"))
 
 
 def can_see_full_personal_data(user) -> bool:
@@ -224,6 +229,11 @@ def can_see_full_personal_data(user) -> bool:
 def proposals_for(user) -> QuerySet[CodeChangeProposal]:
     """Manual code changes of the user's residents."""
     return CodeChangeProposal.objects.filter(resident__in=residents_for(user))
+
+
+def can_file_appeals(user) -> bool:
+    """Grid workers file appeals for their residents (anyone may on the public page)."""
+    return bool(user.is_superuser or _role(user) == Role.GRID_WORKER)
 
 
 def can_propose(user) -> bool:

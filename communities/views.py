@@ -2,6 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -57,6 +58,14 @@ NEXT_STEPS = {
         (_("Manage jurisdictions, staff and their roles in the admin site."), "admin:index"),
     ],
 }
+
+
+def id_param(request, name: str) -> int:
+    """The id in the query string's `name`; anything but a number is a 404, not a 500."""
+    value = request.GET.get(name, "")
+    if not value.isdigit():
+        raise Http404
+    return int(value)
 
 
 @login_required
@@ -137,7 +146,7 @@ def resident_detail(request, pk):
         "tests": resident.tests.all(),
         "arrivals": resident.arrivals.prefetch_related("stays"),
         "events": resident.code_events.select_related("actor"),
-        "can_file": access.can_file_arrivals(request.user),
+        "can_appeal": access.can_file_appeals(request.user),
         "anomalies": resident.anomalies.all(),
         "proposals": resident.proposals.select_related("proposed_by", "decided_by"),
         "proposal_form": ProposalForm() if access.can_propose(request.user) else None,
@@ -201,7 +210,7 @@ def arrival_create(request):
     grids = access.grids_for(user).select_related("parent")
     initial = {}
     if request.GET.get("resident"):
-        resident = selectors.resident_get(user=user, pk=request.GET["resident"])
+        resident = selectors.resident_get(user=user, pk=id_param(request, "resident"))
         initial = {
             "name": resident.name,
             "id_number": resident.id_number,
@@ -300,8 +309,8 @@ def announcement_detail(request, pk):
 @login_required
 def announcement_compare(request):
     """What changed between two announcements: places added and removed per list."""
-    base = get_object_or_404(Announcement, pk=request.GET.get("a") or 0)
-    other = get_object_or_404(Announcement, pk=request.GET.get("b") or 0)
+    base = get_object_or_404(Announcement, pk=id_param(request, "a"))
+    other = get_object_or_404(Announcement, pk=id_param(request, "b"))
     context = {
         "base": base,
         "other": other,

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import access, ratelimit, selectors_appeals, services
+from . import access, ratelimit, selectors, selectors_appeals, services
 from .forms_appeals import (
     AppealFileForm,
     AppealResolveForm,
@@ -31,6 +31,7 @@ from .forms_appeals import (
     PublicAppealForm,
 )
 from .models import Appeal, User
+from .views import id_param
 
 Role = User.Role
 
@@ -157,12 +158,9 @@ def _step_for(user, appeal: Appeal) -> str | None:
 def appeal_create(request):
     """The grid worker's appeal for one of their residents (?resident=<pk>)."""
     user = request.user
-    if not (user.is_superuser or user.role == Role.GRID_WORKER):
+    if not access.can_file_appeals(user):
         raise PermissionDenied
-    pk = request.GET.get("resident", "")
-    if not pk.isdigit():
-        raise Http404
-    resident = get_object_or_404(access.residents_for(user).select_related("grid__parent"), pk=pk)
+    resident = selectors.resident_get(user=user, pk=id_param(request, "resident"))
     form = AppealFileForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
@@ -219,12 +217,6 @@ def _take_step(step: str, *, appeal: Appeal, form, user) -> str:
     """Call the step's service; returns the message of success."""
     note = form.cleaned_data["note"]
     if step == "verify":
-        # appeal_verify checks no role, so the view does: only the grid worker of the
-        # person's grid (whom the scope has already established) verifies.
-        if not (user.is_superuser or user.role == Role.GRID_WORKER):
-            raise PermissionDenied(
-                _("Appeals are verified by the grid worker of the person's grid.")
-            )
         services.appeal_verify(appeal=appeal, note=note, by=user)
         return _("Verified; the appeal goes to the district prevention office.")
     if step == "review":

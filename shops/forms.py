@@ -1,15 +1,12 @@
-import uuid
-
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
-from PIL import Image
 
 from . import rules
 from .models import Inspection
-from .validators import PHOTO_FORMATS, validate_photo
+from .validators import validate_photo
 
 YES, NO = "yes", "no"
 
@@ -58,16 +55,7 @@ class InspectionForm(forms.Form):
         return {item: self.cleaned_data.get(item) for item in rules.CHECKS}
 
     def clean_photo(self):
-        """A stored name of our own with the extension of the content: the upload's name
-        is the phone's, and the photo view serves the file by its extension."""
-        photo = self.cleaned_data.get("photo")
-        if not photo:
-            return None
-        with Image.open(photo) as image:
-            extension = PHOTO_FORMATS[image.format]
-        photo.seek(0)
-        photo.name = f"{uuid.uuid4().hex}.{extension}"
-        return photo
+        return self.cleaned_data.get("photo") or None
 
 
 def errors_onto(form, error: ValidationError) -> None:

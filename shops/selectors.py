@@ -53,9 +53,11 @@ class Progress:
     days: list[dict] = field(default_factory=list)
 
 
-def campaign_progress(campaign: Campaign, today: date) -> Progress:
+def campaign_progress(campaign: Campaign, today: date, *, visible: QuerySet[Shop]) -> Progress:
     """Counts for the whole campaign, per group and per road, the red shops due for
-    re-inspection and the inspections per day by outcome; a fixed number of queries."""
+    re-inspection among `visible` (the viewer's, from access.shops_for: a group member
+    sees only their share by name), and the inspections per day by outcome; a fixed
+    number of queries."""
     target = campaign_target(campaign).annotate(
         done=_inspected_in(campaign),
         assigned=Exists(Assignment.objects.filter(campaign=campaign, shop=OuterRef("pk"))),
@@ -87,7 +89,7 @@ def campaign_progress(campaign: Campaign, today: date) -> Progress:
         .order_by("road")
     )
     red_due = list(
-        target.filter(placard=Placard.RED, reinspection_due__lte=today)
+        target.filter(pk__in=visible.values("pk"), placard=Placard.RED, reinspection_due__lte=today)
         .select_related("grid__parent")
         .order_by("reinspection_due", "pk")
     )

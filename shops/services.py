@@ -17,6 +17,7 @@ from communities.models import Jurisdiction, User
 
 from . import rules, selectors
 from .models import Assignment, Campaign, Inspection, JointGroup, Shop, ShopEvent, one_month_after
+from .validators import photo_renamed
 
 Role = User.Role
 Kind = ShopEvent.Kind
@@ -69,16 +70,6 @@ def campaign_create(
     )
 
 
-def _inside(user: User, node: Jurisdiction) -> bool:
-    """The user is placed at `node` or below it."""
-    return bool(user.jurisdiction_id and user.jurisdiction.path.startswith(node.path))
-
-
-def _covers(user: User, node: Jurisdiction) -> bool:
-    """The user is placed at `node` or above it (an officer of the street or district)."""
-    return bool(user.jurisdiction_id and node.path.startswith(user.jurisdiction.path))
-
-
 @transaction.atomic
 def group_create(
     *,
@@ -91,13 +82,19 @@ def group_create(
     """A joint group of three: a grid worker of the street and two inspectors (market
     supervision, law enforcement) of the street or its district."""
     errors = {}
-    if grid_worker.role != Role.GRID_WORKER or not _inside(grid_worker, campaign.street):
+    members = access.group_members_of(campaign.street)
+    eligible = set(
+        members.filter(
+            pk__in=[grid_worker.pk, market_officer.pk, enforcement_officer.pk]
+        ).values_list("pk", "role")
+    )
+    if (grid_worker.pk, Role.GRID_WORKER) not in eligible:
         errors["grid_worker"] = _("Choose a grid worker of this street.")
     for field, officer in (
         ("market_officer", market_officer),
         ("enforcement_officer", enforcement_officer),
     ):
-        if officer.role != Role.INSPECTOR or not _covers(officer, campaign.street):
+        if (officer.pk, Role.INSPECTOR) not in eligible:
             errors[field] = _("Choose an inspector of this street or its district.")
     if market_officer.pk == enforcement_officer.pk:
         errors["enforcement_officer"] = _("The group needs three different people.")
@@ -261,7 +258,7 @@ def inspection_record(
         group=assignment.group,
         inspector=by,
         inspected_at=now,
-        photo=photo or "",
+        photo=photo_renamed(photo) if photo else "",
         note=note.strip(),
         outcome=result.outcome,
         is_reinspection=placard_now == rules.Placard.RED,

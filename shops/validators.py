@@ -1,5 +1,7 @@
 """Checks of uploaded inspection photos: by their content, not their name."""
 
+import uuid
+
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
@@ -30,3 +32,14 @@ def validate_photo(upload) -> None:
         upload.seek(0)
     if kind not in PHOTO_FORMATS:
         raise ValidationError(_("The photo must be a JPEG or PNG image."), code="not_image")
+
+
+def photo_renamed(upload):
+    """The (validated) upload under a name of our own with the extension of its content:
+    the client's name is not trusted, and the photo view serves the file by extension."""
+    upload.seek(0)
+    with Image.open(upload) as image:
+        extension = PHOTO_FORMATS[image.format]
+    upload.seek(0)
+    upload.name = f"{uuid.uuid4().hex}.{extension}"
+    return upload

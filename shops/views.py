@@ -415,7 +415,9 @@ def _chart(days: list[dict]) -> dict:
 def campaign_progress(request, pk):
     """The progress board; htmx asks for its body again every 30 seconds."""
     campaign = _campaign(request, pk)
-    progress = selectors.campaign_progress(campaign, timezone.localdate())
+    progress = selectors.campaign_progress(
+        campaign, timezone.localdate(), visible=access.shops_for(request.user)
+    )
     for row in (*progress.groups, *progress.roads):
         row["percent"] = _percent(row["inspected"], row["total"])
     template = "shops/campaign_progress.html"

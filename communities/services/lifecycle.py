@@ -339,7 +339,7 @@ def _appeal_step(appeal: Appeal, expected: str) -> Appeal:
 @transaction.atomic
 def appeal_verify(*, appeal: Appeal, note: str, by: User) -> Appeal:
     """The grid worker (or community staff) who serves the person verifies."""
-    if not (by.is_superuser or by.role in {Role.GRID_WORKER, Role.COMMUNITY_STAFF}):
+    if not (by.is_superuser or by.role == Role.GRID_WORKER):
         raise PermissionDenied(_("Appeals are verified by the grid worker of the person's grid."))
     appeal = _appeal_step(appeal, Appeal.State.FILED)
     appeal.state, appeal.verified_by, appeal.verified_at = Appeal.State.VERIFIED, by, timezone.now()

@@ -103,3 +103,20 @@ def test_users_for_stays_inside_the_subtree(world):
 )
 def test_who_sees_full_personal_data(world, role, full):
     assert access.can_see_full_personal_data(world["users"][role]) is full
+
+
+def test_staff_placed_nowhere_see_no_tasks_rather_than_an_error(world):
+    from django.utils import timezone
+
+    from communities.models import GridTask, User
+
+    from .factories import UserFactory
+
+    GridTask.objects.create(
+        kind=GridTask.Kind.VENUE_REPORT,
+        community=world["nodes"]["community"],
+        due_at=timezone.now(),
+    )
+    unplaced = UserFactory(role=User.Role.COMMUNITY_STAFF, jurisdiction=None)
+    assert not access.tasks_for(unplaced).exists()
+    assert access.tasks_for(world["users"]["community_staff"]).count() == 1

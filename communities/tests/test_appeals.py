@@ -6,6 +6,7 @@ from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -636,3 +637,12 @@ def test_the_htmx_refresh_returns_the_rows_with_the_same_filter(client, world, f
     assert html.lstrip().startswith('<div id="rows"') and "<html" not in html
     assert 'hx-trigger="every 60s"' in html and "state=open&amp;page=1" in html
     assert "甲" not in html and "丙" in html
+
+
+def test_the_verify_service_itself_refuses_community_staff(world):
+    """The role of each step is the service's rule, not only the page's."""
+    appeal = file_appeal(make_red(world["residents"]["grid_a"]))
+    with pytest.raises(PermissionDenied):
+        services.appeal_verify(appeal=appeal, note="", by=world["users"]["community_staff"])
+    appeal.refresh_from_db()
+    assert appeal.state == Appeal.State.FILED

@@ -1,6 +1,8 @@
 import pytest
 from django.urls import reverse
 
+from communities.models import Resident
+
 ROLES = [
     "grid_worker",
     "community_staff",
@@ -290,3 +292,23 @@ def test_pages_keep_the_filters(client, world):
     assert f'href="{reverse("communities:resident-list")}?code=red&amp;page=2"' in html
     second = client.get(reverse("communities:resident-list"), {"code": "red", "page": 2})
     assert "page=1" in second.content.decode()
+
+
+@pytest.mark.parametrize(
+    "path",
+    ["/arrivals/new/?resident=abc", "/announcements/compare/?a=x&b=1", "/appeals/new/?resident=1x"],
+)
+def test_an_id_that_is_not_a_number_is_a_404(client, world, path):
+    client.force_login(world["users"]["grid_worker"])
+    if path.startswith("/announcements"):
+        client.force_login(world["users"]["city_office"])
+    assert client.get(path).status_code == 404
+
+
+@pytest.mark.parametrize(("role", "offered"), [("grid_worker", True), ("district_office", False)])
+def test_the_appeal_button_is_offered_only_to_those_who_may_file(client, world, role, offered):
+    resident = world["residents"]["grid_a"]
+    Resident.objects.filter(pk=resident.pk).update(code="red", code_rule="R1")
+    client.force_login(world["users"][role])
+    html = client.get(reverse("communities:resident-detail", args=[resident.pk])).content.decode()
+    assert (reverse("appeals:create") in html) == offered

@@ -125,3 +125,14 @@ def test_photos_are_checked_by_content_and_size(sweep, api, on_day_one, tmp_path
 
 def test_anonymous_callers_are_refused(api):
     assert api.get("/api/v1/shops/").status_code in (401, 403)
+
+
+def test_an_api_photo_is_stored_under_a_name_of_our_own(sweep, api, on_day_one, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    api.force_authenticate(sweep["users"]["market"])
+    photo = io.BytesIO(png_bytes())
+    photo.name = "evil.html"
+    body = {"shop": first_share(sweep).pk, **answers(), "photo": photo}
+    assert api.post("/api/v1/inspections/", body, format="multipart").status_code == 201
+    stored = Inspection.objects.get().photo.name
+    assert stored.endswith(".png") and "evil" not in stored

@@ -329,3 +329,17 @@ def test_import_takes_off_the_exports_formula_guard(world):
     )
     assert report[0].outcome == "added"
     assert Shop.objects.filter(name="=SUM(A1)", address="-1号").exists()
+
+
+def test_an_inactive_inspector_cannot_join(sweep):
+    users = sweep["users"]
+    User.objects.filter(pk=users["market"].pk).update(is_active=False)
+    users["market"].refresh_from_db()
+    with pytest.raises(ValidationError) as error:
+        services.group_create(
+            campaign=sweep["campaign"],
+            grid_worker=users["grid_worker"],
+            market_officer=users["market"],
+            enforcement_officer=users["enforcer"],
+        )
+    assert set(error.value.message_dict) == {"market_officer"}

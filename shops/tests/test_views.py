@@ -544,6 +544,14 @@ def test_progress_counts_after_some_inspections(client, inspected):
     assert json.loads(embedded)["labels"] == chart["labels"]
 
 
+def test_a_group_member_sees_the_counts_but_no_other_groups_red_shop(client, inspected):
+    login(client, inspected, "market")  # group 1; the red shop is group 2's
+    response = client.get(reverse("shops:campaign-progress", args=[inspected["campaign"].pk]))
+    progress = response.context["progress"]
+    assert progress.red == 1 and progress.red_due == []
+    assert inspected["red_shop"].name not in response.content.decode()
+
+
 def test_progress_htmx_returns_the_body_only(client, inspected):
     login(client, inspected, "market")  # a member follows the campaign too
     url = reverse("shops:campaign-progress", args=[inspected["campaign"].pk])
