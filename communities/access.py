@@ -84,6 +84,15 @@ def residents_for(user) -> QuerySet[Resident]:
     return qs if scope is None else qs.filter(scope)
 
 
+def residents_to_match() -> QuerySet[Resident]:
+    """Every resident of the city, to match a person named by someone who may not see
+    them: a venue or the big-data platform sees people from anywhere and its report goes
+    to their grid, a self-report or a public appeal names its own person. What matches is
+    handed to a service, never shown to the one who named it; this is the one deliberate
+    city-wide lookup of residents."""
+    return Resident.objects.all()
+
+
 def shops_for(user):
     """Shops of the user's jurisdiction. An inspector sees only the shares of the joint
     groups they belong to; a grid worker, their grids' shops and their groups' shares."""

@@ -210,7 +210,9 @@ class VenueReportView(APIView):
         data.is_valid(raise_exception=True)
         values = data.validated_data
         resident = selectors.resident_by_id_or_phone(
-            id_number=values.pop("id_number"), phone=values.pop("phone")
+            among=access.residents_to_match(),
+            id_number=values.pop("id_number"),
+            phone=values.pop("phone"),
         )
         if resident is None:
             raise ValidationError({"id_number": [_("No resident of the city matches.")]})

@@ -167,11 +167,12 @@ def announcement_changes(*, base: Announcement, other: Announcement) -> dict[str
     return changes
 
 
-def resident_by_id_or_phone(*, id_number: str = "", phone: str = "", among=None) -> Resident | None:
-    """The resident with this ID number (else this phone) among `among`, by default the
-    whole city: a venue sees people from anywhere, and its report goes to their grid.
-    Returns the row to services only; views never show it to the reporter."""
-    among = Resident.objects.all() if among is None else among
+def resident_by_id_or_phone(
+    *, among: QuerySet[Resident], id_number: str = "", phone: str = ""
+) -> Resident | None:
+    """The resident with this ID number (else this phone) among `among` (a user's
+    residents, or access.residents_to_match()). Returns the row to services only; views
+    never show it to the reporter."""
     match = among.filter(id_number=id_number) if id_number else among.filter(phone=phone)
     return match.select_related("grid").first()
 

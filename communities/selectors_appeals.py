@@ -73,4 +73,4 @@ def appeal_get(*, user: User, pk) -> Appeal:
 def resident_for_appeal(*, id_number: str, phone: str) -> Resident | None:
     """The person filing a public appeal, found only by ID number and phone together, so
     that the public form reveals nothing about an ID number alone."""
-    return Resident.objects.filter(id_number=id_number, phone=phone).first()
+    return access.residents_to_match().filter(id_number=id_number, phone=phone).first()

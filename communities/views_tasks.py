@@ -181,7 +181,7 @@ def venue_report_create(request):
     if request.method == "POST" and form.is_valid():
         values = form.cleaned_data
         resident = selectors.resident_by_id_or_phone(
-            id_number=values["id_number"], phone=values["phone"]
+            among=access.residents_to_match(), id_number=values["id_number"], phone=values["phone"]
         )
         if resident is None:
             form.add_error(None, _("No resident of the city matches."))

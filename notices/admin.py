@@ -28,7 +28,6 @@ class NoticeAdmin(admin.ModelAdmin):
     search_fields = ["dedupe_key", "recipient__username", "=phone", "text", "last_error"]
     list_select_related = ["recipient"]
     date_hierarchy = "created_at"
-    raw_id_fields = ["recipient", "resident"]
     readonly_fields = [
         "kind",
         "channel",

@@ -28,5 +28,6 @@ def notices_dispatch_task() -> int:
 def reminders_task(kind: str) -> int:
     """Run the producer of one kind of reminder (beat passes the kind), then dispatch."""
     created = reminders.PRODUCERS[kind]()
-    notices_dispatch_task.delay()
+    if created:
+        notices_dispatch_task.delay()
     return created

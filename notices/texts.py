@@ -30,6 +30,11 @@ SMS = {
 }
 
 STAFF = {
+    Kind.ANOMALY: _("Anomaly: %(name)s (%(grid)s): %(kind)s, %(detail)s"),
+    Kind.CODES_CHANGED: _(
+        "Re-assessed after %(title)s: in your grids %(red)s turned red and "
+        "%(yellow)s turned yellow. See your work list."
+    ),
     Kind.TEST_DUE_TOMORROW: _("%(name)s (%(grid)s): nucleic-acid test due tomorrow (%(due)s)."),
     Kind.TEST_OVERDUE: _("%(name)s (%(grid)s): the nucleic-acid test due on %(due)s is overdue."),
     Kind.FOLLOWUP_MISSING: _(
@@ -71,7 +76,7 @@ def sms_text(kind: str, *, city: str, **params) -> str:
         return str(SMS_SIGNATURE) % {"city": city} + str(SMS[kind]) % _formatted(params)
 
 
-def staff_text(kind: str, **params) -> str:
+def staff_text(kind: str, /, **params) -> str:
     with translation.override(settings.LANGUAGE_CODE):
         return str(STAFF[kind]) % _formatted(params)
 

@@ -7,7 +7,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from .. import policies
+from .. import access, policies
 from ..models import (
     AnnouncedCaseCounty,
     AnnouncedEpidemicCity,
@@ -302,7 +302,7 @@ def self_report_submit(
 ) -> ArrivalReport:
     """A report from the public form: kept as submitted with a preview of its decision,
     and a task for the community's grid workers to verify it within 24 hours."""
-    resident = Resident.objects.filter(id_number=id_number).first()
+    resident = access.residents_to_match().filter(id_number=id_number).first()
     decision = _decide(
         stays=stays,
         arrival_date=arrival_date,

@@ -10,6 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notices import texts
 from notices.models import Notice
 from notices.services import notices_create
 
@@ -82,12 +83,10 @@ def anomaly_raise(
         reason=f"{label}：{detail}",
         actor=None,
     )
-    text = _("Anomaly: %(name)s (%(grid)s): %(kind)s, %(detail)s") % {
-        "name": resident.name,
-        "grid": resident.grid.name,
-        "kind": label,
-        "detail": detail,
-    }
+    # stored in the portal's language (Chinese), whatever the language of this request
+    text = texts.staff_text(
+        Notice.Kind.ANOMALY, name=resident.name, grid=resident.grid.name, kind=label, detail=detail
+    )
     # In-app notices, delivered by the dispatch queued after commit.
     notices_create(
         notices=[
@@ -396,7 +395,8 @@ def push_receive(
     """One person pushed by the big-data platform. A known resident gets a temporary
     yellow (R7) unless their code is already stricter, and a verification task due in 24
     hours; an unknown person becomes a task to find them in `community`."""
-    resident = selectors.resident_by_id_or_phone(id_number=id_number, phone=phone, among=visible)
+    among = access.residents_to_match() if visible is None else visible
+    resident = selectors.resident_by_id_or_phone(among=among, id_number=id_number, phone=phone)
     due = timezone.now() + timedelta(hours=VERIFY_WITHIN_HOURS)
     if resident is None:
         if community is None:

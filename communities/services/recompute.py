@@ -19,6 +19,7 @@ from django.db.models import F, Max, Min
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from notices import texts
 from notices.models import Notice
 from notices.services import notices_create
 
@@ -151,15 +152,12 @@ def _tell_grid_workers(chunk: RecomputeChunk, run: RecomputeRun, changes: list[C
                 kind=Notice.Kind.CODES_CHANGED,
                 channel=Notice.Channel.INAPP,
                 dedupe_key=f"recompute:{chunk.pk}:{user_id}",
-                text=_(
-                    "Re-assessed after %(title)s: in your grids %(red)s turned red and "
-                    "%(yellow)s turned yellow. See your work list."
-                )
-                % {
-                    "title": title,
-                    "red": counts[HealthCode.RED],
-                    "yellow": counts[HealthCode.YELLOW],
-                },
+                text=texts.staff_text(
+                    Notice.Kind.CODES_CHANGED,
+                    title=title,
+                    red=counts[HealthCode.RED],
+                    yellow=counts[HealthCode.YELLOW],
+                ),
             )
             for user_id, counts in per_worker.items()
         ]

@@ -58,3 +58,13 @@ def test_the_anomaly_arrives_in_the_supervisors_inbox_and_nowhere_else(
     for outsider in ("outsider_supervisor", "grid_worker", "city_office"):
         client.force_login(world["users"][outsider])
         assert list(client.get(reverse("notices:notice-list")).context["page"]) == []
+
+
+def test_the_alert_is_stored_in_chinese_whatever_the_recorders_language(world):
+    """The supervisors read it later, in the portal's language (notices.texts)."""
+    from django.utils import translation
+
+    with translation.override("en"):
+        fever(world)
+    text = Notice.objects.filter(kind="anomaly").first().text
+    assert text.startswith("异常") and "Anomaly" not in text

@@ -176,8 +176,7 @@ def test_a_send_whose_worker_died_counts_as_a_failed_attempt(db):
     assert (notice.state, notice.attempts) == (State.FAILED, 5)
 
 
-def test_failed_notices_get_five_new_attempts_from_the_admin(db, settings):
-    settings.SMS_BACKEND = "notices.tests.test_services.FailingBackend"
+def test_failed_notices_get_five_new_attempts_from_the_admin(db):
     notice = sms()
     Notice.objects.filter(pk=notice.pk).update(state=State.FAILED, attempts=5)
     assert services.notices_retry(ids=[notice.pk]) == 1
