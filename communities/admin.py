@@ -14,12 +14,15 @@ from .models import (
     ArrivalReport,
     CodeChangeProposal,
     ControlMeasure,
+    DecisionReview,
     FollowUp,
     GridTask,
     HealthCodeEvent,
+    IdentityChange,
     Jurisdiction,
     NucleicAcidTest,
     PersonalDataView,
+    PersonDecision,
     RecomputeChunk,
     RecomputeRun,
     Resident,
@@ -336,6 +339,9 @@ class RecomputeRunAdmin(admin.ModelAdmin):
         "to_red",
         "to_yellow",
         "to_green",
+        "kept_decided",
+        "kept_covered",
+        "to_review",
         "finished_at",
     ]
     list_filter = ["kind", "state"]
@@ -351,3 +357,39 @@ class RecomputeChunkAdmin(admin.ModelAdmin):
     list_display = ["run", "lo", "hi", "state", "changed", "finished_at"]
     list_filter = ["state"]
     list_select_related = ["run"]
+
+
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by the services: read-only here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(PersonDecision)
+class PersonDecisionAdmin(ReadOnlyAdmin):
+    list_display = ["at", "resident", "kind", "code", "by"]
+    list_filter = ["kind", "code"]
+    search_fields = ["resident__name", "=resident__id_number"]
+    list_select_related = ["resident", "by"]
+    date_hierarchy = "at"
+
+
+@admin.register(DecisionReview)
+class DecisionReviewAdmin(ReadOnlyAdmin):
+    list_display = ["created_at", "resident", "code", "rule", "state", "handled_by"]
+    list_filter = ["state", "code", "rule"]
+    search_fields = ["resident__name", "=resident__id_number"]
+    list_select_related = ["resident", "handled_by"]
+    date_hierarchy = "created_at"
+
+
+@admin.register(IdentityChange)
+class IdentityChangeAdmin(ReadOnlyAdmin):
+    list_display = ["at", "resident", "by"]
+    search_fields = ["resident__name", "=resident__id_number"]
+    list_select_related = ["resident", "by"]
+    date_hierarchy = "at"

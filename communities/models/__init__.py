@@ -25,11 +25,13 @@ from .lifecycle import (
     Anomaly,
     Appeal,
     CodeChangeProposal,
+    DecisionReview,
     FollowUp,
+    PersonDecision,
     Symptom,
     VenueReport,
 )
-from .people import HealthCode, Jurisdiction, Resident, User
+from .people import HealthCode, IdentityChange, Jurisdiction, Resident, User
 
 __all__ = [
     "APPEAL_DEADLINE",
@@ -45,12 +47,15 @@ __all__ = [
     "ArrivalReport",
     "CodeChangeProposal",
     "ControlMeasure",
+    "DecisionReview",
     "FollowUp",
     "GridTask",
     "HealthCode",
     "HealthCodeEvent",
+    "IdentityChange",
     "Jurisdiction",
     "NucleicAcidTest",
+    "PersonDecision",
     "PersonalDataView",
     "RecomputeChunk",
     "RecomputeRun",

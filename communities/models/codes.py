@@ -72,6 +72,16 @@ class ArrivalReport(models.Model):
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices)
     decision = models.JSONField(_("decision"), null=True, blank=True)
+    # The decision taken for this arrival so far: at its assessment, then by each
+    # re-assessment that found a stricter one (written, or turned into a review task). A
+    # re-assessment compares its new decision with these, never with the resident's code.
+    decided_code = models.CharField(
+        _("decided code"), max_length=8, choices=HealthCode.choices, blank=True
+    )
+    decided_rule = models.CharField(_("decided rule"), max_length=8, blank=True)
+    # When the facts of this arrival were first decided (filing, or verifying a
+    # self-report): a person's decision taken after this moment stands against it.
+    assessed_at = models.DateTimeField(_("assessed at"), null=True, blank=True)
     created_at = models.DateTimeField(_("filed at"), auto_now_add=True)
 
     class Meta:

@@ -32,6 +32,16 @@ class RecomputeRun(models.Model):
     to_red = models.PositiveIntegerField(_("to red"), default=0)
     to_yellow = models.PositiveIntegerField(_("to yellow"), default=0)
     to_green = models.PositiveIntegerField(_("to green"), default=0)
+    # What a re-assessment did not write, by reason (DOMAIN.md section 5).
+    kept_decided = models.PositiveIntegerField(
+        _("already decided (no stricter decision)"), default=0
+    )
+    kept_covered = models.PositiveIntegerField(
+        _("stricter, but the code in force is as strict"), default=0
+    )
+    to_review = models.PositiveIntegerField(
+        _("a person's decision stands: review tasks"), default=0
+    )
     errors = models.TextField(_("errors"), blank=True)
     started_at = models.DateTimeField(_("started at"), auto_now_add=True)
     finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)

@@ -65,16 +65,29 @@ class Anomaly(models.Model):
         FEVER = "fever", _("Temperature of 37.3 °C or more")
         SYMPTOM = "symptom", _("Symptom")
 
+    class Outcome(models.TextChoices):
+        FEVER_CLINIC_EXCLUDED = "fever_clinic_excluded", _("Excluded at the fever clinic")
+        RETEST_NEGATIVE = "retest_negative", _("Re-test negative")
+        TRANSFERRED = "transferred", _("Transferred for medical care")
+
     resident = models.ForeignKey("Resident", on_delete=models.CASCADE, related_name="anomalies")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     detail = models.CharField(_("detail"), max_length=200)
     followup = models.ForeignKey(FollowUp, null=True, blank=True, on_delete=models.SET_NULL)
     test = models.ForeignKey(NucleicAcidTest, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(_("noted at"), auto_now_add=True)
+    # The code the resident had before this anomaly turned it red ("" when it was already
+    # red by another open anomaly): what an outcome that excludes the anomaly returns to.
+    code_before = models.CharField(
+        _("code before"), max_length=8, choices=HealthCode.choices, blank=True
+    )
+    rule_before = models.CharField(_("rule before"), max_length=8, blank=True)
     resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
     resolved_by = models.ForeignKey(
         User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
+    outcome = models.CharField(_("outcome"), max_length=24, choices=Outcome.choices, blank=True)
+    resolution_note = models.TextField(_("resolution note"), blank=True)
 
     class Meta:
         verbose_name = _("anomaly")
@@ -231,3 +244,84 @@ class VenueReport(models.Model):
 
     def __str__(self):
         return f"{self.venue_name}: {self.resident_id}"
+
+
+class PersonDecision(models.Model):
+    """A decision a person took on a resident's code: it stands against any re-assessment
+    of an arrival assessed before it (DOMAIN.md section 5)."""
+
+    class Kind(models.TextChoices):
+        MANUAL_CHANGE = "manual_change", _("Approved manual change")
+        APPEAL = "appeal", _("Resolved appeal")
+        ANOMALY = "anomaly", _("Anomaly resolved")
+
+    resident = models.ForeignKey(
+        "Resident", on_delete=models.CASCADE, related_name="person_decisions"
+    )
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    code = models.CharField(_("code decided"), max_length=8, choices=HealthCode.choices)
+    reason = models.TextField(_("reason"))
+    by = models.ForeignKey(User, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("person's decision")
+        verbose_name_plural = _("persons' decisions")
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["resident", "-at"], name="person_decision_latest")]
+
+    def __str__(self):
+        return f"{self.resident_id} {self.get_kind_display()} {self.at:%Y-%m-%d}"
+
+
+class DecisionReview(models.Model):
+    """A stricter re-assessment that a person's decision stands against: no code is
+    written; the district office reviews it, and may turn it into a manual change
+    proposal in one step, decided by the city as usual."""
+
+    class State(models.TextChoices):
+        OPEN = "open", _("Waiting for the district")
+        PROPOSED = "proposed", _("Proposed to the city")
+        KEPT = "kept", _("Decision kept")
+
+    resident = models.ForeignKey("Resident", on_delete=models.CASCADE, related_name="reviews")
+    arrival = models.ForeignKey("ArrivalReport", on_delete=models.CASCADE, related_name="reviews")
+    announcement = models.ForeignKey(
+        "Announcement", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    run = models.ForeignKey(
+        "RecomputeRun", null=True, blank=True, on_delete=models.SET_NULL, related_name="reviews"
+    )
+    person_decision = models.ForeignKey(
+        PersonDecision, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    code = models.CharField(
+        _("code the announcement gives"), max_length=8, choices=HealthCode.choices
+    )
+    rule = models.CharField(_("rule"), max_length=8)
+    explanation = models.TextField(_("explanation"))
+    state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.OPEN)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    handled_by = models.ForeignKey(
+        User, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField(_("handled at"), null=True, blank=True)
+    note = models.TextField(_("note"), blank=True)
+    proposal = models.ForeignKey(
+        CodeChangeProposal, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("decision review")
+        verbose_name_plural = _("decision reviews")
+        ordering = ["created_at", "pk"]
+        constraints = [
+            # One review a decision of an arrival: a re-run never files it twice.
+            models.UniqueConstraint(
+                fields=["arrival", "code", "rule"], name="one_review_per_decision"
+            )
+        ]
+        indexes = [models.Index(fields=["state", "created_at"], name="review_queue")]
+
+    def __str__(self):
+        return f"{self.resident_id}: {self.code} {self.rule}"

@@ -207,6 +207,10 @@ class Resident(models.Model):
     )
     code_rule = models.CharField(_("code rule"), max_length=8, blank=True)
     code_changed_at = models.DateTimeField(_("code changed at"), null=True, blank=True)
+    # The last decision a person took on this resident's code (an approved manual change,
+    # a resolved appeal, an anomaly's resolution; PersonDecision holds each): a stricter
+    # re-assessment of an arrival assessed before it becomes a review task, not a code.
+    decision_stands_at = models.DateTimeField(_("person's decision at"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     updated_at = models.DateTimeField(_("updated at"), auto_now=True)
 
@@ -218,3 +222,33 @@ class Resident(models.Model):
 
     def __str__(self):
         return self.name
+
+
+class IdentityChange(models.Model):
+    """A confirmed correction of a resident's name or phone, made when an arrival was
+    filed for their ID number with other values: {"field": [before, after]}."""
+
+    resident = models.ForeignKey(
+        Resident, on_delete=models.CASCADE, related_name="identity_changes"
+    )
+    arrival = models.ForeignKey(
+        "ArrivalReport", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    changes = models.JSONField(_("changes"))
+    by = models.ForeignKey(
+        User,
+        verbose_name=_("by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    at = models.DateTimeField(_("at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("identity change")
+        verbose_name_plural = _("identity changes")
+        ordering = ["-at", "-pk"]
+
+    def __str__(self):
+        return f"{self.resident_id} {self.at:%Y-%m-%d %H:%M}"

@@ -231,6 +231,18 @@ def stays_create(arrival: ArrivalReport, stays: list[dict]) -> None:
     )
 
 
+def decided_fields(decision: Decision) -> dict:
+    """An assessed arrival's own decision and when it was taken: what later re-assessments
+    of this arrival compare with (never the resident's code)."""
+    return {
+        "state": ArrivalReport.State.ASSESSED,
+        "decision": decision.as_dict(),
+        "decided_code": str(decision.code),
+        "decided_rule": decision.rule,
+        "assessed_at": timezone.now(),
+    }
+
+
 def _decide(
     *, stays: list[dict], arrival_date: date, abroad_quarantine_days: int | None, as_of: date
 ):
@@ -277,8 +289,7 @@ def arrival_report_file(
         landing_point=landing_point,
         transport=transport,
         abroad_quarantine_days=abroad_quarantine_days,
-        state=ArrivalReport.State.ASSESSED,
-        decision=decision.as_dict(),
+        **decided_fields(decision),
     )
     stays_create(arrival, stays)
     decision_apply(resident=resident, decision=decision, arrival=arrival, actor=by)
@@ -362,9 +373,10 @@ def self_report_verify(
         as_of=timezone.localdate(),
     )
     arrival.resident = resident
-    arrival.state = ArrivalReport.State.ASSESSED
-    arrival.decision = decision.as_dict()
-    arrival.save(update_fields=["resident", "state", "decision"])
+    fields = decided_fields(decision)
+    for name, value in fields.items():
+        setattr(arrival, name, value)
+    arrival.save(update_fields=["resident", *fields])
     decision_apply(resident=resident, decision=decision, arrival=arrival, actor=by)
     GridTask.objects.filter(arrival=arrival, state=GridTask.State.OPEN).update(
         state=GridTask.State.DONE, done_by=by, done_at=timezone.now()

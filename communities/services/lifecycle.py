@@ -28,6 +28,7 @@ from ..models import (
     HealthCode,
     Jurisdiction,
     NucleicAcidTest,
+    PersonDecision,
     Resident,
     Symptom,
     User,
@@ -36,6 +37,7 @@ from ..models import (
 from ..rules.codes import VERIFY_WITHIN_HOURS, Code, is_stricter
 from .arrivals import (
     assessment_run,
+    decided_fields,
     decision_apply,
     health_code_change,
     stays_create,
@@ -72,8 +74,15 @@ def anomaly_raise(
     """Note an anomaly: the code turns red at once (an event by the system), automatic
     release is blocked while it is open, and the street and district are alerted."""
     resident = _locked(resident)
+    already = resident.code_rule == ANOMALY_RULE and has_open_anomaly(resident)
     anomaly = Anomaly.objects.create(
-        resident=resident, kind=kind, detail=detail, followup=followup, test=test
+        resident=resident,
+        kind=kind,
+        detail=detail,
+        followup=followup,
+        test=test,
+        code_before="" if already else resident.code,
+        rule_before="" if already else resident.code_rule,
     )
     label = Anomaly.Kind(kind).label
     health_code_change(
@@ -106,6 +115,34 @@ def anomaly_raise(
 
 def has_open_anomaly(resident: Resident) -> bool:
     return resident.anomalies.filter(resolved_at__isnull=True).exists()
+
+
+def open_anomalies_refuse(resident: Resident) -> None:
+    """A manual green (an approved change, an appeal granted) waits until each open
+    anomaly is resolved with an outcome: none is closed without a word."""
+    open_ = list(resident.anomalies.filter(resolved_at__isnull=True).order_by("created_at"))
+    if open_:
+        raise ValidationError(
+            _(
+                "Open anomalies must be resolved first, each with its outcome (by community "
+                "staff or the district office): %(list)s"
+            )
+            % {"list": "；".join(f"{a.get_kind_display()}：{a.detail}" for a in open_)}
+        )
+
+
+def person_decision_record(
+    *, resident: Resident, kind: str, code: str, reason: str, by: User
+) -> PersonDecision:
+    """Note a decision a person took on the resident's code; from now on a stricter
+    re-assessment of an arrival assessed before it is a review task, not a code."""
+    now = timezone.now()
+    decision = PersonDecision.objects.create(
+        resident=resident, kind=kind, code=code, reason=reason, by=by, at=now
+    )
+    Resident.objects.filter(pk=resident.pk).update(decision_stands_at=now)
+    resident.decision_stands_at = now
+    return decision
 
 
 # --- Nucleic-acid tests ----------------------------------------------------------------------
@@ -273,21 +310,25 @@ def proposal_decide(
             reason=_("Proposed by %(who)s: %(reason)s; approved by %(by)s.")
             % {"who": proposal.proposed_by, "reason": proposal.reason, "by": by},
             by=by,
+            kind=PersonDecision.Kind.MANUAL_CHANGE,
         )
     return proposal
 
 
-def code_change_manual(*, resident: Resident, to: str, reason: str, by: User) -> None:
-    """A decided manual change; a release also ends the measure and closes anomalies."""
+def code_change_manual(*, resident: Resident, to: str, reason: str, by: User, kind: str) -> None:
+    """A person's decided change (`kind`: an approved manual change, an appeal); a release
+    also ends the measure. Refused while an anomaly is open and the change is to green.
+    The decision is recorded: it stands against re-assessments of earlier arrivals."""
     resident = _locked(resident)
+    if to == HealthCode.GREEN:
+        open_anomalies_refuse(resident)
     if resident.code != to:  # already there (say, released overnight): no event to write
         health_code_change(resident=resident, to=to, rule=MANUAL_RULE, reason=reason, actor=by)
     if to == HealthCode.GREEN:
-        now = timezone.now()
         resident.measures.filter(state=ControlMeasure.State.ACTIVE).update(
             state=ControlMeasure.State.RELEASED
         )
-        resident.anomalies.filter(resolved_at__isnull=True).update(resolved_at=now, resolved_by=by)
+    person_decision_record(resident=resident, kind=kind, code=to, reason=reason, by=by)
 
 
 # --- Appeals ---------------------------------------------------------------------------------
@@ -373,6 +414,16 @@ def appeal_resolve(*, appeal: Appeal, release: bool, note: str, by: User) -> App
             resident=appeal.resident,
             to=HealthCode.GREEN,
             reason=_("Appeal granted, code released: %(note)s") % {"note": note},
+            by=by,
+            kind=PersonDecision.Kind.APPEAL,
+        )
+    else:
+        resident = _locked(appeal.resident)
+        person_decision_record(
+            resident=resident,
+            kind=PersonDecision.Kind.APPEAL,
+            code=resident.code,
+            reason=_("Appeal upheld: %(note)s") % {"note": note},
             by=by,
         )
     return appeal
@@ -469,8 +520,7 @@ def push_verify(
             arrival_date=arrival_date or timezone.localdate(),
             landing_point_kind=ArrivalReport.LandingPoint.CHECKPOINT,
             transport=ArrivalReport.Transport.OTHER,
-            state=ArrivalReport.State.ASSESSED,
-            decision=decision.as_dict(),
+            **decided_fields(decision),
         )
         stays_create(arrival, stays)
     if resident.code_rule == "R7" or is_stricter(

@@ -256,13 +256,13 @@ class Command(BaseCommand):
                 "INSERT INTO communities_arrivalreport "  # noqa: S608 - fixed SQL
                 "(resident_id, community_id, name, id_number, phone, address, source, "
                 "arrival_date, landing_point_kind, landing_point, transport, state, decision, "
-                "created_at) "
+                "decided_code, decided_rule, assessed_at, created_at) "
                 "SELECT r.id, g.parent_id, '', '', '', '', 'grid_worker', %s, 'station', '', "
-                f"'train', 'assessed', '{{}}'{jsonb}, %s "
+                f"'train', 'assessed', '{{}}'{jsonb}, 'green', 'R0', %s, %s "
                 "FROM communities_resident r "
                 "JOIN communities_jurisdiction g ON g.id = r.grid_id "
                 "WHERE r.code = 'green' AND r.id %% %s = 1 ORDER BY r.id LIMIT %s",
-                [day, timezone.now(), ARRIVAL_EVERY, count],
+                [day, timezone.now(), timezone.now(), ARRIVAL_EVERY, count],
             )
             filed = cursor.rowcount
             # Every other candidate (by resident id) stayed in the risky county.
