@@ -64,11 +64,18 @@ def _rank(rule: str) -> int:
     return RULE_RANK.get(rule or "R0", len(RULE_RANK))
 
 
+def strictness(code: str, rule: str) -> tuple[int, int]:
+    """A decision's place in the order of strictness: its colour's severity, then its
+    rule's rank in RULE_ORDER (an empty code is no decision yet: green)."""
+    return (SEVERITY[Code(code or Code.GREEN)], -_rank(rule))
+
+
 def is_stricter(code: str, rule: str, than_code: str, than_rule: str) -> bool:
     """Whether the decision (code, rule) is stricter than (than_code, than_rule): a more
-    severe colour, or the same colour by a rule earlier in RULE_ORDER. A recompute or a
-    push writes a decision only when it is stricter than the resident's present one."""
-    return (SEVERITY[Code(code)], -_rank(rule)) > (SEVERITY[Code(than_code)], -_rank(than_rule))
+    severe colour, or the same colour by a rule earlier in RULE_ORDER. A re-assessment
+    writes a decision only when it is stricter than the one taken for the same arrival; a
+    push only when it is stricter than the resident's present one."""
+    return strictness(code, rule) > strictness(than_code, than_rule)
 
 
 @dataclass(frozen=True)

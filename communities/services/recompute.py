@@ -3,15 +3,18 @@
 Set-based and chunked: a run splits the resident ids into ranges; each chunk loads what it
 needs in a few queries, decides with the pure rules engine, and writes set-based: on
 PostgreSQL one COPY of the chunk's changes and a few statements (_apply_copy), elsewhere one
-UPDATE per class of change (same old and new code and rule) and the rows in bulk
-(_apply_orm). No query per resident. Every write is conditional on the state the chunk
-read, so a chunk that runs twice (a worker died after finishing it, acks_late) or races a
-manual change writes nothing more: the residents it would change again no longer match.
+UPDATE per class of change and the rows in bulk (_apply_orm). No query per resident.
+
+A re-assessment compares each arrival's new decision with the decision already taken for
+that arrival, and a person's decision stands against arrivals assessed before it (see
+_reassess). Every write is conditional on the state the chunk read, so a chunk that runs
+twice (a worker died after finishing it, acks_late) or races a manual change writes nothing
+more: its arrivals' decisions are already taken, or their residents no longer match.
 """
 
 import json
 from collections import defaultdict
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import date
 
 from django.db import connection, transaction
@@ -27,19 +30,27 @@ from .. import access, policies
 from ..models import (
     ArrivalReport,
     ControlMeasure,
+    DecisionReview,
     HealthCode,
     HealthCodeEvent,
     NucleicAcidTest,
+    PersonDecision,
     RecomputeChunk,
     RecomputeRun,
     Resident,
     Stay,
 )
-from ..rules.codes import WINDOW, Decision, Traveller, assess, is_stricter
+from ..rules.codes import WINDOW, Decision, Traveller, assess, is_stricter, strictness
 from ..rules.codes import Stay as StayIn
 from .arrivals import code_event_kind
 
 CHUNK_IDS = 20_000  # resident ids per chunk: a few seconds of work, bounded memory
+ORM_BATCH = 500  # ids a query on the portable path (SQLite's limit on parameters)
+
+# What a re-assessment does with an arrival whose decision became stricter.
+WRITE = "write"  # the resident's code, measure and tests
+REVIEW = "review"  # a person's decision stands: a review task for the district
+COVERED = "covered"  # the code in force is already as strict: nothing to write
 
 
 @dataclass(frozen=True)
@@ -50,12 +61,23 @@ class Change:
     new_code: str
     new_rule: str
     reason: str
-    # The re-assessment's: the arrival and the decision whose measure and tests go with the
-    # new code (None for the nightly release).
+    # The re-assessment's: the arrival, the decision whose measure and tests go with the
+    # new code (None for the nightly release), and what becomes of it.
     arrival_id: int | None = None
     decision: Decision | None = None
-    # Filled in by _apply from the row it updated (for the notices to grid workers).
-    grid_id: int | None = None
+    action: str = WRITE
+    grid_id: int | None = None  # the resident's grid (for the notices)
+
+
+@dataclass(frozen=True)
+class Guard:
+    """A resident's state as the chunk read it: its writes are conditional on it."""
+
+    resident_id: int
+    code: str
+    rule: str
+    stands_at: object  # the last person's decision (a datetime) or None
+    grid_id: int
 
 
 def run_start(*, kind: str, today: date, announcement_id: int | None = None) -> RecomputeRun:
@@ -103,9 +125,9 @@ def chunk_run(*, chunk_id: int) -> int:
     run = chunk.run
     with transaction.atomic():
         if run.kind == RecomputeRun.Kind.NIGHTLY:
-            changes = _release(chunk.lo, chunk.hi, run.today)
+            changes, kept = _release(chunk.lo, chunk.hi, run.today), {}
         else:
-            changes = _reassess(chunk.lo, chunk.hi, run.today)
+            changes, kept = _reassess(chunk.lo, chunk.hi, run)
         colours = defaultdict(int)
         for change in changes:
             colours[change.new_code] += 1
@@ -124,6 +146,7 @@ def chunk_run(*, chunk_id: int) -> int:
                 to_red=F("to_red") + colours[HealthCode.RED],
                 to_yellow=F("to_yellow") + colours[HealthCode.YELLOW],
                 to_green=F("to_green") + colours[HealthCode.GREEN],
+                **{name: F(name) + n for name, n in kept.items()},
             )
         # In the chunk's transaction, not after it: one commit a chunk instead of two. The
         # run's row is locked by the counters' update above, so of two last chunks finishing
@@ -182,182 +205,6 @@ def run_fail(*, run_id: int, error: str) -> None:
     run.state = RecomputeRun.State.FAILED
     run.finished_at = timezone.now()
     run.save(update_fields=["errors", "state", "finished_at"])
-
-
-# --- Writing changes -------------------------------------------------------------------------
-
-
-def _apply(changes: list[Change], now) -> list[Change]:
-    """Write the changes whose residents still have the code and rule the chunk read (the
-    others changed meanwhile, by hand say, and are left alone): the code, its event and,
-    for a re-assessment, the measure (replacing the active one) and the tests. Returns the
-    changes written, with their residents' grids."""
-    if not changes:
-        return []
-    if connection.vendor == "postgresql":
-        return _apply_copy(changes, now)
-    return _apply_orm(changes, now)
-
-
-# PostgreSQL: the chunk's changes go to the server in one COPY (measured: Django's
-# bulk_create of the events, measures and tests was most of a re-assessment's time, quoting
-# every value in Python), then a few set-based statements do the writes. The conditional
-# UPDATE is the guard: under READ COMMITTED a row changed by a concurrent transaction is
-# checked again against `code = old_code AND code_rule = old_rule` once that transaction
-# commits, and skipped when it no longer matches. ON COMMIT DROP: the temporary tables do
-# not outlive the chunk's transaction, even if a statement fails.
-CHANGE_TABLE = """
-CREATE TEMPORARY TABLE recompute_change (
-    resident_id bigint PRIMARY KEY, old_code text, old_rule text, new_code text,
-    new_rule text, kind text, reason text, arrival_id bigint, phases jsonb, start date,
-    "end" date, release_due date, applied boolean NOT NULL DEFAULT false
-) ON COMMIT DROP;
-CREATE TEMPORARY TABLE recompute_test (
-    resident_id bigint, arrival_id bigint, kind text, due date
-) ON COMMIT DROP
-"""
-CHANGE_COLUMNS = (
-    "resident_id, old_code, old_rule, new_code, new_rule, kind, reason, arrival_id, phases, "
-    'start, "end", release_due'
-)
-APPLY_SQL = [
-    # 1. the codes, their events and the old measures of the residents that get a new one
-    """WITH applied AS (
-        UPDATE communities_resident r
-        SET code = c.new_code, code_rule = c.new_rule, code_changed_at = %(now)s
-        FROM recompute_change c
-        WHERE r.id = c.resident_id AND r.code = c.old_code AND r.code_rule = c.old_rule
-        RETURNING r.id, r.grid_id
-    ), events AS (
-        INSERT INTO communities_healthcodeevent
-            (resident_id, kind, from_code, to_code, rule, reason, actor_id, created_at)
-        SELECT c.resident_id, c.kind, c.old_code, c.new_code, c.new_rule, c.reason, NULL,
-               %(now)s
-        FROM recompute_change c JOIN applied ON applied.id = c.resident_id
-    ), replaced AS (
-        UPDATE communities_controlmeasure m SET state = 'replaced'
-        FROM recompute_change c JOIN applied ON applied.id = c.resident_id
-        WHERE c.phases IS NOT NULL AND m.resident_id = c.resident_id AND m.state = 'active'
-    ), marked AS (
-        UPDATE recompute_change c SET applied = true
-        FROM applied WHERE c.resident_id = applied.id
-    )
-    SELECT id, grid_id FROM applied""",
-    # 2. the new measures and the tests, in a statement of their own: the old measures are
-    # replaced by now (one active measure a resident is a unique index)
-    """WITH measures AS (
-        INSERT INTO communities_controlmeasure
-            (resident_id, arrival_id, rule, phases, start, "end", release_due, state,
-             created_at)
-        SELECT resident_id, arrival_id, new_rule, phases, start, "end", release_due,
-               'active', %(now)s
-        FROM recompute_change WHERE applied AND phases IS NOT NULL
-    )
-    INSERT INTO communities_nucleicacidtest (resident_id, arrival_id, kind, due, result)
-    SELECT t.resident_id, t.arrival_id, t.kind, t.due, 'pending'
-    FROM recompute_test t JOIN recompute_change c ON c.resident_id = t.resident_id
-    WHERE c.applied
-    ON CONFLICT DO NOTHING""",
-    "DROP TABLE recompute_change, recompute_test",
-]
-
-
-def _apply_copy(changes: list[Change], now) -> list[Change]:
-    """_apply on PostgreSQL: COPY the changes and their tests, then APPLY_SQL."""
-    with connection.cursor() as cursor:
-        cursor.execute(CHANGE_TABLE)
-        with cursor.copy(f"COPY recompute_change ({CHANGE_COLUMNS}) FROM STDIN") as copy:
-            for c in changes:
-                d = c.decision
-                measure = d.measure if d else ()
-                copy.write_row(
-                    (
-                        c.resident_id,
-                        c.old_code,
-                        c.old_rule,
-                        c.new_code,
-                        c.new_rule,
-                        code_event_kind(c.old_code, c.new_code),
-                        c.reason,
-                        c.arrival_id,
-                        json.dumps(d.as_dict()["measure"]) if measure else None,
-                        measure[0].start if measure else None,
-                        measure[-1].end if measure else None,
-                        d.release_due if measure else None,
-                    )
-                )
-        with cursor.copy("COPY recompute_test FROM STDIN") as copy:
-            for c in changes:
-                for test in c.decision.tests if c.decision else ():
-                    copy.write_row((c.resident_id, c.arrival_id, test.kind, test.due))
-        params = {"now": now}
-        cursor.execute(APPLY_SQL[0], params)
-        grids = dict(cursor.fetchall())
-        for statement in APPLY_SQL[1:]:
-            cursor.execute(statement, params)
-    return [replace(c, grid_id=grids[c.resident_id]) for c in changes if c.resident_id in grids]
-
-
-def _apply_orm(changes: list[Change], now) -> list[Change]:
-    """The portable form (SQLite, the embedded default): one conditional UPDATE per class
-    of change (same old and new code and rule), then the rows in bulk."""
-    classes = defaultdict(list)
-    for change in changes:
-        classes[(change.old_code, change.old_rule, change.new_code, change.new_rule)].append(change)
-    applied = []
-    for (old_code, old_rule, new_code, new_rule), group in classes.items():
-        by_id = {c.resident_id: c for c in group}
-        matching = Resident.objects.select_for_update().filter(
-            pk__in=by_id, code=old_code, code_rule=old_rule
-        )
-        grids = dict(matching.values_list("pk", "grid_id"))
-        if not grids:
-            continue
-        Resident.objects.filter(pk__in=grids).update(
-            code=new_code, code_rule=new_rule, code_changed_at=now
-        )
-        applied += [replace(by_id[i], grid_id=g) for i, g in grids.items()]
-    HealthCodeEvent.objects.bulk_create(
-        HealthCodeEvent(
-            resident_id=c.resident_id,
-            kind=code_event_kind(c.old_code, c.new_code),
-            from_code=c.old_code,
-            to_code=c.new_code,
-            rule=c.new_rule,
-            reason=c.reason,
-            actor=None,
-            created_at=now,
-        )
-        for c in applied
-    )
-    measured = [c for c in applied if c.decision and c.decision.measure]
-    ControlMeasure.objects.filter(
-        resident_id__in=[c.resident_id for c in measured], state=ControlMeasure.State.ACTIVE
-    ).update(state=ControlMeasure.State.REPLACED)
-    ControlMeasure.objects.bulk_create(
-        ControlMeasure(
-            resident_id=c.resident_id,
-            arrival_id=c.arrival_id,
-            rule=c.new_rule,
-            phases=c.decision.as_dict()["measure"],
-            start=c.decision.measure[0].start,
-            end=c.decision.measure[-1].end,
-            release_due=c.decision.release_due,
-        )
-        for c in measured
-    )
-    NucleicAcidTest.objects.bulk_create(
-        (
-            NucleicAcidTest(
-                resident_id=c.resident_id, arrival_id=c.arrival_id, kind=t.kind, due=t.due
-            )
-            for c in applied
-            if c.decision
-            for t in c.decision.tests
-        ),
-        ignore_conflicts=True,
-    )
-    return applied
 
 
 # --- Nightly release -------------------------------------------------------------------------
@@ -450,33 +297,48 @@ def _release(lo: int, hi: int, today: date) -> list[Change]:
 # --- Re-assessment after an announcement ----------------------------------------------------
 
 
-def _reassess(lo: int, hi: int, today: date) -> list[Change]:
-    """Residents with an arrival in the last 14 days, decided again under the policy in
-    force today. Only a stricter decision is written: a lifted risk area does not cut a
-    running measure short."""
-    policy = policies.policy_on(today)
+def _reassess(lo: int, hi: int, run: RecomputeRun) -> tuple[list[Change], dict[str, int]]:
+    """The recent arrivals (last 14 days) of residents lo..hi, decided again under the
+    policy in force on the run's day, each compared with the decision already taken for
+    that same arrival (DOMAIN.md section 5), never with the resident's present code.
+
+    1. An arrival whose new decision is not stricter than its own: nothing (kept_decided).
+       A release that happened is that decision carried out, so it is never applied again.
+    2. A stricter decision becomes the arrival's own, and, per resident, strictest first:
+       - covered: the resident's code in force is already as strict (kept_covered);
+       - review: a person decided on the resident's code after this arrival was assessed;
+         the decision stands, the district gets a review task (to_review);
+       - write: the code, its event, the measure and the tests (to_red/yellow/green).
+    Returns the changes written and the counts of what was not written."""
+    kept = {"kept_decided": 0, "kept_covered": 0, "to_review": 0}
+    policy = policies.policy_on(run.today)
     if policy is None:
-        return []
+        return [], kept
     # Two reads, both over the chunk's id range (joins, not lists of ids): the arrivals
-    # with their residents' present code, and the stays of those arrivals.
+    # with their own decisions and their residents' present state, and their stays.
     recent = ArrivalReport.objects.filter(
         resident_id__gte=lo,
         resident_id__lte=hi,
         state=ArrivalReport.State.ASSESSED,
-        arrival_date__gte=today - WINDOW,
+        arrival_date__gte=run.today - WINDOW,
     )
-    latest = {}
-    for row in recent.order_by("resident_id", "-arrival_date", "-pk").values_list(
-        "pk",
-        "resident_id",
-        "arrival_date",
-        "abroad_quarantine_days",
-        "resident__code",
-        "resident__code_rule",
-    ):
-        latest.setdefault(row[1], row)
-    if not latest:
-        return []
+    rows = list(
+        recent.order_by("resident_id", "pk").values_list(
+            "pk",
+            "resident_id",
+            "arrival_date",
+            "abroad_quarantine_days",
+            "decided_code",
+            "decided_rule",
+            "assessed_at",
+            "resident__code",
+            "resident__code_rule",
+            "resident__decision_stands_at",
+            "resident__grid_id",
+        )
+    )
+    if not rows:
+        return [], kept
     stays = defaultdict(list)
     for arrival_id, province, city, county, street, area, start, end in Stay.objects.filter(
         arrival__in=recent
@@ -492,8 +354,10 @@ def _reassess(lo: int, hi: int, today: date) -> list[Change]:
                 end=end,
             )
         )
-    changes = []
-    for arrival_id, resident_id, arrival_date, abroad_days, old_code, old_rule in latest.values():
+    stricter = defaultdict(list)  # resident id -> [(arrival row, decision)]
+    residents = {}  # resident id -> Guard (the state the writes are conditional on)
+    for row in rows:
+        arrival_id, resident_id, arrival_date, abroad_days, own_code, own_rule = row[:6]
         decision = assess(
             Traveller(
                 stays=tuple(stays[arrival_id]),
@@ -501,20 +365,328 @@ def _reassess(lo: int, hi: int, today: date) -> list[Change]:
                 abroad_quarantine_days=abroad_days,
             ),
             policy,
-            today,
+            run.today,
         )
-        if not is_stricter(decision.code, decision.rule, old_code, old_rule):
+        if not is_stricter(decision.code, decision.rule, own_code, own_rule):
+            kept["kept_decided"] += 1
             continue
-        changes.append(
-            Change(
-                resident_id,
-                old_code,
-                old_rule,
-                str(decision.code),
-                decision.rule,
-                decision.explanation,
-                arrival_id=arrival_id,
-                decision=decision,
+        stricter[resident_id].append((row, decision))
+        residents[resident_id] = Guard(resident_id, *row[7:11])
+    changes = []
+    for resident_id, candidates in stricter.items():
+        guard = residents[resident_id]
+        in_force = (guard.code, guard.rule)
+        candidates.sort(key=lambda c: strictness(c[1].code, c[1].rule), reverse=True)
+        for row, decision in candidates:
+            assessed_at = row[6]
+            if not is_stricter(decision.code, decision.rule, *in_force):
+                action = COVERED
+            elif guard.stands_at is not None and (
+                assessed_at is None or assessed_at < guard.stands_at
+            ):
+                action = REVIEW
+            else:
+                action = WRITE
+                in_force = (str(decision.code), decision.rule)
+            changes.append(
+                Change(
+                    resident_id,
+                    guard.code,
+                    guard.rule,
+                    str(decision.code),
+                    decision.rule,
+                    decision.explanation,
+                    arrival_id=row[0],
+                    decision=decision,
+                    action=action,
+                    grid_id=guard.grid_id,
+                )
             )
+    written, reviews, covered = _apply(residents, changes, timezone.now(), run, lo, hi)
+    kept["kept_covered"] += covered
+    kept["to_review"] += reviews
+    return written, kept
+
+
+# --- Writing a re-assessment's changes ---------------------------------------------------------
+
+
+def _apply(
+    residents: dict[int, Guard], changes: list[Change], now, run: RecomputeRun, lo: int, hi: int
+) -> tuple[list[Change], int, int]:
+    """Write the changes of the residents whose code, rule and last person's decision are
+    still those the chunk read (the others changed meanwhile, by hand say, and are left
+    alone, their arrivals to be decided again by a later run): the stricter decisions
+    become their arrivals' own; a write gives the code, its event, the measure (replacing
+    the active one) and the tests; a review files the district's task, once an arrival
+    and decision. Returns (the changes written, reviews filed, arrivals covered)."""
+    if not changes:
+        return [], 0, 0
+    if connection.vendor == "postgresql":
+        return _apply_copy(residents, changes, now, run, lo, hi)
+    return _apply_orm(residents, changes, now, run)
+
+
+# PostgreSQL: the chunk's changes go to the server in one COPY (measured: Django's
+# bulk_create of the events, measures and tests was most of a re-assessment's time, quoting
+# every value in Python), then a few set-based statements do the writes. The guard locks
+# the residents' rows FOR UPDATE where they still match what the chunk read: under READ
+# COMMITTED a row changed by a concurrent transaction is checked again once that
+# transaction commits, and skipped when it no longer matches; the locked rows cannot
+# change before the writes that follow. ON COMMIT DROP: the temporary tables do not
+# outlive the chunk's transaction, even if a statement fails.
+CHANGE_TABLE = """
+CREATE TEMPORARY TABLE recompute_resident (
+    resident_id bigint PRIMARY KEY, old_code text, old_rule text, old_stands timestamptz,
+    ok boolean NOT NULL DEFAULT false
+) ON COMMIT DROP;
+CREATE TEMPORARY TABLE recompute_change (
+    arrival_id bigint PRIMARY KEY, resident_id bigint, action text, old_code text,
+    new_code text, new_rule text, kind text, reason text, phases jsonb, start date,
+    "end" date, release_due date
+) ON COMMIT DROP;
+CREATE TEMPORARY TABLE recompute_test (
+    resident_id bigint, arrival_id bigint, kind text, due date
+) ON COMMIT DROP
+"""
+RESIDENT_COLUMNS = "resident_id, old_code, old_rule, old_stands"
+CHANGE_COLUMNS = (
+    "arrival_id, resident_id, action, old_code, new_code, new_rule, kind, reason, phases, "
+    'start, "end", release_due'
+)
+APPLY_SQL = [
+    # 1. the guard: lock the residents that still match what the chunk read
+    """WITH locked AS (
+        SELECT r.id FROM communities_resident r
+        JOIN recompute_resident g ON g.resident_id = r.id
+        WHERE r.id BETWEEN %(lo)s AND %(hi)s
+          AND r.code = g.old_code AND r.code_rule = g.old_rule
+          AND r.decision_stands_at IS NOT DISTINCT FROM g.old_stands
+        FOR UPDATE OF r
+    )
+    UPDATE recompute_resident g SET ok = true FROM locked WHERE g.resident_id = locked.id
+    RETURNING g.resident_id""",
+    # 2. the codes and their events, the old measures of the residents that get a new one,
+    # the arrivals' own decisions, and the review tasks
+    """WITH applied AS (
+        UPDATE communities_resident r
+        SET code = c.new_code, code_rule = c.new_rule, code_changed_at = %(now)s
+        FROM recompute_change c JOIN recompute_resident g ON g.resident_id = c.resident_id
+        WHERE r.id BETWEEN %(lo)s AND %(hi)s AND r.id = c.resident_id AND g.ok
+          AND c.action = 'write'
+        RETURNING r.id, r.grid_id
+    ), events AS (
+        INSERT INTO communities_healthcodeevent
+            (resident_id, kind, from_code, to_code, rule, reason, actor_id, created_at)
+        SELECT c.resident_id, c.kind, c.old_code, c.new_code, c.new_rule, c.reason, NULL,
+               %(now)s
+        FROM recompute_change c JOIN applied ON applied.id = c.resident_id
+        WHERE c.action = 'write'
+    ), replaced AS (
+        UPDATE communities_controlmeasure m SET state = 'replaced'
+        FROM recompute_change c JOIN applied ON applied.id = c.resident_id
+        WHERE m.resident_id BETWEEN %(lo)s AND %(hi)s AND c.action = 'write'
+          AND c.phases IS NOT NULL AND m.resident_id = c.resident_id AND m.state = 'active'
+    ), decided AS (
+        UPDATE communities_arrivalreport a
+        SET decided_code = c.new_code, decided_rule = c.new_rule
+        FROM recompute_change c JOIN recompute_resident g ON g.resident_id = c.resident_id
+        WHERE a.id = c.arrival_id AND g.ok
+    ), reviews AS (
+        INSERT INTO communities_decisionreview
+            (resident_id, arrival_id, announcement_id, run_id, person_decision_id, code, rule,
+             explanation, state, created_at, note)
+        SELECT c.resident_id, c.arrival_id, %(announcement)s, %(run)s,
+               (SELECT p.id FROM communities_persondecision p
+                WHERE p.resident_id = c.resident_id ORDER BY p.at DESC, p.id DESC LIMIT 1),
+               c.new_code, c.new_rule, c.reason, 'open', %(now)s, ''
+        FROM recompute_change c JOIN recompute_resident g ON g.resident_id = c.resident_id
+        WHERE g.ok AND c.action = 'review'
+        ON CONFLICT DO NOTHING
+        RETURNING resident_id
+    )
+    SELECT id, true FROM applied UNION ALL SELECT resident_id, false FROM reviews""",
+    # 3. the new measures and the tests, in a statement of their own: the old measures are
+    # replaced by now (one active measure a resident is a unique index)
+    """WITH measures AS (
+        INSERT INTO communities_controlmeasure
+            (resident_id, arrival_id, rule, phases, start, "end", release_due, state,
+             created_at)
+        SELECT c.resident_id, c.arrival_id, c.new_rule, c.phases, c.start, c."end",
+               c.release_due, 'active', %(now)s
+        FROM recompute_change c JOIN recompute_resident g ON g.resident_id = c.resident_id
+        WHERE g.ok AND c.action = 'write' AND c.phases IS NOT NULL
+    )
+    INSERT INTO communities_nucleicacidtest (resident_id, arrival_id, kind, due, result)
+    SELECT t.resident_id, t.arrival_id, t.kind, t.due, 'pending'
+    FROM recompute_test t JOIN recompute_resident g ON g.resident_id = t.resident_id
+    WHERE g.ok
+    ON CONFLICT DO NOTHING""",
+    "DROP TABLE recompute_resident, recompute_change, recompute_test",
+]
+
+
+def _apply_copy(residents, changes, now, run, lo, hi):
+    """_apply on PostgreSQL: COPY the residents' guards, the changes and their tests, then
+    APPLY_SQL."""
+    with connection.cursor() as cursor:
+        cursor.execute(CHANGE_TABLE)
+        with cursor.copy(f"COPY recompute_resident ({RESIDENT_COLUMNS}) FROM STDIN") as copy:
+            for g in residents.values():
+                copy.write_row((g.resident_id, g.code, g.rule, g.stands_at))
+        with cursor.copy(f"COPY recompute_change ({CHANGE_COLUMNS}) FROM STDIN") as copy:
+            for c in changes:
+                measure = c.decision.measure if c.action == WRITE else ()
+                copy.write_row(
+                    (
+                        c.arrival_id,
+                        c.resident_id,
+                        c.action,
+                        c.old_code,
+                        c.new_code,
+                        c.new_rule,
+                        code_event_kind(c.old_code, c.new_code),
+                        c.reason,
+                        json.dumps(c.decision.as_dict()["measure"]) if measure else None,
+                        measure[0].start if measure else None,
+                        measure[-1].end if measure else None,
+                        c.decision.release_due if measure else None,
+                    )
+                )
+        with cursor.copy("COPY recompute_test FROM STDIN") as copy:
+            for c in changes:
+                if c.action == WRITE:
+                    for test in c.decision.tests:
+                        copy.write_row((c.resident_id, c.arrival_id, test.kind, test.due))
+        params = {
+            "now": now,
+            "lo": lo,
+            "hi": hi,
+            "run": run.pk,
+            "announcement": run.announcement_id,
+        }
+        cursor.execute(APPLY_SQL[0], params)
+        ok = {row[0] for row in cursor.fetchall()}
+        cursor.execute(APPLY_SQL[1], params)
+        done = cursor.fetchall()
+        for statement in APPLY_SQL[2:]:
+            cursor.execute(statement, params)
+    written = {resident_id for resident_id, write in done if write}
+    reviews = sum(1 for _id, write in done if not write)
+    return _outcome(changes, ok, written, reviews)
+
+
+def _outcome(changes, ok, written, reviews) -> tuple[list[Change], int, int]:
+    """(the changes written, reviews filed, arrivals covered) of the residents in `ok`."""
+    covered = sum(1 for c in changes if c.action == COVERED and c.resident_id in ok)
+    return [c for c in changes if c.action == WRITE and c.resident_id in written], reviews, covered
+
+
+def _apply_orm(residents, changes, now, run) -> tuple[list[Change], int, int]:
+    """The portable form (SQLite, the embedded default; its IMMEDIATE transactions
+    serialize writers, so nothing changes between the guard's read and the writes): the
+    guard in one read a batch of ids, one UPDATE per class of change (same new code and
+    rule), then the rows in bulk."""
+    ok = set()
+    ids = list(residents)
+    for start in range(0, len(ids), ORM_BATCH):
+        rows = Resident.objects.select_for_update().filter(pk__in=ids[start : start + ORM_BATCH])
+        for pk, code, rule, stands_at in rows.values_list(
+            "pk", "code", "code_rule", "decision_stands_at"
+        ):
+            guard = residents[pk]
+            if (code, rule, stands_at) == (guard.code, guard.rule, guard.stands_at):
+                ok.add(pk)
+    mine = [c for c in changes if c.resident_id in ok]
+    writes = [c for c in mine if c.action == WRITE]
+    for (code, rule), group in _classes(writes).items():
+        Resident.objects.filter(pk__in=[c.resident_id for c in group]).update(
+            code=code, code_rule=rule, code_changed_at=now
         )
-    return _apply(changes, timezone.now())
+    for (code, rule), group in _classes(mine).items():
+        ArrivalReport.objects.filter(pk__in=[c.arrival_id for c in group]).update(
+            decided_code=code, decided_rule=rule
+        )
+    HealthCodeEvent.objects.bulk_create(
+        HealthCodeEvent(
+            resident_id=c.resident_id,
+            kind=code_event_kind(c.old_code, c.new_code),
+            from_code=c.old_code,
+            to_code=c.new_code,
+            rule=c.new_rule,
+            reason=c.reason,
+            actor=None,
+            created_at=now,
+        )
+        for c in writes
+    )
+    measured = [c for c in writes if c.decision.measure]
+    ControlMeasure.objects.filter(
+        resident_id__in=[c.resident_id for c in measured], state=ControlMeasure.State.ACTIVE
+    ).update(state=ControlMeasure.State.REPLACED)
+    ControlMeasure.objects.bulk_create(
+        ControlMeasure(
+            resident_id=c.resident_id,
+            arrival_id=c.arrival_id,
+            rule=c.new_rule,
+            phases=c.decision.as_dict()["measure"],
+            start=c.decision.measure[0].start,
+            end=c.decision.measure[-1].end,
+            release_due=c.decision.release_due,
+        )
+        for c in measured
+    )
+    NucleicAcidTest.objects.bulk_create(
+        (
+            NucleicAcidTest(
+                resident_id=c.resident_id, arrival_id=c.arrival_id, kind=t.kind, due=t.due
+            )
+            for c in writes
+            for t in c.decision.tests
+        ),
+        ignore_conflicts=True,
+    )
+    reviews = _reviews_file([c for c in mine if c.action == REVIEW], now, run)
+    return _outcome(changes, ok, {c.resident_id for c in writes}, reviews)
+
+
+def _classes(changes: list[Change]) -> dict[tuple[str, str], list[Change]]:
+    classes = defaultdict(list)
+    for change in changes:
+        classes[(change.new_code, change.new_rule)].append(change)
+    return classes
+
+
+def _reviews_file(changes: list[Change], now, run: RecomputeRun) -> int:
+    """The review tasks of these changes, each naming the person's decision it meets; one
+    an arrival and decision (a chunk run twice files none more). Returns how many."""
+    if not changes:
+        return 0
+    latest = {}
+    for pk, resident_id in (
+        PersonDecision.objects.filter(resident_id__in={c.resident_id for c in changes})
+        .order_by("resident_id", "-at", "-pk")
+        .values_list("pk", "resident_id")
+    ):
+        latest.setdefault(resident_id, pk)
+    filed = set(
+        DecisionReview.objects.filter(arrival_id__in=[c.arrival_id for c in changes]).values_list(
+            "arrival_id", "code", "rule"
+        )
+    )
+    new = [c for c in changes if (c.arrival_id, c.new_code, c.new_rule) not in filed]
+    DecisionReview.objects.bulk_create(
+        DecisionReview(
+            resident_id=c.resident_id,
+            arrival_id=c.arrival_id,
+            announcement_id=run.announcement_id,
+            run=run,
+            person_decision_id=latest.get(c.resident_id),
+            code=c.new_code,
+            rule=c.new_rule,
+            explanation=c.reason,
+            created_at=now,
+        )
+        for c in new
+    )
+    return len(new)

@@ -180,7 +180,7 @@ def test_a_manual_change_during_the_run_is_not_overwritten(world, arrival):
     run = recompute.run_start(kind="announcement", today=TODAY)
     real_apply = recompute._apply
 
-    def racing_apply(changes, now):
+    def racing_apply(*args):
         services.health_code_change(
             resident=arrival,
             to="yellow",
@@ -188,7 +188,7 @@ def test_a_manual_change_during_the_run_is_not_overwritten(world, arrival):
             reason="人工",
             actor=world["users"]["city_office"],
         )
-        return real_apply(changes, now)
+        return real_apply(*args)
 
     with mock.patch.object(recompute, "_apply", racing_apply):
         recompute.chunk_run(chunk_id=run.chunks.get().pk)
