@@ -127,9 +127,10 @@ def test_an_appeal_granted_stays_released(world, r1):
         quarantine_status="居家",
         by=world["users"]["grid_worker"],
     )
-    appeal = services.appeal_verify(appeal=appeal, note="属实", by=world["users"]["grid_worker"])
-    appeal = services.appeal_review(appeal=appeal, note="同意", by=world["users"]["district_office"])
-    services.appeal_resolve(appeal=appeal, release=True, note="解码", by=world["users"]["city_office"])
+    users = world["users"]
+    appeal = services.appeal_verify(appeal=appeal, note="属实", by=users["grid_worker"])
+    appeal = services.appeal_review(appeal=appeal, note="同意", by=users["district_office"])
+    services.appeal_resolve(appeal=appeal, release=True, note="解码", by=users["city_office"])
     run = publish("提示 2", risk_areas=[{"level": "high", **NANGUAN}])
     r1.refresh_from_db()
     assert (r1.code, run.changed) == ("green", 0)
