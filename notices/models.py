@@ -26,6 +26,10 @@ class Notice(models.Model):
         SHOP_REINSPECTION_DUE = "shop_reinspection_due", _("Shop re-inspection due")
         STREET_DIGEST = "street_digest", _("Morning digest")
         CODES_CHANGED = "codes_changed", _("Codes changed by a recompute")
+        DECISION_REVIEW = (
+            "decision_review",
+            _("Review: a person's decision meets a stricter re-assessment"),
+        )
 
     class Channel(models.TextChoices):
         INAPP = "inapp", _("In-app")

@@ -35,6 +35,11 @@ STAFF = {
         "Re-assessed after %(title)s: in your grids %(red)s turned red and "
         "%(yellow)s turned yellow. See your work list."
     ),
+    Kind.DECISION_REVIEW: _(
+        "Re-assessed after %(title)s: %(count)s arrivals in your district would get a stricter "
+        "code, but a person's decision on the code stands. No code was written; see the "
+        "review tasks."
+    ),
     Kind.TEST_DUE_TOMORROW: _("%(name)s (%(grid)s): nucleic-acid test due tomorrow (%(due)s)."),
     Kind.TEST_OVERDUE: _("%(name)s (%(grid)s): the nucleic-acid test due on %(due)s is overdue."),
     Kind.FOLLOWUP_MISSING: _(

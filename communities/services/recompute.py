@@ -33,12 +33,14 @@ from ..models import (
     DecisionReview,
     HealthCode,
     HealthCodeEvent,
+    Jurisdiction,
     NucleicAcidTest,
     PersonDecision,
     RecomputeChunk,
     RecomputeRun,
     Resident,
     Stay,
+    User,
 )
 from ..rules.codes import WINDOW, Decision, Traveller, assess, is_stricter, strictness
 from ..rules.codes import Stay as StayIn
@@ -124,15 +126,18 @@ def chunk_run(*, chunk_id: int) -> int:
     chunk = RecomputeChunk.objects.select_related("run__announcement").get(pk=chunk_id)
     run = chunk.run
     with transaction.atomic():
+        reviews, kept = [], {}
         if run.kind == RecomputeRun.Kind.NIGHTLY:
-            changes, kept = _release(chunk.lo, chunk.hi, run.today), {}
+            changes = _release(chunk.lo, chunk.hi, run.today)
         else:
-            changes, kept = _reassess(chunk.lo, chunk.hi, run)
+            changes, reviews, kept = _reassess(chunk.lo, chunk.hi, run)
         colours = defaultdict(int)
         for change in changes:
             colours[change.new_code] += 1
         if run.kind == RecomputeRun.Kind.ANNOUNCEMENT and changes:
             _tell_grid_workers(chunk, run, changes)
+        if reviews:
+            _tell_district_offices(chunk, run, reviews)
         # The counters move once per chunk, whoever finishes it.
         if (
             RecomputeChunk.objects.filter(pk=chunk.pk)
@@ -183,6 +188,35 @@ def _tell_grid_workers(chunk: RecomputeChunk, run: RecomputeRun, changes: list[C
                 ),
             )
             for user_id, counts in per_worker.items()
+        ]
+    )
+
+
+def _tell_district_offices(chunk: RecomputeChunk, run: RecomputeRun, reviews: list[Change]):
+    """One in-app notice per district office with review tasks filed in this chunk (the
+    districts from the grids' paths: one query, and one for the offices)."""
+    paths = dict(
+        Jurisdiction.objects.filter(pk__in={c.grid_id for c in reviews}).values_list("pk", "path")
+    )
+    per_district = defaultdict(int)
+    for change in reviews:
+        # /city/district/street/community/grid/
+        per_district[int(paths[change.grid_id].strip("/").split("/")[1])] += 1
+    offices = access.officers_by_node({User.Role.DISTRICT_OFFICE}, set(per_district))
+    title = run.announcement.title if run.announcement_id else ""
+    notices_create(
+        notices=[
+            Notice(
+                recipient_id=user_id,
+                kind=Notice.Kind.DECISION_REVIEW,
+                channel=Notice.Channel.INAPP,
+                dedupe_key=f"review:{chunk.pk}:{user_id}",
+                text=texts.staff_text(
+                    Notice.Kind.DECISION_REVIEW, title=title, count=per_district[district_id]
+                ),
+            )
+            for district_id, user_ids in offices.items()
+            for user_id in user_ids
         ]
     )
 
@@ -297,7 +331,9 @@ def _release(lo: int, hi: int, today: date) -> list[Change]:
 # --- Re-assessment after an announcement ----------------------------------------------------
 
 
-def _reassess(lo: int, hi: int, run: RecomputeRun) -> tuple[list[Change], dict[str, int]]:
+def _reassess(
+    lo: int, hi: int, run: RecomputeRun
+) -> tuple[list[Change], list[Change], dict[str, int]]:
     """The recent arrivals (last 14 days) of residents lo..hi, decided again under the
     policy in force on the run's day, each compared with the decision already taken for
     that same arrival (DOMAIN.md section 5), never with the resident's present code.
@@ -309,11 +345,12 @@ def _reassess(lo: int, hi: int, run: RecomputeRun) -> tuple[list[Change], dict[s
        - review: a person decided on the resident's code after this arrival was assessed;
          the decision stands, the district gets a review task (to_review);
        - write: the code, its event, the measure and the tests (to_red/yellow/green).
-    Returns the changes written and the counts of what was not written."""
+    Returns the changes written, the reviews filed and the counts of what was not
+    written."""
     kept = {"kept_decided": 0, "kept_covered": 0, "to_review": 0}
     policy = policies.policy_on(run.today)
     if policy is None:
-        return [], kept
+        return [], [], kept
     # Two reads, both over the chunk's id range (joins, not lists of ids): the arrivals
     # with their own decisions and their residents' present state, and their stays.
     recent = ArrivalReport.objects.filter(
@@ -338,7 +375,7 @@ def _reassess(lo: int, hi: int, run: RecomputeRun) -> tuple[list[Change], dict[s
         )
     )
     if not rows:
-        return [], kept
+        return [], [], kept
     stays = defaultdict(list)
     for arrival_id, province, city, county, street, area, start, end in Stay.objects.filter(
         arrival__in=recent
@@ -404,8 +441,8 @@ def _reassess(lo: int, hi: int, run: RecomputeRun) -> tuple[list[Change], dict[s
             )
     written, reviews, covered = _apply(residents, changes, timezone.now(), run, lo, hi)
     kept["kept_covered"] += covered
-    kept["to_review"] += reviews
-    return written, kept
+    kept["to_review"] += len(reviews)
+    return written, reviews, kept
 
 
 # --- Writing a re-assessment's changes ---------------------------------------------------------
@@ -421,7 +458,7 @@ def _apply(
     the active one) and the tests; a review files the district's task, once an arrival
     and decision. Returns (the changes written, reviews filed, arrivals covered)."""
     if not changes:
-        return [], 0, 0
+        return [], [], 0
     if connection.vendor == "postgresql":
         return _apply_copy(residents, changes, now, run, lo, hi)
     return _apply_orm(residents, changes, now, run)
@@ -503,9 +540,9 @@ APPLY_SQL = [
         FROM recompute_change c JOIN recompute_resident g ON g.resident_id = c.resident_id
         WHERE g.ok AND c.action = 'review'
         ON CONFLICT DO NOTHING
-        RETURNING resident_id
+        RETURNING arrival_id
     )
-    SELECT id, true FROM applied UNION ALL SELECT resident_id, false FROM reviews""",
+    SELECT id, true FROM applied UNION ALL SELECT arrival_id, false FROM reviews""",
     # 3. the new measures and the tests, in a statement of their own: the old measures are
     # replaced by now (one active measure a resident is a unique index)
     """WITH measures AS (
@@ -572,14 +609,18 @@ def _apply_copy(residents, changes, now, run, lo, hi):
         for statement in APPLY_SQL[2:]:
             cursor.execute(statement, params)
     written = {resident_id for resident_id, write in done if write}
-    reviews = sum(1 for _id, write in done if not write)
-    return _outcome(changes, ok, written, reviews)
+    reviewed = {arrival_id for arrival_id, write in done if not write}
+    return _outcome(changes, ok, written, reviewed)
 
 
-def _outcome(changes, ok, written, reviews) -> tuple[list[Change], int, int]:
-    """(the changes written, reviews filed, arrivals covered) of the residents in `ok`."""
-    covered = sum(1 for c in changes if c.action == COVERED and c.resident_id in ok)
-    return [c for c in changes if c.action == WRITE and c.resident_id in written], reviews, covered
+def _outcome(changes, ok, written, reviewed) -> tuple[list[Change], list[Change], int]:
+    """(the changes written, the reviews filed, how many arrivals were covered), from the
+    residents in `ok`, those `written` and the arrivals `reviewed`."""
+    return (
+        [c for c in changes if c.action == WRITE and c.resident_id in written],
+        [c for c in changes if c.action == REVIEW and c.arrival_id in reviewed],
+        sum(1 for c in changes if c.action == COVERED and c.resident_id in ok),
+    )
 
 
 def _apply_orm(residents, changes, now, run) -> tuple[list[Change], int, int]:
@@ -646,8 +687,8 @@ def _apply_orm(residents, changes, now, run) -> tuple[list[Change], int, int]:
         ),
         ignore_conflicts=True,
     )
-    reviews = _reviews_file([c for c in mine if c.action == REVIEW], now, run)
-    return _outcome(changes, ok, {c.resident_id for c in writes}, reviews)
+    reviewed = _reviews_file([c for c in mine if c.action == REVIEW], now, run)
+    return _outcome(changes, ok, {c.resident_id for c in writes}, reviewed)
 
 
 def _classes(changes: list[Change]) -> dict[tuple[str, str], list[Change]]:
@@ -657,11 +698,11 @@ def _classes(changes: list[Change]) -> dict[tuple[str, str], list[Change]]:
     return classes
 
 
-def _reviews_file(changes: list[Change], now, run: RecomputeRun) -> int:
+def _reviews_file(changes: list[Change], now, run: RecomputeRun) -> set[int]:
     """The review tasks of these changes, each naming the person's decision it meets; one
-    an arrival and decision (a chunk run twice files none more). Returns how many."""
+    an arrival and decision (a chunk run twice files none more). Returns their arrivals."""
     if not changes:
-        return 0
+        return set()
     latest = {}
     for pk, resident_id in (
         PersonDecision.objects.filter(resident_id__in={c.resident_id for c in changes})
@@ -689,4 +730,4 @@ def _reviews_file(changes: list[Change], now, run: RecomputeRun) -> int:
         )
         for c in new
     )
-    return len(new)
+    return {c.arrival_id for c in new}

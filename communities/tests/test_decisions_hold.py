@@ -13,6 +13,8 @@ from communities import services
 from communities.models import DecisionReview, HealthCodeEvent, NucleicAcidTest, PersonDecision
 from communities.services import recompute
 from communities.tests.factories import announcement_publish, arrival_file
+from notices import texts
+from notices.models import Notice
 
 TODAY = timezone.localdate()
 NANGUAN = {"province": "吉林省", "city": "长春市", "county": "南关区"}
@@ -157,6 +159,9 @@ def test_a_stricter_announcement_after_a_persons_decision_is_a_review_task(world
     )
     assert review.person_decision == PersonDecision.objects.get(resident=resident)
     assert review.announcement_id == run.announcement_id and review.run == run
+    notice = Notice.objects.get(kind="decision_review")
+    assert notice.recipient == world["users"]["district_office"]
+    assert notice.text == texts.staff_text("decision_review", title="提示 2", count=1)
     # the same facts again: no second task, nothing written
     again = publish("提示 3", risk_areas=[{"level": "high", **NANGUAN}])
     assert (again.changed, again.to_review, again.kept_decided) == (0, 0, 1)
