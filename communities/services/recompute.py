@@ -247,6 +247,7 @@ def run_fail(*, run_id: int, error: str) -> None:
 # PostgreSQL does a chunk's release in one statement: lock the due measures, release them,
 # lock their residents' rows, turn them green and write the events, all from one snapshot
 # (measured: the ORM steps spent most of their time building 1,000 event objects a chunk).
+# A manual code is a person's decision: the job never turns it green.
 # The id range is repeated on the release: without it the planner hashed the whole measure
 # table for every chunk (a sequential scan that grows with the city's history).
 RELEASE_SQL = """
@@ -265,7 +266,7 @@ WITH due AS (
 ), old AS (
     SELECT r.id, r.code, due.rule, due."end"
     FROM communities_resident r JOIN due ON due.resident_id = r.id
-    WHERE r.code <> 'green'
+    WHERE r.code <> 'green' AND r.code_rule <> 'manual'
     FOR UPDATE OF r
 ), changed AS (
     UPDATE communities_resident r
@@ -287,7 +288,8 @@ RETURNING resident_id
 # IMMEDIATE transactions serialize writers, so nothing changes between them).
 RELEASE_SQLITE = [
     """CREATE TEMP TABLE release_due AS
-       SELECT m.id, m.resident_id, m.rule, m."end", r.code AS old_code
+       SELECT m.id, m.resident_id, m.rule, m."end", r.code AS old_code,
+              r.code <> 'green' AND r.code_rule <> 'manual' AS turns_green
        FROM communities_controlmeasure m JOIN communities_resident r ON r.id = m.resident_id
        WHERE m.resident_id BETWEEN %(lo)s AND %(hi)s AND m.state = 'active'
          AND m.release_due <= %(today)s
@@ -300,18 +302,20 @@ RELEASE_SQLITE = [
            (resident_id, kind, from_code, to_code, rule, reason, actor_id, created_at)
        SELECT resident_id, 'release', old_code, 'green', rule,
               replace(%(reason)s, '{end}', "end"), NULL, %(now)s
-       FROM release_due WHERE old_code <> 'green'""",
+       FROM release_due WHERE turns_green""",
     """UPDATE communities_resident
        SET code = 'green', code_rule = (SELECT rule FROM release_due d
                                         WHERE d.resident_id = communities_resident.id),
            code_changed_at = %(now)s
-       WHERE id IN (SELECT resident_id FROM release_due WHERE old_code <> 'green')""",
+       WHERE id IN (SELECT resident_id FROM release_due WHERE turns_green)""",
 ]
 
 
 def _release(lo: int, hi: int, today: date) -> list[Change]:
     """Measures whose release is due, of residents without an open anomaly: the measure is
-    released, the code turns green and the event is written, set-based."""
+    released, the code turns green and the event is written, set-based. A code a person
+    set (an approved manual change) is theirs: the measure ends, the code stays until a
+    person changes it."""
     reason = _("The measure ended on %(end)s without anomaly.") % {"end": "{end}"}
     params = {"lo": lo, "hi": hi, "today": today, "now": timezone.now(), "reason": reason}
     with connection.cursor() as cursor:
@@ -321,7 +325,7 @@ def _release(lo: int, hi: int, today: date) -> list[Change]:
         else:
             for statement in RELEASE_SQLITE:
                 cursor.execute(statement, params)
-            cursor.execute("SELECT resident_id FROM release_due WHERE old_code <> 'green'")
+            cursor.execute("SELECT resident_id FROM release_due WHERE turns_green")
             ids = [row[0] for row in cursor.fetchall()]
             cursor.execute("DROP TABLE release_due")
     # Only the count and the colour matter to the run; the rows are in the events.

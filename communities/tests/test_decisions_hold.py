@@ -241,3 +241,26 @@ def test_the_measure_starts_from_the_arrival_the_decision_belongs_to(world, r4):
     assert run.to_red == 1
     measure = r4.measures.get(state="active")
     assert measure.start == TODAY - timedelta(days=2)
+
+
+def test_the_nightly_release_never_turns_a_code_a_person_set_green(world):
+    """The district proposed yellow for an R3 red, the city approved: when the R3 measure
+    ends the measure is released, but the code stays the person's decision."""
+    publish("提示 1", case_counties=[NANGUAN])
+    resident = world["residents"]["grid_a"]
+    arrival_file(resident, days_ago=2)
+    proposal = services.proposal_create(
+        resident=resident,
+        to_code="yellow",
+        reason="居家条件好",
+        by=world["users"]["district_office"],
+    )
+    services.proposal_decide(
+        proposal=proposal, approve=True, note="同意", by=world["users"]["city_office"]
+    )
+    measure = resident.measures.get(state="active")
+    run = recompute.run_inline(kind="nightly", today=measure.release_due)
+    resident.refresh_from_db()
+    measure.refresh_from_db()
+    assert (resident.code, resident.code_rule, measure.state) == ("yellow", "manual", "released")
+    assert run.to_green == 0 and not resident.code_events.filter(to_code="green").exists()
