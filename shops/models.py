@@ -212,6 +212,11 @@ class Inspection(models.Model):
         GREEN = rules.Outcome.GREEN, _("Green placard")
         REMINDER = rules.Outcome.REMINDER, _("Rectification reminder")
         RED = rules.Outcome.RED, _("Red placard")
+        IN_PERIOD = (
+            rules.Outcome.IN_PERIOD,
+            _("Recorded within the rectification period, not another reminder"),
+        )
+        REPEAT = rules.Outcome.REPEAT, _("Recorded, not counted: the shop was inspected that day")
 
     shop = models.ForeignKey(
         Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="inspections"

@@ -160,6 +160,16 @@ def shop_inspections(shop: Shop) -> QuerySet[Inspection]:
     )
 
 
+def shop_counted_inspection(shop: Shop, day: date) -> Inspection | None:
+    """The inspection of `shop` that counted on the local `day` (its first), or None."""
+    return (
+        shop.inspections.filter(inspected_at__date=day)
+        .exclude(outcome=Inspection.Outcome.REPEAT)
+        .order_by("inspected_at", "pk")
+        .first()
+    )
+
+
 def shop_last_inspection(shop: Shop) -> Inspection | None:
     return shop.inspections.select_related("group").order_by("-inspected_at", "-pk").first()
 

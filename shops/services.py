@@ -229,11 +229,12 @@ def inspection_record(
 
     1. Every checklist item must be answered.
     2. Lock the shop: two inspections of one shop at once are both kept, and the second
-       is judged on the shop as the first left it (the placard follows the later one).
+       is judged on the shop as the first left it (on one day: it is the repeat).
     3. The inspector's group must have the shop in its share; a shop under a red placard
        may be re-inspected from its due day only.
-    4. The pure rule gives the outcome; the shop's placard and state change, with an
-       event on its timeline for each change."""
+    4. The pure rule gives the outcome from the shop's standing, the running reminder's
+       deadline and whether an inspection already counted today; the shop's placard and
+       state change, with an event on its timeline for each change."""
     missing = rules.missing_items(answers)
     if missing:
         raise ValidationError({item: _("Answer yes or no.") for item in missing})
@@ -247,8 +248,14 @@ def inspection_record(
     answers = {item: bool(answers[item]) for item in rules.CHECKS}
     result = rules.inspection_result(
         failed=rules.failed_items(answers),
-        placard_now=placard_now,
-        reminders_so_far=shop.reminders,
+        before=rules.Standing(
+            placard=placard_now,
+            closed=shop.state == Shop.State.CLOSED,
+            reminders=shop.reminders,
+            rectify_by=shop.rectify_by,
+            reinspection_due=shop.reinspection_due,
+        ),
+        counted_today=selectors.shop_counted_inspection(shop, today) is not None,
         today=today,
         limits=limits(),
     )

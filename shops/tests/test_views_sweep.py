@@ -193,6 +193,56 @@ def test_failure_after_the_reminders_posts_red_with_the_reinspection_day(en, tea
     )
 
 
+def test_a_failure_before_the_deadline_is_recorded_without_another_reminder(en, team):
+    shop = team["share"][0]
+    deadline = timezone.localdate()  # the deadline day is still the shop's
+    Shop.objects.filter(pk=shop.pk).update(reminders=1, rectify_by=deadline)
+    en.force_login(team["users"]["grid_worker"])
+    form = en.get(inspect_url(shop)).content.decode()
+    assert 'data-testid="deadline-running"' in form and deadline.isoformat() in form
+
+    response = en.post(inspect_url(shop), answers(masks_worn=False), follow=True)
+
+    html = response.content.decode()
+    assert (
+        f"Recorded: the shop has until {deadline.isoformat()} to rectify, so this is not "
+        "another reminder." in html
+    )
+    assert 'data-outcome="in_period"' in html
+    assert "Recorded within the rectification period, not another reminder" in html
+    shop.refresh_from_db()
+    assert (shop.placard, shop.state, shop.reminders, shop.rectify_by) == (
+        "none",
+        "open",
+        1,
+        deadline,
+    )
+    assert Inspection.objects.get(shop=shop).outcome == Inspection.Outcome.IN_PERIOD
+    assert not ShopEvent.objects.exists()
+
+
+def test_a_second_inspection_the_same_day_is_recorded_but_not_counted(en, team):
+    shop = team["share"][0]
+    services.inspection_record(
+        shop=shop, by=team["users"]["market"], answers=dict.fromkeys(rules.CHECKS, True)
+    )
+    en.force_login(team["users"]["grid_worker"])
+    form = en.get(inspect_url(shop)).content.decode()
+    assert 'data-testid="counted-today"' in form
+
+    response = en.post(inspect_url(shop), answers(masks_worn=False), follow=True)
+
+    html = response.content.decode()
+    assert "Recorded, but not counted: the shop was already inspected today" in html
+    assert 'data-outcome="repeat"' in html
+    shop.refresh_from_db()
+    assert (shop.placard, shop.state, shop.reminders) == ("green", "open", 0)
+    assert list(Inspection.objects.filter(shop=shop).values_list("outcome", flat=True)) == [
+        Inspection.Outcome.REPEAT,
+        Inspection.Outcome.GREEN,
+    ]
+
+
 def test_missing_answers_are_named_one_by_one_and_nothing_is_stored(client, team):
     shop = team["share"][0]
     client.force_login(team["users"]["grid_worker"])
