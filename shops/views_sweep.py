@@ -24,7 +24,7 @@ from .models import Inspection, Shop
 # The worklist's sections in the selector's order of urgency.
 SECTIONS = [
     (selectors.RED_DUE, "red-due", gettext_lazy("Re-inspection due")),
-    (selectors.REMINDER_DUE, "reminder-due", gettext_lazy("Rectification deadline reached")),
+    (selectors.REMINDER_DUE, "reminder-due", gettext_lazy("Rectification deadline passed")),
     (selectors.NOT_SEEN, "not-seen", gettext_lazy("Not inspected yet")),
     (selectors.WAITING, "waiting", gettext_lazy("Closed under a red placard")),
     (selectors.DONE, "done", gettext_lazy("Inspected")),

@@ -83,7 +83,11 @@ def test_worklist_puts_due_reinspections_first_and_inspected_shops_last(client, 
         state=Shop.State.CLOSED,
         reinspection_due=today + timedelta(days=2),
     )
-    Shop.objects.filter(pk=reminder_due.pk).update(reminders=1, rectify_by=today)
+    Shop.objects.filter(pk=reminder_due.pk).update(
+        reminders=1, rectify_by=today - timedelta(days=1)
+    )
+    # on its deadline day a shop is still rectifying: not due yet
+    Shop.objects.filter(pk=not_seen.pk).update(reminders=1, rectify_by=today)
     client.force_login(team["users"]["grid_worker"])
 
     response = client.get(reverse("sweep:worklist"))
