@@ -247,6 +247,14 @@ class Inspection(models.Model):
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     is_reinspection = models.BooleanField(_("re-inspection"), default=False)
     rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
+    token = models.UUIDField(
+        _("submission token"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("The checklist's one-time token: submitted again, it finds this inspection."),
+    )
 
     class Meta:
         verbose_name = _("inspection")

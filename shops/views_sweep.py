@@ -99,16 +99,22 @@ def inspect(request, pk):
         if form.is_valid():
             values = form.cleaned_data
             try:
-                inspection = services.inspection_record(
+                inspection, created = services.inspection_record(
                     shop=shop,
                     by=user,
                     answers=form.answers(),
                     photo=values["photo"],
                     note=values["note"],
+                    token=values["token"],
                 )
             except ValidationError as error:
                 errors_onto(form, error)
             else:
+                if not created:  # the same checklist again: its first result, once
+                    messages.info(
+                        request,
+                        _("This checklist was already recorded; it was not recorded again."),
+                    )
                 level = OUTCOME_LEVELS[inspection.outcome]
                 messages.add_message(request, level, _outcome_message(inspection))
                 return redirect("sweep:shop-detail", pk=shop.pk)

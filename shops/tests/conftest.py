@@ -27,12 +27,13 @@ def at(day_offset: int, hour: int = 10, minute: int = 0):
 
 
 def inspect(sweep, shop, *, day=0, member="grid_worker", hour=10, minute=0, **failed):
-    return services.inspection_record(
+    inspection, _created = services.inspection_record(
         shop=shop,
         by=sweep["users"][member],
         answers=answers(**failed),
         now=at(day, hour, minute),
     )
+    return inspection
 
 
 def first_share(sweep, group_index=0) -> Shop:
