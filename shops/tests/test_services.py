@@ -1,6 +1,7 @@
 """Campaigns, shares and inspections through the services."""
 
 import threading
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -352,6 +353,37 @@ def test_an_inspector_placed_in_another_district_cannot_join(sweep):
     assert "market_officer" in error.value.message_dict
 
 
+def at_once(sweep, shop, *visits) -> tuple[list, list]:
+    """Each visit (member, failed items, token) saved by a thread of its own, all released
+    at the same moment on day 1; what the service returned, and the errors."""
+    barrier = threading.Barrier(len(visits))
+    results, errors = [], []
+
+    def save(member, failed, token):
+        try:
+            barrier.wait()
+            results.append(
+                services.inspection_record(
+                    shop=Shop.objects.get(pk=shop.pk),
+                    by=sweep["users"][member],
+                    answers=answers(**failed),
+                    now=at(1),
+                    token=token,
+                )
+            )
+        except Exception as error:
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=save, args=visit) for visit in visits]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return results, errors
+
+
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
 def test_two_inspectors_at_once_both_kept_and_only_the_first_counts(sweep):
@@ -364,31 +396,9 @@ def test_two_inspectors_at_once_both_kept_and_only_the_first_counts(sweep):
     # reminded once already: without the lock, both would find nothing counted today, both
     # would count and the shop would follow whichever saved last
     Shop.objects.filter(pk=shop.pk).update(reminders=1)
-    barrier = threading.Barrier(2)
-    errors = []
-
-    def save(member, failed):
-        try:
-            barrier.wait()
-            services.inspection_record(
-                shop=Shop.objects.get(pk=shop.pk),
-                by=sweep["users"][member],
-                answers=answers(**failed),
-                now=at(1),
-            )
-        except Exception as error:
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [
-        threading.Thread(target=save, args=("grid_worker", {})),
-        threading.Thread(target=save, args=("market", {"masks_worn": False})),
-    ]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    _results, errors = at_once(
+        sweep, shop, ("grid_worker", {}, None), ("market", {"masks_worn": False}, None)
+    )
     assert errors == []
     first, later = shop.inspections.order_by("pk")
     assert later.outcome == Inspection.Outcome.REPEAT
@@ -398,6 +408,25 @@ def test_two_inspectors_at_once_both_kept_and_only_the_first_counts(sweep):
     else:  # the failure came first: the second reminder
         assert (first.outcome, shop.placard, shop.reminders) == ("reminder", "none", 2)
     assert shop.events.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_double_tap_records_once(sweep):
+    """The same checklist submitted twice at the same moment: the second waits for the
+    shop's lock, then finds the token and returns the first inspection (checked before the
+    lock, both would insert and the second would fail on the unique token)."""
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs PostgreSQL (row locks); run it in the PostgreSQL pass")
+    shop = first_share(sweep)
+    tap = ("market", {"masks_worn": False}, uuid.uuid4())
+    results, errors = at_once(sweep, shop, tap, tap)
+    assert errors == []
+    (first, first_created), (second, second_created) = results
+    assert first == second == Inspection.objects.get()
+    assert sorted([first_created, second_created]) == [False, True]
+    shop.refresh_from_db()
+    assert (shop.reminders, shop.events.count()) == (1, 1)
 
 
 def test_import_takes_off_the_exports_formula_guard(world):
