@@ -45,7 +45,9 @@ class InspectionViewSet(
     viewsets.GenericViewSet,
 ):
     """Inspections of the shops the caller sees. POST records one for a shop of the caller's
-    joint group, by the same rules as the checklist page (JSON, or multipart with a photo)."""
+    joint group, by the same rules as the checklist page (JSON, or multipart with a photo):
+    201 with the new inspection, or 200 with the one recorded before under the same
+    `token`."""
 
     serializer_class = InspectionOut
     filterset_class = InspectionFilter
@@ -54,7 +56,7 @@ class InspectionViewSet(
     def get_queryset(self):
         return access.inspections_for(self.request.user).select_related("group")
 
-    @extend_schema(request=InspectionIn, responses={201: InspectionOut})
+    @extend_schema(request=InspectionIn, responses={201: InspectionOut, 200: InspectionOut})
     def create(self, request):
         data = InspectionIn(data=request.data)
         data.is_valid(raise_exception=True)
@@ -63,16 +65,18 @@ class InspectionViewSet(
         if shop is None:
             raise ValidationError({"shop": [services.NOT_IN_SHARE]})
         try:
-            inspection = services.inspection_record(
+            inspection, created = services.inspection_record(
                 shop=shop,
                 by=request.user,
                 answers={item: values[item] for item in services.rules.CHECKS},
                 photo=values.get("photo"),
                 note=values.get("note", ""),
+                token=values["token"],
             )
         except DjangoValidationError as error:
             raise ValidationError(error.message_dict) from None
-        return Response(InspectionOut(inspection).data, status=status.HTTP_201_CREATED)
+        answer = status.HTTP_201_CREATED if created else status.HTTP_200_OK
+        return Response(InspectionOut(inspection).data, status=answer)
 
 
 class CampaignViewSet(viewsets.ReadOnlyModelViewSet):

@@ -14,8 +14,9 @@ TITLE = "小店街道疫情防控扫街行动"
 ROADS = ["通达街", "小店路", "太榆路", "坞城路"]
 # (grid worker, market supervision, law enforcement) of each group, by username
 GROUPS = [("grid", "inspector", "enforcer"), ("grid3", "market2", "enforcer2")]
-STARTED_DAYS_AGO = 5
+STARTED_DAYS_AGO = 10  # or earlier, if the red shop's failures need more days
 GREEN_SHOPS = 6  # shops of group 1 already passed, after the two below
+RED_FAILURES = ("venue_code_used", "supplies_in_place", "temperature_taken")
 
 
 def _at(day: date, hour: int) -> datetime:
@@ -28,14 +29,20 @@ def _answers(**failed) -> dict[str, bool]:
 
 def demo_campaign_build(*, today: date) -> Campaign | None:
     """The demo campaign, once (None when it is there already). Group 1's share, in road
-    order: the first shop was reminded yesterday (its next failure is its second reminder,
-    the one after that the red placard); the second got the red placard three days ago and
-    is due for re-inspection today; the next ones passed."""
+    order: the first shop was reminded once and its deadline passed yesterday (its next
+    failure is its second reminder; a failure after that one's deadline, the red placard);
+    the second failed on the first day after each reminder's deadline until the red
+    placard, posted the closure's days ago: it is due for re-inspection today; the next
+    ones passed."""
     street = Jurisdiction.objects.get(name="小店街道", level=Jurisdiction.Level.STREET)
     if Campaign.objects.filter(street=street, title=TITLE).exists():
         return None
     users = {u.username: u for u in User.objects.filter(username__in=[*sum(GROUPS, ()), "street"])}
-    start = today - timedelta(days=STARTED_DAYS_AGO)
+    limits = services.limits()
+    counts_again = timedelta(days=limits.rectify_days + 1)  # rules.deadline_running
+    red_day = today - timedelta(days=limits.closure_days)
+    red_days = [red_day - counts_again * k for k in range(limits.max_reminders, -1, -1)]
+    start = min(today - timedelta(days=STARTED_DAYS_AGO), red_days[0])
     campaign = services.campaign_create(
         street=street, title=TITLE, starts_on=start, roads=ROADS, by=users["street"]
     )
@@ -55,12 +62,12 @@ def demo_campaign_build(*, today: date) -> Campaign | None:
     worker, market, enforcer = (users[name] for name in GROUPS[0])
     visits = []  # (shop, who, day, failed items)
     if share:
-        visits.append((share[0], market, today - timedelta(days=1), {"masks_worn": False}))
+        visits.append((share[0], market, today - counts_again, {"masks_worn": False}))
     if len(share) > 1:
+        members = (worker, market, enforcer)
         visits += [
-            (share[1], worker, start, {"venue_code_used": False}),
-            (share[1], market, start + timedelta(days=1), {"supplies_in_place": False}),
-            (share[1], enforcer, today - timedelta(days=3), {"temperature_taken": False}),
+            (share[1], members[k % 3], day, {RED_FAILURES[k % 3]: False})
+            for k, day in enumerate(red_days)
         ]
     for k, shop in enumerate(share[2 : 2 + GREEN_SHOPS]):
         visits.append((shop, worker, start + timedelta(days=k % STARTED_DAYS_AGO), {}))

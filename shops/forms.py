@@ -1,3 +1,5 @@
+import uuid
+
 from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.text import capfirst
@@ -18,7 +20,11 @@ def check_labels() -> dict[str, str]:
 
 class InspectionForm(forms.Form):
     """The joint group's checklist: every item answered yes or no (nothing preselected),
-    an optional photo and a note. Shape only; the view hands the answers to the service."""
+    an optional photo and a note. Shape only; the view hands the answers to the service.
+
+    Each checklist page carries a one-time token, so that the same page submitted twice
+    (a double tap, a resubmitted POST, the back button) records once. It is optional: a
+    checklist opened before the token existed still records."""
 
     photo = forms.FileField(
         label=_("Photo"),
@@ -29,9 +35,16 @@ class InspectionForm(forms.Form):
     note = forms.CharField(
         label=_("Note"), max_length=1000, required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
+    token = forms.UUIDField(
+        required=False,
+        widget=forms.HiddenInput,
+        error_messages={"invalid": _("This checklist's token is not valid: open it again.")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.initial.setdefault("token", uuid.uuid4())
         checks = {
             item: forms.TypedChoiceField(
                 label=label,

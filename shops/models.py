@@ -212,6 +212,11 @@ class Inspection(models.Model):
         GREEN = rules.Outcome.GREEN, _("Green placard")
         REMINDER = rules.Outcome.REMINDER, _("Rectification reminder")
         RED = rules.Outcome.RED, _("Red placard")
+        IN_PERIOD = (
+            rules.Outcome.IN_PERIOD,
+            _("Recorded within the rectification period, not another reminder"),
+        )
+        REPEAT = rules.Outcome.REPEAT, _("Recorded, not counted: the shop was inspected that day")
 
     shop = models.ForeignKey(
         Shop, verbose_name=_("shop"), on_delete=models.PROTECT, related_name="inspections"
@@ -242,6 +247,14 @@ class Inspection(models.Model):
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices)
     is_reinspection = models.BooleanField(_("re-inspection"), default=False)
     rectify_by = models.DateField(_("rectify by"), null=True, blank=True)
+    token = models.UUIDField(
+        _("submission token"),
+        null=True,
+        blank=True,
+        unique=True,
+        editable=False,
+        help_text=_("The checklist's one-time token: submitted again, it finds this inspection."),
+    )
 
     class Meta:
         verbose_name = _("inspection")

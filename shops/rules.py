@@ -1,7 +1,12 @@
 """Pure rules of the street sweep (DOMAIN.md §6): the checklist, the placard an inspection
-earns and when a re-inspection may happen. No models, no clock: callers pass `today`."""
+earns and when a re-inspection may happen. No models, no clock: callers pass `today`.
 
-from dataclasses import dataclass
+Escalation follows the reminders' deadlines, not the number of visits: a failure while a
+reminder's deadline is running is recorded but is not another reminder; the red placard
+comes only from a failure found after the last reminder's deadline; and only the first
+inspection of a shop on a day counts."""
+
+from dataclasses import asdict, dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
@@ -24,6 +29,8 @@ class Outcome(StrEnum):
     GREEN = "green"  # every item passed: green placard (表扬)
     REMINDER = "reminder"  # a failure: a rectification reminder with a deadline
     RED = "red"  # a failure after the reminders, or a failed re-inspection: red placard (警告)
+    IN_PERIOD = "in_period"  # a failure before the reminder's deadline: recorded, no change
+    REPEAT = "repeat"  # the shop's second inspection of a day: recorded, not counted
 
 
 class Placard(StrEnum):
@@ -43,14 +50,25 @@ class Limits:
 
 
 @dataclass(frozen=True)
+class Standing:
+    """Where a shop stands in the sweep when an inspection finds it."""
+
+    placard: Placard = Placard.NONE
+    closed: bool = False
+    reminders: int = 0  # reminders since the shop last passed
+    rectify_by: date | None = None  # the last reminder's deadline
+    reinspection_due: date | None = None  # the day a red placard may be re-inspected
+
+
+@dataclass(frozen=True)
 class Result:
-    """What an inspection does to the shop."""
+    """What an inspection does to the shop: its outcome and where the shop stands after."""
 
     outcome: Outcome
     placard: Placard
     closed: bool
     reminders: int  # reminders since the shop last passed
-    rectify_by: date | None  # the deadline of a reminder
+    rectify_by: date | None  # the last reminder's deadline
     reinspection_due: date | None  # the day a red placard may be re-inspected
 
 
@@ -65,28 +83,52 @@ def missing_items(answers: dict[str, bool | None]) -> list[str]:
 
 
 def placard_after(*, failed: list[str], reminders_so_far: int, max_reminders: int) -> Outcome:
-    """All pass: green. A failure: a reminder, until `max_reminders` have been given
-    ("提醒多次仍未整改"); the next failure: red."""
+    """All pass: green. A failure that counts (no reminder's deadline running): a reminder,
+    until `max_reminders` have been given ("提醒多次仍未整改"); the next one: red."""
     if not failed:
         return Outcome.GREEN
     return Outcome.RED if reminders_so_far >= max_reminders else Outcome.REMINDER
 
 
+def deadline_running(*, rectify_by: date | None, today: date) -> bool:
+    """Whether a reminder's deadline still runs on `today`. The shop has the whole of its
+    rectify-by day ("rectify by 12-02" is 12月2日前整改完毕, to the end of that day): a
+    failure on the deadline day is still within the period, and only a failure from the
+    next day on counts (`today > rectify_by`). No deadline (never reminded, or passed
+    since): nothing runs."""
+    return rectify_by is not None and today <= rectify_by
+
+
 def inspection_result(
     *,
     failed: list[str],
-    placard_now: Placard,
-    reminders_so_far: int,
+    before: Standing,
+    counted_today: bool,
     today: date,
     limits: Limits,
 ) -> Result:
-    """The shop after an inspection on `today`.
+    """The shop after an inspection on `today`, found as `before`.
 
-    A shop under a red placard is closed; its inspection is the re-inspection, which
-    removes the red placard when everything passes and otherwise keeps it for another
-    closure period. Passing resets the reminders."""
+    1. One counted inspection per shop per day: when another was counted today
+       (`counted_today`), this one is recorded and changes nothing (REPEAT). The day's
+       first visit is its verdict; a double entry by a second member of the group, or a
+       pass after rectifying on the spot, cannot move the placard the same day.
+    2. A shop under a red placard is closed; its inspection is the re-inspection, which
+       removes the red placard when everything passes and otherwise keeps it for another
+       closure period.
+    3. Everything passes: green, and the reminders are reset, also before a reminder's
+       deadline (rectifying early is what the period is for).
+    4. A failure while a reminder's deadline runs is recorded but is neither another
+       reminder nor red (IN_PERIOD); the deadline stays.
+    5. Any other failure: a reminder with a new deadline, or red once `max_reminders`
+       reminders have been given (each failure after its predecessor's deadline)."""
+    if counted_today:
+        return Result(Outcome.REPEAT, **asdict(before))
+    placard_now, reminders_so_far = before.placard, before.reminders
     if placard_now == Placard.RED:
         outcome = Outcome.GREEN if not failed else Outcome.RED
+    elif failed and deadline_running(rectify_by=before.rectify_by, today=today):
+        return Result(Outcome.IN_PERIOD, **asdict(before))
     else:
         outcome = placard_after(
             failed=failed, reminders_so_far=reminders_so_far, max_reminders=limits.max_reminders

@@ -37,6 +37,11 @@ def _inspected_in(campaign: Campaign):
     return Exists(Inspection.objects.filter(campaign=campaign, shop=OuterRef("pk")))
 
 
+# Inspections recorded without changing the shop: before a reminder's deadline, or not the
+# first of the day (rules.inspection_result).
+UNCHANGED = (Inspection.Outcome.IN_PERIOD, Inspection.Outcome.REPEAT)
+
+
 @dataclass
 class Progress:
     """The street supervisor's view of a campaign."""
@@ -102,14 +107,16 @@ def campaign_progress(campaign: Campaign, today: date, *, visible: QuerySet[Shop
             green=Count("pk", filter=Q(outcome=Inspection.Outcome.GREEN)),
             reminder=Count("pk", filter=Q(outcome=Inspection.Outcome.REMINDER)),
             red=Count("pk", filter=Q(outcome=Inspection.Outcome.RED)),
+            recorded=Count("pk", filter=Q(outcome__in=UNCHANGED)),
         )
         .order_by("day")
     )
     return Progress(**totals, groups=groups, roads=roads, red_due=red_due, days=days)
 
 
-# Urgency on a group's list: re-inspections due, reminders past their deadline, shops not
-# yet seen in this campaign, then the rest.
+# Urgency on a group's list: re-inspections due, reminders past their deadline (the day
+# after it, when a failure counts again: rules.deadline_running), shops not yet seen in
+# this campaign, then the rest.
 RED_DUE, REMINDER_DUE, NOT_SEEN, WAITING, DONE = range(5)
 
 
@@ -140,7 +147,7 @@ def group_worklist(groups: QuerySet[JointGroup], today: date) -> QuerySet[Assign
                     then=Value(RED_DUE),
                 ),
                 When(shop__placard=Placard.RED, then=Value(WAITING)),
-                When(shop__rectify_by__lte=today, then=Value(REMINDER_DUE)),
+                When(shop__rectify_by__lt=today, then=Value(REMINDER_DUE)),
                 When(seen=False, then=Value(NOT_SEEN)),
                 default=Value(DONE),
                 output_field=IntegerField(),
@@ -157,6 +164,16 @@ def shop_timeline(shop: Shop) -> QuerySet[ShopEvent]:
 def shop_inspections(shop: Shop) -> QuerySet[Inspection]:
     return shop.inspections.select_related("inspector", "group", "campaign").order_by(
         "-inspected_at", "-pk"
+    )
+
+
+def shop_counted_inspection(shop: Shop, day: date) -> Inspection | None:
+    """The inspection of `shop` that counted on the local `day` (its first), or None."""
+    return (
+        shop.inspections.filter(inspected_at__date=day)
+        .exclude(outcome=Inspection.Outcome.REPEAT)
+        .order_by("inspected_at", "pk")
+        .first()
     )
 
 

@@ -73,11 +73,17 @@ class InspectionOut(serializers.ModelSerializer):
 
 class InspectionIn(serializers.Serializer):
     """A checklist from the phone app: every item yes or no, the shop, an optional photo
-    (multipart) and note."""
+    (multipart) and note, and an optional one-time token (a retry with it records once)."""
 
     shop = serializers.IntegerField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
     photo = serializers.FileField(required=False, allow_null=True, validators=[validate_photo])
+    token = serializers.UUIDField(
+        required=False,
+        allow_null=True,
+        default=None,
+        error_messages={"invalid": _("The token must be a UUID.")},
+    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,6 +1,7 @@
 """Every write of the street sweep: the register, campaigns, groups and shares, and the
 inspections that post and remove placards."""
 
+import uuid
 from dataclasses import dataclass
 from datetime import date, datetime
 
@@ -215,6 +216,17 @@ EVENT_KIND = {
 }
 
 
+def _submitted_before(*, token: uuid.UUID, shop: Shop, by: User) -> Inspection | None:
+    """The inspection recorded under `token`, or None; a token of another shop's or
+    another inspector's inspection is refused (a tampered or mixed-up form)."""
+    inspection = Inspection.objects.filter(token=token).first()
+    if inspection is None or (inspection.shop_id == shop.pk and inspection.inspector_id == by.pk):
+        return inspection
+    raise ValidationError(
+        {"token": _("This checklist was used for another inspection: open it again.")}
+    )
+
+
 @transaction.atomic
 def inspection_record(
     *,
@@ -224,22 +236,33 @@ def inspection_record(
     photo=None,
     note: str = "",
     now: datetime | None = None,
-) -> Inspection:
-    """Record a joint group's inspection and apply its result to the shop.
+    token: uuid.UUID | None = None,
+) -> tuple[Inspection, bool]:
+    """Record a joint group's inspection and apply its result to the shop; returns the
+    inspection and whether this call recorded it (False: `token` was recorded before).
 
     1. Every checklist item must be answered.
     2. Lock the shop: two inspections of one shop at once are both kept, and the second
-       is judged on the shop as the first left it (the placard follows the later one).
-    3. The inspector's group must have the shop in its share; a shop under a red placard
+       is judged on the shop as the first left it (on one day: it is the repeat).
+    3. A checklist's one-time `token` recorded before (a double tap, a resubmitted form,
+       a client's retry) returns that inspection and changes nothing; checked under the
+       lock, so two submits at once record once, and before the share, so a replay of
+       the submit that closed the shop still finds its result.
+    4. The inspector's group must have the shop in its share; a shop under a red placard
        may be re-inspected from its due day only.
-    4. The pure rule gives the outcome; the shop's placard and state change, with an
-       event on its timeline for each change."""
+    5. The pure rule gives the outcome from the shop's standing, the running reminder's
+       deadline and whether an inspection already counted today; the shop's placard and
+       state change, with an event on its timeline for each change."""
     missing = rules.missing_items(answers)
     if missing:
         raise ValidationError({item: _("Answer yes or no.") for item in missing})
     now = now or timezone.now()
     today = timezone.localdate(now)
     shop = Shop.objects.select_for_update().get(pk=shop.pk)
+    if token is not None:
+        earlier = _submitted_before(token=token, shop=shop, by=by)
+        if earlier is not None:
+            return earlier, False
     assignment, refusal = inspection_share(shop=shop, by=by, today=today)
     if refusal:
         raise ValidationError({"shop": refusal})
@@ -247,8 +270,14 @@ def inspection_record(
     answers = {item: bool(answers[item]) for item in rules.CHECKS}
     result = rules.inspection_result(
         failed=rules.failed_items(answers),
-        placard_now=placard_now,
-        reminders_so_far=shop.reminders,
+        before=rules.Standing(
+            placard=placard_now,
+            closed=shop.state == Shop.State.CLOSED,
+            reminders=shop.reminders,
+            rectify_by=shop.rectify_by,
+            reinspection_due=shop.reinspection_due,
+        ),
+        counted_today=selectors.shop_counted_inspection(shop, today) is not None,
         today=today,
         limits=limits(),
     )
@@ -263,6 +292,7 @@ def inspection_record(
         outcome=result.outcome,
         is_reinspection=placard_now == rules.Placard.RED,
         rectify_by=result.rectify_by,
+        token=token,
         **answers,
     )
     before = (shop.placard, shop.state, shop.reminders)
@@ -294,7 +324,7 @@ def inspection_record(
             state_before=before[1],
             state_after=shop.state,
         )
-    return inspection
+    return inspection, True
 
 
 # --- The register ----------------------------------------------------------------------------

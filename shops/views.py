@@ -46,6 +46,7 @@ CHART_SERIES = (
     ("green", "#198754"),
     ("reminder", "#ffc107"),
     ("red", "#dc3545"),
+    ("recorded", "#adb5bd"),
 )
 
 
@@ -401,6 +402,7 @@ def _chart(days: list[dict]) -> dict:
         "green": _("Green placard"),
         "reminder": _("Rectification reminder"),
         "red": _("Red placard"),
+        "recorded": _("Recorded, no change"),
     }
     return {
         "labels": labels,

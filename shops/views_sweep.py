@@ -17,14 +17,14 @@ from django.utils.translation import gettext_lazy
 
 from communities import access
 
-from . import selectors, services
+from . import rules, selectors, services
 from .forms import InspectionForm, check_labels, errors_onto
 from .models import Inspection, Shop
 
 # The worklist's sections in the selector's order of urgency.
 SECTIONS = [
     (selectors.RED_DUE, "red-due", gettext_lazy("Re-inspection due")),
-    (selectors.REMINDER_DUE, "reminder-due", gettext_lazy("Rectification deadline reached")),
+    (selectors.REMINDER_DUE, "reminder-due", gettext_lazy("Rectification deadline passed")),
     (selectors.NOT_SEEN, "not-seen", gettext_lazy("Not inspected yet")),
     (selectors.WAITING, "waiting", gettext_lazy("Closed under a red placard")),
     (selectors.DONE, "done", gettext_lazy("Inspected")),
@@ -33,6 +33,8 @@ OUTCOME_LEVELS = {
     Inspection.Outcome.GREEN: messages.SUCCESS,
     Inspection.Outcome.REMINDER: messages.WARNING,
     Inspection.Outcome.RED: messages.ERROR,
+    Inspection.Outcome.IN_PERIOD: messages.INFO,
+    Inspection.Outcome.REPEAT: messages.INFO,
 }
 PHOTO_TYPES = {"jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png"}
 
@@ -49,6 +51,16 @@ def _outcome_message(inspection: Inspection) -> str:
         return _("Rectification reminder: the shop must rectify by %(day)s.") % {
             "day": inspection.rectify_by.isoformat()
         }
+    if inspection.outcome == Inspection.Outcome.IN_PERIOD:
+        return _(
+            "Recorded: the shop has until %(day)s to rectify, so this is not another "
+            "reminder. Inspect it again after that day."
+        ) % {"day": inspection.rectify_by.isoformat()}
+    if inspection.outcome == Inspection.Outcome.REPEAT:
+        return _(
+            "Recorded, but not counted: the shop was already inspected today and one "
+            "inspection a day counts. Its placard and reminders stay as they are."
+        )
     return _(
         "Red placard posted: the shop closes at once; re-inspection after %(days)s days, "
         "from %(day)s."
@@ -87,28 +99,38 @@ def inspect(request, pk):
         if form.is_valid():
             values = form.cleaned_data
             try:
-                inspection = services.inspection_record(
+                inspection, created = services.inspection_record(
                     shop=shop,
                     by=user,
                     answers=form.answers(),
                     photo=values["photo"],
                     note=values["note"],
+                    token=values["token"],
                 )
             except ValidationError as error:
                 errors_onto(form, error)
             else:
+                if not created:  # the same checklist again: its first result, once
+                    messages.info(
+                        request,
+                        _("This checklist was already recorded; it was not recorded again."),
+                    )
                 level = OUTCOME_LEVELS[inspection.outcome]
                 messages.add_message(request, level, _outcome_message(inspection))
                 return redirect("sweep:shop-detail", pk=shop.pk)
     else:
         form = InspectionForm()
-    share, refusal = services.inspection_share(shop=shop, by=user, today=timezone.localdate())
+    today = timezone.localdate()
+    share, refusal = services.inspection_share(shop=shop, by=user, today=today)
     context = {
         "shop": shop,
         "form": form,
         "share": share,
         # After a post the service's own refusal is on the form.
         "refusal": None if form.is_bound else refusal or None,
+        # What a failure would do today, said before the group records it.
+        "counted_today": selectors.shop_counted_inspection(shop, today),
+        "deadline_running": rules.deadline_running(rectify_by=shop.rectify_by, today=today),
     }
     return render(request, "shops/inspection_form.html", context)
 

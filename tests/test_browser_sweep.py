@@ -1,9 +1,11 @@
 """Issue 6's "done when", in the browser: an inspector of the demo campaign inspects a
-shop with a failure twice and sees the reminder, then the red placard; prints it; cannot
-re-inspect before the three days are over; comes back after 3 days (the clock moved),
-passes the re-inspection and sees green; the street supervisor's progress page counts it."""
+shop with a failure and sees the reminder; a failure before its deadline has passed is
+recorded but is not another reminder (issue 10); the first failure after the deadline
+posts the red placard; prints it; cannot re-inspect before the three days are over; comes
+back after 3 days (the clock moved each time), passes the re-inspection and sees green;
+the street supervisor's progress page counts it."""
 
-from datetime import timedelta
+from datetime import datetime, time, timedelta
 from unittest import mock
 
 import pytest
@@ -40,14 +42,21 @@ def checklist(page, **failed):
     page.wait_for_load_state()
 
 
+def clock(day):
+    """The clock at 10:00 on `day`, for the pages too (the live server's thread)."""
+    now = timezone.make_aware(datetime.combine(day, time(10)))
+    return mock.patch("django.utils.timezone.now", return_value=now)
+
+
 def test_reminder_red_placard_and_reinspection_in_the_browser(
     page, live_server, screenshot_dir, settings, tmp_path
 ):
     settings.MEDIA_ROOT = tmp_path
     call_command("seed_demo", force=True, residents=20, shops=40)
     campaign = Campaign.objects.get()
-    # the demo shop of group 1 reminded once yesterday: its next failure is its second
-    # reminder (SHOP_MAX_REMINDERS = 2), the one after that the red placard
+    # the demo shop of group 1 reminded once, its deadline passed yesterday: its next
+    # failure is its second reminder (SHOP_MAX_REMINDERS = 2); a failure after that
+    # reminder's deadline, the red placard
     shop = Shop.objects.get(assignments__group__number=1, reminders=1, placard="none")
 
     page.set_viewport_size(PHONE)
@@ -61,40 +70,59 @@ def test_reminder_red_placard_and_reinspection_in_the_browser(
     assert "整改提醒" in page.inner_text("main")
     shop.refresh_from_db()
     assert (shop.placard, shop.reminders) == ("none", 2)
+    deadline = shop.rectify_by
+    assert deadline == timezone.localdate() + timedelta(days=settings.SHOP_RECTIFY_DAYS)
     page.screenshot(path=screenshot_dir / "sweep_reminder.png", full_page=True)
 
-    page.goto(f"{live_server.url}/sweep/shops/{shop.pk}/inspect/")
-    checklist(page, venue_code_used=False, visitors_registered=False)
-    body = page.inner_text("main")
-    assert "张贴红牌" in body and "立即关停" in body
-    shop.refresh_from_db()
-    assert (shop.placard, shop.state) == ("red", "closed")
-    due = shop.reinspection_due
-    assert due == timezone.localdate() + timedelta(days=3)
-    assert [e.get_attribute("data-kind") for e in page.query_selector_all("[data-testid=event]")][
-        -2:
-    ] == ["reminder", "red"]
-    page.screenshot(path=screenshot_dir / "sweep_red.png", full_page=True)
+    # the deadline day is still the shop's: a failure is recorded, not another reminder
+    with clock(deadline):
+        sign_in(page, live_server, "inspector")
+        page.goto(f"{live_server.url}/sweep/shops/{shop.pk}/inspect/")
+        assert deadline.isoformat() in page.inner_text("[data-testid=deadline-running]")
+        checklist(page, codes_checked=False)
+        assert "不计为新的整改提醒" in page.inner_text("main")
+        assert page.locator("[data-testid=inspection][data-outcome=in_period]").count() == 1
+        shop.refresh_from_db()
+        assert (shop.placard, shop.state, shop.reminders, shop.rectify_by) == (
+            "none",
+            "open",
+            2,
+            deadline,
+        )
 
-    page.click("[data-testid=placard-print]")
-    page.wait_for_load_state()
-    placard = page.inner_text("body")
-    assert "警告" in placard and "该经营户不落实疫情防控措施，立即关停" in placard
-    assert page.locator("svg").count() >= 1  # the QR code to the public status page
-    page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
-    page.screenshot(path=screenshot_dir / "sweep_red_placard.png", full_page=True)
-    pdf = page.request.get(f"{live_server.url}/placards/{shop.pk}/pdf/")
-    assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
-    page.set_viewport_size(PHONE)
+    # the day after the deadline: the failure posts the red placard
+    with clock(deadline + timedelta(days=1)):
+        sign_in(page, live_server, "inspector")
+        page.goto(f"{live_server.url}/sweep/shops/{shop.pk}/inspect/")
+        checklist(page, venue_code_used=False, visitors_registered=False)
+        body = page.inner_text("main")
+        assert "张贴红牌" in body and "立即关停" in body
+        shop.refresh_from_db()
+        assert (shop.placard, shop.state) == ("red", "closed")
+        due = shop.reinspection_due
+        assert due == timezone.localdate() + timedelta(days=3)
+        events = page.query_selector_all("[data-testid=event]")
+        assert [e.get_attribute("data-kind") for e in events][-2:] == ["reminder", "red"]
+        page.screenshot(path=screenshot_dir / "sweep_red.png", full_page=True)
 
-    # the same day: the closure is not over, the re-inspection is refused
-    page.goto(f"{live_server.url}/sweep/shops/{shop.pk}/inspect/")
-    assert due.isoformat() in page.inner_text("[data-testid=refusal]")
+        page.click("[data-testid=placard-print]")
+        page.wait_for_load_state()
+        placard = page.inner_text("body")
+        assert "警告" in placard and "该经营户不落实疫情防控措施，立即关停" in placard
+        assert page.locator("svg").count() >= 1  # the QR code to the public status page
+        page.set_viewport_size({"width": 794, "height": 1123})  # A4 at 96 dpi
+        page.screenshot(path=screenshot_dir / "sweep_red_placard.png", full_page=True)
+        pdf = page.request.get(f"{live_server.url}/placards/{shop.pk}/pdf/")
+        assert pdf.status == 200 and pdf.body().startswith(b"%PDF")
+        page.set_viewport_size(PHONE)
 
-    three_days_later = timezone.now() + timedelta(days=3)
-    with mock.patch("django.utils.timezone.now", return_value=three_days_later):
+        # the same day: the closure is not over, the re-inspection is refused
+        page.goto(f"{live_server.url}/sweep/shops/{shop.pk}/inspect/")
+        assert due.isoformat() in page.inner_text("[data-testid=refusal]")
+
+    with clock(due):
         assert timezone.localdate() == due
-        sign_in(page, live_server, "inspector")  # yesterday's session has expired
+        sign_in(page, live_server, "inspector")  # the last session has expired
         page.goto(f"{live_server.url}/sweep/")
         row = page.locator(f"[data-testid=worklist-item][data-shop='{shop.pk}']")
         assert row.get_attribute("data-urgency") == "red-due"

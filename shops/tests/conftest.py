@@ -21,15 +21,19 @@ def answers(**failed) -> dict[str, bool]:
     return {item: failed.get(item, True) for item in rules.CHECKS}
 
 
-def at(day_offset: int, hour: int = 10):
+def at(day_offset: int, hour: int = 10, minute: int = 0):
     day = START + timedelta(days=day_offset)
-    return timezone.make_aware(datetime.combine(day, time(hour)))
+    return timezone.make_aware(datetime.combine(day, time(hour, minute)))
 
 
-def inspect(sweep, shop, *, day=0, member="grid_worker", **failed):
-    return services.inspection_record(
-        shop=shop, by=sweep["users"][member], answers=answers(**failed), now=at(day)
+def inspect(sweep, shop, *, day=0, member="grid_worker", hour=10, minute=0, **failed):
+    inspection, _created = services.inspection_record(
+        shop=shop,
+        by=sweep["users"][member],
+        answers=answers(**failed),
+        now=at(day, hour, minute),
     )
+    return inspection
 
 
 def first_share(sweep, group_index=0) -> Shop:

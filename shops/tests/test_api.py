@@ -1,6 +1,7 @@
 """/api/v1/shops/, /api/v1/inspections/ and /api/v1/campaigns/."""
 
 import io
+import uuid
 from datetime import timedelta
 from unittest import mock
 
@@ -121,6 +122,58 @@ def test_photos_are_checked_by_content_and_size(sweep, api, on_day_one, tmp_path
     accepted = post("shop.png", png_bytes())
     assert accepted.status_code == 201, accepted.content
     assert accepted.json()["photo"] is True
+
+
+def test_a_retry_with_the_same_token_records_once(sweep, api, on_day_one):
+    shop = first_share(sweep)
+    api.force_authenticate(sweep["users"]["market"])
+    body = {"shop": shop.pk, **answers(masks_worn=False), "token": str(uuid.uuid4())}
+    created = api.post("/api/v1/inspections/", body, format="json")
+    assert created.status_code == 201, created.content
+
+    again = api.post("/api/v1/inspections/", body, format="json")
+
+    assert again.status_code == 200
+    assert again.json() == created.json()
+    assert Inspection.objects.count() == 1
+    assert Shop.objects.get(pk=shop.pk).reminders == 1
+    # without a token, a second post is another inspection: the day's repeat
+    del body["token"]
+    repeat = api.post("/api/v1/inspections/", body, format="json")
+    assert (repeat.status_code, repeat.json()["outcome"]) == (201, "repeat")
+
+
+def test_a_bad_token_is_a_400_in_chinese_and_stores_nothing(sweep, api, on_day_one):
+    shop, other = sweep["share"][:2]
+    api.force_authenticate(sweep["users"]["market"])
+    earlier = {"shop": other.pk, **answers(), "token": str(uuid.uuid4())}
+    assert api.post("/api/v1/inspections/", earlier, format="json").status_code == 201
+
+    malformed = api.post(
+        "/api/v1/inspections/", {"shop": shop.pk, **answers(), "token": "12"}, format="json"
+    )
+    reused = api.post(
+        "/api/v1/inspections/", {**earlier, "shop": shop.pk, "masks_worn": False}, format="json"
+    )
+
+    assert (malformed.status_code, malformed.json()) == (400, {"token": ["令牌必须是UUID。"]})
+    assert (reused.status_code, reused.json()) == (
+        400,
+        {"token": ["该检查清单已用于另一次检查：请重新打开检查清单。"]},
+    )
+    assert not Inspection.objects.filter(shop=shop).exists()
+    assert Shop.objects.get(pk=shop.pk).reminders == 0
+
+
+def test_an_outsider_cannot_replay_a_token_nor_read_the_inspection(sweep, api, on_day_one):
+    shop = first_share(sweep)
+    body = {"shop": shop.pk, **answers(), "token": str(uuid.uuid4())}
+    api.force_authenticate(sweep["users"]["market"])
+    inspection = api.post("/api/v1/inspections/", body, format="json").json()
+    api.force_authenticate(sweep["users"]["outsider_grid_worker"])
+    assert api.post("/api/v1/inspections/", body, format="json").status_code == 400
+    assert api.get(f"/api/v1/inspections/{inspection['id']}/").status_code == 404
+    assert Inspection.objects.count() == 1
 
 
 def test_anonymous_callers_are_refused(api):

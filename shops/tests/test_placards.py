@@ -32,10 +32,11 @@ def green(sweep):
 
 @pytest.fixture
 def red(sweep):
-    """Failed twice with reminders, then a third time: red placard, closed for 3 days."""
+    """Failed and reminded, again after the deadline (reminder 2), then after that deadline
+    too: red placard on day 6, closed for 3 days."""
     shop = first_share(sweep)
     Shop.objects.filter(pk=shop.pk).update(licence_number=LICENCE)
-    for day in (0, 2, 4):
+    for day in (0, 3, 6):
         inspect(sweep, shop, day=day, masks_worn=False)
     shop.refresh_from_db()
     assert shop.placard == Shop.Placard.RED
@@ -101,9 +102,9 @@ def test_red_placard_page_warns_and_gives_the_reinspection_day(client, sweep, re
     html = response.content.decode()
     for words in ("红牌", "警告", RED_WORDS, red.name, "<svg"):
         assert words in html
-    assert red.reinspection_due.isoformat() == "2022-04-04"  # closed on day 4 for 3 days
-    assert "停业整改3天，复查日期：2022-04-04" in html
-    assert "2022-04-01" in html  # the inspection that posted the red placard
+    assert red.reinspection_due.isoformat() == "2022-04-06"  # closed on day 6 for 3 days
+    assert "停业整改3天，复查日期：2022-04-06" in html
+    assert "2022-04-03" in html  # the inspection that posted the red placard
     assert GREEN_WORDS not in html
 
 
@@ -112,14 +113,14 @@ def test_placard_pdf_is_one_a4_page_with_the_placard_words_and_no_phone(client, 
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
     assert response["Content-Disposition"] == (
-        f'attachment; filename="placard-{red.pk}-20220401.pdf"'
+        f'attachment; filename="placard-{red.pk}-20220403.pdf"'
     )
     data = response.content
     assert data.startswith(b"%PDF")
     assert len(re.findall(rb"/Type /Page\b(?!s)", data)) == 1
     assert b"/MediaBox [ 0 0 595.2756 841.8898 ]" in data  # A4 in points
     text = pdf_text(data)
-    for words in ("红牌", "警告", "立即关停", "停业整改3天，复查日期：2022-04-04", red.name):
+    for words in ("红牌", "警告", "立即关停", "停业整改3天，复查日期：2022-04-06", red.name):
         assert words in text
     assert "第1联合小组" in text
     assert "扫码查看本店防疫状态" in text
@@ -165,8 +166,8 @@ def test_public_status_shows_the_red_placard_and_closure_without_personal_data(c
     for words in (red.name, red.address, "通达街社区", "小店街道", "Red placard"):
         assert words in html
     assert "Closed for rectification" in html
-    assert "2022-04-04" in html  # re-inspection day
-    assert "2022-04-01" in html  # last inspection
+    assert "2022-04-06" in html  # re-inspection day
+    assert "2022-04-03" in html  # last inspection
     assert PHONE not in html
     assert LICENCE not in html
     for member in ("grid_worker", "market", "enforcer"):

@@ -1,5 +1,6 @@
 """The placard rules of DOMAIN.md §6, without the database."""
 
+from dataclasses import asdict
 from datetime import date, timedelta
 
 import pytest
@@ -32,21 +33,22 @@ def test_placard_after(failed, reminders_so_far, max_reminders, expected):
     assert outcome == expected
 
 
-def test_green_placard_when_every_item_passes_resets_the_reminders():
-    result = rules.inspection_result(
-        failed=[], placard_now=Placard.NONE, reminders_so_far=1, today=TODAY, limits=LIMITS
+def judge(failed=(), *, counted_today=False, today=TODAY, **before):
+    return rules.inspection_result(
+        failed=list(failed),
+        before=rules.Standing(**before),
+        counted_today=counted_today,
+        today=today,
+        limits=LIMITS,
     )
-    assert result == rules.Result(Outcome.GREEN, Placard.GREEN, False, 0, None, None)
+
+
+def test_green_placard_when_every_item_passes_resets_the_reminders():
+    assert judge(reminders=1) == rules.Result(Outcome.GREEN, Placard.GREEN, False, 0, None, None)
 
 
 def test_a_failure_gives_a_reminder_with_a_deadline_and_takes_down_a_green_placard():
-    result = rules.inspection_result(
-        failed=["venue_code_used"],
-        placard_now=Placard.GREEN,
-        reminders_so_far=0,
-        today=TODAY,
-        limits=LIMITS,
-    )
+    result = judge(["venue_code_used"], placard=Placard.GREEN)
     assert result.outcome == Outcome.REMINDER
     assert result.placard == Placard.NONE
     assert result.reminders == 1
@@ -54,14 +56,8 @@ def test_a_failure_gives_a_reminder_with_a_deadline_and_takes_down_a_green_placa
     assert not result.closed
 
 
-def test_red_placard_after_the_reminders_closes_the_shop_for_three_days():
-    result = rules.inspection_result(
-        failed=["supplies_in_place"],
-        placard_now=Placard.NONE,
-        reminders_so_far=2,
-        today=TODAY,
-        limits=LIMITS,
-    )
+def test_red_placard_after_the_last_reminders_deadline_closes_the_shop_for_three_days():
+    result = judge(["supplies_in_place"], reminders=2, rectify_by=TODAY - timedelta(days=1))
     assert result.outcome == Outcome.RED
     assert result.placard == Placard.RED
     assert result.closed
@@ -74,12 +70,82 @@ def test_red_placard_after_the_reminders_closes_the_shop_for_three_days():
     [([], Outcome.GREEN, Placard.GREEN, False), (["masks_worn"], Outcome.RED, Placard.RED, True)],
 )
 def test_reinspection_removes_or_keeps_the_red_placard(failed, outcome, placard, closed):
-    result = rules.inspection_result(
-        failed=failed, placard_now=Placard.RED, reminders_so_far=0, today=TODAY, limits=LIMITS
-    )
+    result = judge(failed, placard=Placard.RED, closed=True, reinspection_due=TODAY)
     assert (result.outcome, result.placard, result.closed) == (outcome, placard, closed)
     if closed:  # another closure starts
         assert result.reinspection_due == TODAY + timedelta(days=3)
+
+
+DEADLINE = TODAY + timedelta(days=2)  # a reminder given on TODAY
+
+
+@pytest.mark.parametrize(
+    ("rectify_by", "today", "running"),
+    [
+        (None, TODAY, False),  # never reminded, or passed since
+        (DEADLINE, TODAY, True),  # the reminder's own day
+        (DEADLINE, DEADLINE - timedelta(days=1), True),
+        (DEADLINE, DEADLINE, True),  # the deadline day is still the shop's
+        (DEADLINE, DEADLINE + timedelta(days=1), False),  # from the next day a failure counts
+        (DEADLINE, DEADLINE + timedelta(days=9), False),
+    ],
+)
+def test_a_deadline_runs_to_the_end_of_its_day(rectify_by, today, running):
+    assert rules.deadline_running(rectify_by=rectify_by, today=today) is running
+
+
+AFTER = DEADLINE + timedelta(days=1)
+
+
+@pytest.mark.parametrize(
+    ("failed", "reminders", "rectify_by", "today", "outcome", "reminders_after", "rectify_after"),
+    [
+        # the first failure: reminder 1 with a deadline
+        (["masks_worn"], 0, None, TODAY, Outcome.REMINDER, 1, DEADLINE),
+        # failures before the deadline has passed: recorded, the same reminder and deadline
+        (["masks_worn"], 1, DEADLINE, TODAY, Outcome.IN_PERIOD, 1, DEADLINE),
+        (["codes_checked"], 1, DEADLINE, DEADLINE, Outcome.IN_PERIOD, 1, DEADLINE),
+        (list(rules.CHECKS), 2, DEADLINE, DEADLINE, Outcome.IN_PERIOD, 2, DEADLINE),  # never red
+        # after the deadline: reminder 2 with a new deadline, then red
+        (["masks_worn"], 1, DEADLINE, AFTER, Outcome.REMINDER, 2, AFTER + timedelta(days=2)),
+        (["masks_worn"], 2, DEADLINE, AFTER, Outcome.RED, 2, None),
+        # a shop reminded without a deadline on record: its failures count
+        (["masks_worn"], 2, None, TODAY, Outcome.RED, 2, None),
+        # passing within the period earns green at once and ends the period
+        ([], 2, DEADLINE, TODAY + timedelta(days=1), Outcome.GREEN, 0, None),
+        ([], 1, DEADLINE, DEADLINE, Outcome.GREEN, 0, None),
+    ],
+)
+def test_escalation_follows_the_reminders_deadlines(
+    failed, reminders, rectify_by, today, outcome, reminders_after, rectify_after
+):
+    result = judge(failed, today=today, reminders=reminders, rectify_by=rectify_by)
+    assert (result.outcome, result.reminders, result.rectify_by) == (
+        outcome,
+        reminders_after,
+        rectify_after,
+    )
+    assert result.closed is (outcome == Outcome.RED)
+    if outcome == Outcome.IN_PERIOD:
+        assert result.placard == Placard.NONE
+
+
+@pytest.mark.parametrize(
+    "before",
+    [
+        rules.Standing(),
+        rules.Standing(reminders=1, rectify_by=DEADLINE),
+        rules.Standing(reminders=2, rectify_by=TODAY - timedelta(days=1)),  # a failure would be red
+        rules.Standing(placard=Placard.GREEN),
+        rules.Standing(placard=Placard.RED, closed=True, reinspection_due=TODAY),
+    ],
+)
+@pytest.mark.parametrize("failed", [[], ["masks_worn"]])
+def test_a_second_inspection_on_a_day_is_recorded_and_changes_nothing(before, failed):
+    result = rules.inspection_result(
+        failed=failed, before=before, counted_today=True, today=TODAY, limits=LIMITS
+    )
+    assert result == rules.Result(Outcome.REPEAT, **asdict(before))
 
 
 @pytest.mark.parametrize(

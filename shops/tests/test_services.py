@@ -1,6 +1,7 @@
 """Campaigns, shares and inspections through the services."""
 
 import threading
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -109,21 +110,23 @@ def test_two_reminders_then_the_red_placard_then_a_reinspection(sweep):
     inspect(sweep, shop, day=0, masks_worn=False)
     shop.refresh_from_db()
     assert (shop.placard, shop.reminders, shop.rectify_by) == ("none", 1, START + timedelta(2))
-    inspect(sweep, shop, day=2, masks_worn=False)
-    inspect(sweep, shop, day=4, venue_code_used=False, member="enforcer")
+    inspect(sweep, shop, day=3, masks_worn=False)  # the deadline (day 2) has passed
+    shop.refresh_from_db()
+    assert (shop.reminders, shop.rectify_by) == (2, START + timedelta(5))
+    inspect(sweep, shop, day=6, venue_code_used=False, member="enforcer")
     shop.refresh_from_db()
     assert (shop.placard, shop.state) == ("red", "closed")
-    assert shop.reinspection_due == START + timedelta(days=7)
+    assert shop.reinspection_due == START + timedelta(days=9)
 
     with pytest.raises(ValidationError) as error:  # the 3 days are not over
-        inspect(sweep, shop, day=6)
+        inspect(sweep, shop, day=8)
     assert "shop" in error.value.message_dict
     assert shop.inspections.count() == 3
 
-    inspect(sweep, shop, day=7, supplies_in_place=False)  # still failing: 3 more days
+    inspect(sweep, shop, day=9, supplies_in_place=False)  # still failing: 3 more days
     shop.refresh_from_db()
-    assert (shop.placard, shop.reinspection_due) == ("red", START + timedelta(days=10))
-    last = inspect(sweep, shop, day=10)
+    assert (shop.placard, shop.reinspection_due) == ("red", START + timedelta(days=12))
+    last = inspect(sweep, shop, day=12)
     shop.refresh_from_db()
     assert last.is_reinspection
     assert (shop.placard, shop.state, shop.reminders, shop.reinspection_due) == (
@@ -147,9 +150,84 @@ def test_two_reminders_then_the_red_placard_then_a_reinspection(sweep):
     )
 
 
+def test_issue_10_three_failures_in_two_minutes_are_one_reminder(sweep):
+    """The bug: a failure at 02:41 (reminder 1, rectify by day 2), the same failure by a
+    second member at 02:42 and again at 02:42 gave reminder 2 and then the red placard."""
+    shop = first_share(sweep)
+    inspect(sweep, shop, hour=2, minute=41, masks_worn=False)
+    inspect(sweep, shop, hour=2, minute=42, member="market", masks_worn=False)
+    inspect(sweep, shop, hour=2, minute=42, member="market", masks_worn=False)
+    shop.refresh_from_db()
+    assert (shop.placard, shop.state, shop.reminders, shop.rectify_by) == (
+        "none",
+        "open",
+        1,
+        START + timedelta(days=2),
+    )
+    assert list(shop.inspections.order_by("pk").values_list("outcome", flat=True)) == [
+        "reminder",
+        "repeat",
+        "repeat",
+    ]
+    assert list(shop.events.values_list("kind", flat=True)) == [Kind.REMINDER]
+
+
+def test_a_failure_counts_again_only_after_the_deadline_day(sweep, settings):
+    shop = first_share(sweep)
+    rectify, closure = settings.SHOP_RECTIFY_DAYS, settings.SHOP_CLOSURE_DAYS
+    assert settings.SHOP_MAX_REMINDERS == 2
+
+    def failing(day, member="grid_worker"):
+        inspection = inspect(sweep, shop, day=day, member=member, codes_checked=False)
+        shop.refresh_from_db()
+        return inspection.outcome, shop.reminders, shop.rectify_by, shop.placard, shop.state
+
+    first_deadline = START + timedelta(days=rectify)
+    assert failing(0) == ("reminder", 1, first_deadline, "none", "open")
+    for day in range(1, rectify + 1):  # up to and including the deadline day
+        assert failing(day, "market") == ("in_period", 1, first_deadline, "none", "open")
+    second_deadline = first_deadline + timedelta(days=1 + rectify)
+    assert failing(rectify + 1) == ("reminder", 2, second_deadline, "none", "open")
+    assert failing(2 * rectify + 1, "enforcer") == ("in_period", 2, second_deadline, "none", "open")
+    red_day = 2 * rectify + 2
+    assert failing(red_day) == ("red", 2, None, "red", "closed")
+    assert shop.reinspection_due == START + timedelta(days=red_day + closure)
+    assert list(shop.events.values_list("kind", flat=True)) == [
+        Kind.REMINDER,
+        Kind.REMINDER,
+        Kind.RED,
+    ]
+    assert shop.inspections.count() == rectify + 4  # every visit is on record
+
+
+def test_one_counted_inspection_per_shop_and_day(sweep):
+    shop = first_share(sweep)
+    inspect(sweep, shop, day=0, hour=9, masks_worn=False)
+    # rectified on the spot: the pass the same day is recorded but the day is decided
+    rechecked = inspect(sweep, shop, day=0, hour=15, member="market")
+    shop.refresh_from_db()
+    assert rechecked.outcome == Inspection.Outcome.REPEAT
+    assert (shop.placard, shop.reminders) == ("none", 1)
+    # the next day's pass earns green, within the rectification period
+    inspect(sweep, shop, day=1, hour=8, member="enforcer")
+    # and a failure later that day changes nothing either
+    late = inspect(sweep, shop, day=1, hour=23, minute=59, venue_code_used=False)
+    shop.refresh_from_db()
+    assert late.outcome == Inspection.Outcome.REPEAT
+    assert (shop.placard, shop.reminders, shop.rectify_by) == ("green", 0, None)
+    # the local day counts: 00:01 is a new day
+    early = inspect(sweep, shop, day=2, hour=0, minute=1, venue_code_used=False)
+    assert early.outcome == Inspection.Outcome.REMINDER
+    assert list(shop.events.values_list("kind", flat=True)) == [
+        Kind.REMINDER,
+        Kind.GREEN,
+        Kind.REMINDER,
+    ]
+
+
 def test_reinspection_allowed_after_the_campaign_ends(sweep):
     shop = first_share(sweep)
-    for day in (0, 1, 29):
+    for day in (0, 3, 29):
         inspect(sweep, shop, day=day, masks_worn=False)
     shop.refresh_from_db()
     assert shop.placard == "red"
@@ -275,51 +353,80 @@ def test_an_inspector_placed_in_another_district_cannot_join(sweep):
     assert "market_officer" in error.value.message_dict
 
 
-@pytest.mark.postgres
-@pytest.mark.django_db(transaction=True)
-def test_two_inspectors_at_once_both_kept_and_the_placard_follows_the_later(sweep):
-    """Two members save the same shop at the same moment, one passing it and one not: the
-    row lock makes one wait and judge the shop as the other left it."""
-    if connection.vendor != "postgresql":
-        pytest.fail("this test needs PostgreSQL (row locks); run it in the PostgreSQL pass")
-    shop = first_share(sweep)
-    # reminded once already: without the lock, both would start from 1 and the failure
-    # would leave 2 reminders where the pass had reset them
-    Shop.objects.filter(pk=shop.pk).update(reminders=1)
-    barrier = threading.Barrier(2)
-    errors = []
+def at_once(sweep, shop, *visits) -> tuple[list, list]:
+    """Each visit (member, failed items, token) saved by a thread of its own, all released
+    at the same moment on day 1; what the service returned, and the errors."""
+    barrier = threading.Barrier(len(visits))
+    results, errors = [], []
 
-    def save(member, failed):
+    def save(member, failed, token):
         try:
             barrier.wait()
-            services.inspection_record(
-                shop=Shop.objects.get(pk=shop.pk),
-                by=sweep["users"][member],
-                answers=answers(**failed),
-                now=at(1),
+            results.append(
+                services.inspection_record(
+                    shop=Shop.objects.get(pk=shop.pk),
+                    by=sweep["users"][member],
+                    answers=answers(**failed),
+                    now=at(1),
+                    token=token,
+                )
             )
         except Exception as error:
             errors.append(error)
         finally:
             connection.close()
 
-    threads = [
-        threading.Thread(target=save, args=("grid_worker", {})),
-        threading.Thread(target=save, args=("market", {"masks_worn": False})),
-    ]
+    threads = [threading.Thread(target=save, args=visit) for visit in visits]
     for thread in threads:
         thread.start()
     for thread in threads:
         thread.join()
+    return results, errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_two_inspectors_at_once_both_kept_and_only_the_first_counts(sweep):
+    """Two members save the same shop at the same moment, one passing it and one not: the
+    row lock makes one wait and find the other's inspection counted today, so its own is
+    recorded as the day's repeat and changes nothing."""
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs PostgreSQL (row locks); run it in the PostgreSQL pass")
+    shop = first_share(sweep)
+    # reminded once already: without the lock, both would find nothing counted today, both
+    # would count and the shop would follow whichever saved last
+    Shop.objects.filter(pk=shop.pk).update(reminders=1)
+    _results, errors = at_once(
+        sweep, shop, ("grid_worker", {}, None), ("market", {"masks_worn": False}, None)
+    )
     assert errors == []
     first, later = shop.inspections.order_by("pk")
+    assert later.outcome == Inspection.Outcome.REPEAT
     shop.refresh_from_db()
-    if later.outcome == Inspection.Outcome.GREEN:  # the failure came first
-        assert (first.outcome, shop.placard, shop.reminders) == ("reminder", "green", 0)
-    else:  # the pass came first; the failure found a green shop and reminded it
-        assert (first.outcome, later.outcome) == ("green", "reminder")
-        assert (shop.placard, shop.reminders) == ("none", 1)
-    assert shop.events.count() == 2
+    if first.outcome == Inspection.Outcome.GREEN:  # the pass came first
+        assert (shop.placard, shop.reminders) == ("green", 0)
+    else:  # the failure came first: the second reminder
+        assert (first.outcome, shop.placard, shop.reminders) == ("reminder", "none", 2)
+    assert shop.events.count() == 1
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_a_double_tap_records_once(sweep):
+    """The same checklist submitted twice at the same moment: the second waits for the
+    shop's lock, then finds the token and returns the first inspection (checked before the
+    lock, both would insert and the second would fail on the unique token)."""
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs PostgreSQL (row locks); run it in the PostgreSQL pass")
+    shop = first_share(sweep)
+    tap = ("market", {"masks_worn": False}, uuid.uuid4())
+    results, errors = at_once(sweep, shop, tap, tap)
+    assert errors == []
+    (first, first_created), (second, second_created) = results
+    assert first == second == Inspection.objects.get()
+    assert sorted([first_created, second_created]) == [False, True]
+    shop.refresh_from_db()
+    assert (shop.reminders, shop.events.count()) == (1, 1)
 
 
 def test_import_takes_off_the_exports_formula_guard(world):

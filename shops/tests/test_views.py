@@ -502,12 +502,15 @@ def test_assign_the_ticked_shops(client, sweep):
 
 @pytest.fixture
 def inspected(sweep):
-    """Group 1 passes one shop and reminds another; group 2 takes a shop to the red placard."""
+    """Group 1 passes one shop and reminds another (then records two failures that change
+    nothing); group 2 takes a shop to the red placard."""
     share_1 = list(Shop.objects.filter(assignments__group=sweep["groups"][0]).order_by("address"))
     share_2 = list(Shop.objects.filter(assignments__group=sweep["groups"][1]).order_by("address"))
     inspect(sweep, share_1[0], member="grid_worker", day=0)
     inspect(sweep, share_1[1], member="market", day=0, masks_worn=False)
-    for day in (0, 2, 4):
+    inspect(sweep, share_1[1], member="grid_worker", day=0, hour=11, masks_worn=False)  # repeat
+    inspect(sweep, share_1[1], member="grid_worker", day=1, masks_worn=False)  # in period
+    for day in (0, 3, 6):  # each failure after the last reminder's deadline
         inspect(sweep, share_2[0], member="enforcer_b", day=day, venue_code_used=False)
     return {**sweep, "red_shop": share_2[0]}
 
@@ -532,11 +535,12 @@ def test_progress_counts_after_some_inspections(client, inspected):
     assert 'hx-trigger="every 30s"' in html
     assert "js/campaign_progress.js" in html and "chart.umd.min.js" in html
     chart = response.context["chart"]
-    assert chart["labels"] == ["03-28", "03-29", "03-30", "03-31", "04-01"]
+    assert chart["labels"] == ["03-28", "03-29", "03-30", "03-31", "04-01", "04-02", "04-03"]
     assert [d["data"] for d in chart["datasets"]] == [
-        [1, 0, 0, 0, 0],
-        [2, 0, 1, 0, 0],
-        [0, 0, 0, 0, 1],
+        [1, 0, 0, 0, 0, 0, 0],
+        [2, 0, 0, 1, 0, 0, 0],
+        [0, 0, 0, 0, 0, 0, 1],
+        [1, 1, 0, 0, 0, 0, 0],
     ]
     embedded = html.split('id="campaign-chart-data" type="application/json">')[1].split(
         "</script>"

@@ -2,6 +2,7 @@
 
 import io
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -9,6 +10,7 @@ from django.conf import settings
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.html import escape
 from PIL import Image
 
 from communities.models import User
@@ -83,7 +85,11 @@ def test_worklist_puts_due_reinspections_first_and_inspected_shops_last(client, 
         state=Shop.State.CLOSED,
         reinspection_due=today + timedelta(days=2),
     )
-    Shop.objects.filter(pk=reminder_due.pk).update(reminders=1, rectify_by=today)
+    Shop.objects.filter(pk=reminder_due.pk).update(
+        reminders=1, rectify_by=today - timedelta(days=1)
+    )
+    # on its deadline day a shop is still rectifying: not due yet
+    Shop.objects.filter(pk=not_seen.pk).update(reminders=1, rectify_by=today)
     client.force_login(team["users"]["grid_worker"])
 
     response = client.get(reverse("sweep:worklist"))
@@ -193,6 +199,132 @@ def test_failure_after_the_reminders_posts_red_with_the_reinspection_day(en, tea
     )
 
 
+def test_a_failure_before_the_deadline_is_recorded_without_another_reminder(en, team):
+    shop = team["share"][0]
+    deadline = timezone.localdate()  # the deadline day is still the shop's
+    Shop.objects.filter(pk=shop.pk).update(reminders=1, rectify_by=deadline)
+    en.force_login(team["users"]["grid_worker"])
+    form = en.get(inspect_url(shop)).content.decode()
+    assert 'data-testid="deadline-running"' in form and deadline.isoformat() in form
+
+    response = en.post(inspect_url(shop), answers(masks_worn=False), follow=True)
+
+    html = response.content.decode()
+    assert (
+        f"Recorded: the shop has until {deadline.isoformat()} to rectify, so this is not "
+        "another reminder." in html
+    )
+    assert 'data-outcome="in_period"' in html
+    assert "Recorded within the rectification period, not another reminder" in html
+    shop.refresh_from_db()
+    assert (shop.placard, shop.state, shop.reminders, shop.rectify_by) == (
+        "none",
+        "open",
+        1,
+        deadline,
+    )
+    assert Inspection.objects.get(shop=shop).outcome == Inspection.Outcome.IN_PERIOD
+    assert not ShopEvent.objects.exists()
+
+
+def test_a_second_inspection_the_same_day_is_recorded_but_not_counted(en, team):
+    shop = team["share"][0]
+    services.inspection_record(
+        shop=shop, by=team["users"]["market"], answers=dict.fromkeys(rules.CHECKS, True)
+    )
+    en.force_login(team["users"]["grid_worker"])
+    form = en.get(inspect_url(shop)).content.decode()
+    assert 'data-testid="counted-today"' in form
+
+    response = en.post(inspect_url(shop), answers(masks_worn=False), follow=True)
+
+    html = response.content.decode()
+    assert "Recorded, but not counted: the shop was already inspected today" in html
+    assert 'data-outcome="repeat"' in html
+    shop.refresh_from_db()
+    assert (shop.placard, shop.state, shop.reminders) == ("green", "open", 0)
+    assert list(Inspection.objects.filter(shop=shop).values_list("outcome", flat=True)) == [
+        Inspection.Outcome.REPEAT,
+        Inspection.Outcome.GREEN,
+    ]
+
+
+def form_token(client, shop) -> str:
+    """The one-time token of a freshly opened checklist."""
+    return str(client.get(inspect_url(shop)).context["form"]["token"].value())
+
+
+def test_each_checklist_page_carries_a_fresh_token(client, team):
+    shop = team["share"][0]
+    client.force_login(team["users"]["grid_worker"])
+    page = client.get(inspect_url(shop))
+    token = str(page.context["form"]["token"].value())
+    assert f'<input type="hidden" name="token" value="{token}"' in page.content.decode()
+    assert uuid.UUID(token) and form_token(client, shop) != token
+
+
+def test_the_same_checklist_submitted_twice_records_once(en, team):
+    shop = team["share"][0]
+    en.force_login(team["users"]["grid_worker"])
+    data = {**answers(masks_worn=False), "token": form_token(en, shop)}
+    first = en.post(inspect_url(shop), data)
+    assert first.status_code == 302
+
+    again = en.post(inspect_url(shop), data, follow=True)  # a double tap, or the back button
+
+    assert again.redirect_chain == [(detail_url(shop), 302)]
+    html = again.content.decode()
+    assert "This checklist was already recorded; it was not recorded again." in html
+    assert "Rectification reminder: the shop must rectify by" in html
+    inspection = Inspection.objects.get(shop=shop)
+    assert str(inspection.token) == data["token"]
+    shop.refresh_from_db()
+    assert (shop.reminders, shop.placard) == (1, Shop.Placard.NONE)
+    assert ShopEvent.objects.count() == 1
+
+
+def test_resubmitting_the_checklist_that_closed_the_shop_shows_the_red_placard(en, team):
+    shop = team["share"][0]
+    Shop.objects.filter(pk=shop.pk).update(reminders=settings.SHOP_MAX_REMINDERS)
+    en.force_login(team["users"]["grid_worker"])
+    data = {**answers(codes_checked=False), "token": form_token(en, shop)}
+    assert en.post(inspect_url(shop), data).status_code == 302
+
+    again = en.post(inspect_url(shop), data, follow=True)
+
+    assert "Red placard posted: the shop closes at once" in again.content.decode()
+    assert "closed under a red placard" not in again.content.decode()
+    assert Inspection.objects.filter(shop=shop).count() == 1
+
+
+@pytest.mark.parametrize(
+    ("token", "error"),
+    [
+        ("not-a-token", "This checklist's token is not valid: open it again."),
+        ("other", "This checklist was used for another inspection: open it again."),
+    ],
+)
+def test_a_bad_token_is_refused_and_nothing_is_stored(en, team, token, error):
+    shop, other = team["share"][:2]
+    earlier, _created = services.inspection_record(
+        shop=other,
+        by=team["users"]["grid_worker"],
+        answers=dict.fromkeys(rules.CHECKS, True),
+        token=uuid.uuid4(),
+    )
+    en.force_login(team["users"]["grid_worker"])
+    token = str(earlier.token) if token == "other" else token
+
+    response = en.post(inspect_url(shop), {**answers(), "token": token})
+
+    assert response.status_code == 200
+    assert response.context["form"].errors["token"] == [error]
+    assert escape(error) in response.content.decode()  # shown above the form
+    assert not Inspection.objects.filter(shop=shop).exists()
+    shop.refresh_from_db()
+    assert shop.placard == Shop.Placard.NONE
+
+
 def test_missing_answers_are_named_one_by_one_and_nothing_is_stored(client, team):
     shop = team["share"][0]
     client.force_login(team["users"]["grid_worker"])
@@ -278,7 +410,7 @@ def test_a_png_photo_is_stored_under_a_name_of_its_own_and_served(client, team, 
 
 
 def test_photo_of_an_inspection_without_one_is_404(client, team):
-    inspection = services.inspection_record(
+    inspection, _created = services.inspection_record(
         shop=team["share"][0],
         by=team["users"]["market"],
         answers=dict.fromkeys(rules.CHECKS, True),
@@ -379,11 +511,12 @@ def test_street_supervisor_sees_the_shop_but_cannot_inspect_it(client, team):
 @pytest.mark.parametrize("page", ["detail", "inspect", "photo"])
 def test_outsiders_get_404(client, team, media, outsider, page):
     shop = team["share"][0]
-    inspection = services.inspection_record(
+    inspection, _created = services.inspection_record(
         shop=shop,
         by=team["users"]["market"],
         answers=dict.fromkeys(rules.CHECKS, True),
         photo=png(),
+        token=uuid.uuid4(),
     )
     url = {
         "detail": detail_url(shop),
@@ -392,6 +525,6 @@ def test_outsiders_get_404(client, team, media, outsider, page):
     }[page]
     client.force_login(team["users"][outsider])
     assert client.get(url).status_code == 404
-    if page == "inspect":
-        assert client.post(url, answers()).status_code == 404
+    if page == "inspect":  # also with the token of the shop's inspection
+        assert client.post(url, {**answers(), "token": inspection.token}).status_code == 404
         assert Inspection.objects.count() == 1
