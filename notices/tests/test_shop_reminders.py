@@ -10,7 +10,7 @@ from shops.tests.conftest import at, first_share, inspect, sweep, world  # noqa:
 
 def close_shop(sweep):  # noqa: F811
     shop = first_share(sweep)
-    for day in (0, 1, 2):
+    for day in (0, 3, 6):  # each failure after the last reminder's deadline
         inspect(sweep, shop, day=day, masks_worn=False)
     shop.refresh_from_db()
     assert shop.placard == "red"
@@ -18,11 +18,11 @@ def close_shop(sweep):  # noqa: F811
 
 
 def test_the_group_is_reminded_once_on_the_due_day(sweep):  # noqa: F811
-    shop = close_shop(sweep)  # red on day 2, due day 5
-    assert reminders.shop_reinspection_due(now=at(4)) == 0
-    assert reminders.shop_reinspection_due(now=at(5, hour=8)) == 3
-    assert reminders.shop_reinspection_due(now=at(5, hour=9)) == 0  # once per closure
-    assert reminders.shop_reinspection_due(now=at(6)) == 0  # still once while overdue
+    shop = close_shop(sweep)  # red on day 6, due day 9
+    assert reminders.shop_reinspection_due(now=at(8)) == 0
+    assert reminders.shop_reinspection_due(now=at(9, hour=8)) == 3
+    assert reminders.shop_reinspection_due(now=at(9, hour=9)) == 0  # once per closure
+    assert reminders.shop_reinspection_due(now=at(10)) == 0  # still once while overdue
     notices = Notice.objects.filter(kind=Notice.Kind.SHOP_REINSPECTION_DUE)
     assert set(notices.values_list("recipient_id", flat=True)) == sweep["groups"][0].member_ids
     assert {n.channel for n in notices} == {"inapp"}
@@ -37,17 +37,17 @@ def test_the_group_is_reminded_once_on_the_due_day(sweep):  # noqa: F811
 
 def test_a_failed_reinspection_brings_a_new_reminder_after_the_next_closure(sweep):  # noqa: F811
     shop = close_shop(sweep)
-    reminders.shop_reinspection_due(now=at(5))
-    inspect(sweep, shop, day=5, codes_checked=False)  # kept red: due day 8
+    reminders.shop_reinspection_due(now=at(9))
+    inspect(sweep, shop, day=9, codes_checked=False)  # kept red: due day 12
     shop.refresh_from_db()
     assert shop.reinspection_due == shop.events.last().at.date() + timedelta(days=3)
-    assert reminders.shop_reinspection_due(now=at(8)) == 3
-    inspect(sweep, shop, day=8)
+    assert reminders.shop_reinspection_due(now=at(12)) == 3
+    inspect(sweep, shop, day=12)
     assert Shop.objects.get(pk=shop.pk).placard == "green"
-    assert reminders.shop_reinspection_due(now=at(9)) == 0
+    assert reminders.shop_reinspection_due(now=at(13)) == 0
 
 
 def test_the_text_is_in_chinese(sweep):  # noqa: F811
     close_shop(sweep)
-    reminders.shop_reinspection_due(now=at(5))
+    reminders.shop_reinspection_due(now=at(9))
     assert "红牌" in Notice.objects.filter(kind=Notice.Kind.SHOP_REINSPECTION_DUE).first().text
