@@ -599,6 +599,9 @@ def _apply_copy(residents, changes, now, run, lo, hi):
                 if c.action == WRITE:
                     for test in c.decision.tests:
                         copy.write_row((c.resident_id, c.arrival_id, test.kind, test.due))
+        # Statistics for the planner: without them it guesses a few rows and joins the
+        # changes to themselves in nested loops (measured: 150 ms a chunk of 1,000).
+        cursor.execute("ANALYZE recompute_resident, recompute_change, recompute_test")
         params = {
             "now": now,
             "lo": lo,

@@ -54,6 +54,8 @@ CLEAR_SQL = [
     "DELETE FROM communities_nucleicacidtest",
     "DELETE FROM communities_stay",
     "DELETE FROM communities_gridtask WHERE arrival_id IS NOT NULL",
+    "DELETE FROM communities_decisionreview",
+    "UPDATE communities_identitychange SET arrival_id = NULL WHERE arrival_id IS NOT NULL",
     "DELETE FROM communities_arrivalreport",
     "DELETE FROM communities_healthcodeevent",
 ]
