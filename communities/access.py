@@ -275,8 +275,13 @@ def appeals_for(user) -> QuerySet:
 
     if not works_with_residents(user):
         return Appeal.objects.none()
+    return _through_resident(user, Appeal.objects.all())
+
+
+def _through_resident(user, qs: QuerySet) -> QuerySet:
+    """`qs` narrowed to rows of the user's residents: residents_for's filter through the
+    row's resident, so that it stays one query."""
     scope = _scope_filter(user, prefix="resident__grid__")
-    qs = Appeal.objects.all()
     return qs if scope is None else qs.filter(scope)
 
 
@@ -312,3 +317,22 @@ def officers_by_node(roles: set[str], node_ids: set[int]) -> dict[int, set[int]]
     for user_id, node_id in rows.values_list("pk", "jurisdiction_id"):
         officers[node_id].add(user_id)
     return officers
+
+
+# --- Anomalies ------------------------------------------------------------------------------
+
+# Who arranges an anomaly's next step and resolves it (DOMAIN.md section 5).
+ANOMALY_ROLES = {Role.COMMUNITY_STAFF, Role.DISTRICT_OFFICE, Role.ADMIN}
+
+
+def can_resolve_anomalies(user) -> bool:
+    return bool(user.is_superuser or _role(user) in ANOMALY_ROLES)
+
+
+def anomalies_for(user) -> QuerySet:
+    """Anomalies of the residents the user may see."""
+    from .models import Anomaly  # imported here so that this section only appends
+
+    if not works_with_residents(user):
+        return Anomaly.objects.none()
+    return _through_resident(user, Anomaly.objects.all())

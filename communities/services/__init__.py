@@ -16,6 +16,7 @@ from .arrivals import (
 )
 from .lifecycle import (
     anomaly_raise,
+    anomaly_resolve,
     appeal_file,
     appeal_resolve,
     appeal_review,
@@ -40,6 +41,7 @@ __all__ = [
     "OutsideJurisdiction",
     "announcement_load",
     "anomaly_raise",
+    "anomaly_resolve",
     "appeal_file",
     "appeal_resolve",
     "appeal_review",
