@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -63,6 +63,13 @@ NEXT_STEPS = {
         (_("Manage jurisdictions, staff and their roles in the admin site."), "admin:index"),
     ],
 }
+
+
+def error_text(error: Exception) -> str:
+    """A service's refusal as one line for a form or a message."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or str(_("You may not take this step."))
 
 
 def id_param(request, name: str) -> int:

@@ -5,17 +5,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
+from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
 from . import access, selectors, services
 from .forms_review import DecisionForm, ProposalForm
-from .models import CodeChangeProposal, RecomputeRun
+from .models import Anomaly, CodeChangeProposal, RecomputeRun
+from .views import error_text
+
+PER_PAGE = 50
 
 
 def _say(request, error) -> None:
-    messages.error(request, " ".join(getattr(error, "messages", [str(error)])))
+    messages.error(request, error_text(error))
 
 
 @login_required
@@ -38,44 +42,67 @@ def proposal_create(request, resident_pk):
     return redirect("communities:resident-detail", pk=resident.pk)
 
 
+def _proposals(user):
+    """The user's proposals with what a card shows: the people, and the resident's open
+    anomalies (a release waits for them)."""
+    open_anomalies = Anomaly.objects.filter(resolved_at__isnull=True).order_by("created_at", "pk")
+    return (
+        access.proposals_for(user)
+        .select_related("resident__grid__parent", "proposed_by", "decided_by")
+        .prefetch_related(
+            Prefetch("resident__anomalies", queryset=open_anomalies, to_attr="open_anomalies")
+        )
+    )
+
+
+def _decidable(proposal: CodeChangeProposal, user) -> bool:
+    return (
+        access.can_decide_proposals(user)
+        and proposal.state == CodeChangeProposal.State.PENDING
+        and proposal.proposed_by_id != user.pk
+    )
+
+
 @login_required
 def proposal_list(request):
     """Pending first; the city office decides here, the district follows its proposals."""
-    proposals = (
-        access.proposals_for(request.user)
-        .select_related("resident__grid__parent", "proposed_by", "decided_by")
-        .order_by("-state", "-proposed_at")
-    )
+    proposals = _proposals(request.user).order_by("-state", "-proposed_at")
     state = request.GET.get("state", CodeChangeProposal.State.PENDING)
     if state in CodeChangeProposal.State.values:
         proposals = proposals.filter(state=state)
-    page = Paginator(proposals, 50).get_page(request.GET.get("page"))
-    can_decide = access.can_decide_proposals(request.user)
+    page = Paginator(proposals, PER_PAGE).get_page(request.GET.get("page"))
     for proposal in page:
-        proposal.decidable = (
-            can_decide
-            and proposal.state == CodeChangeProposal.State.PENDING
-            and proposal.proposed_by_id != request.user.pk
-        )
+        proposal.decidable = _decidable(proposal, request.user)
     context = {"page": page, "state": state, "states": CodeChangeProposal.State.choices}
     return render(request, "communities/review/proposal_list.html", context)
 
 
 @login_required
-@require_POST
 def proposal_decide(request, pk):
-    proposal = get_object_or_404(access.proposals_for(request.user), pk=pk)
-    form = DecisionForm(request.POST)
-    if not form.is_valid():
-        messages.error(request, _("Choose approve or reject."))
-    else:
-        try:
-            services.proposal_decide(proposal=proposal, by=request.user, **form.cleaned_data)
-        except (ValidationError, PermissionDenied) as error:
-            _say(request, error)
+    """One proposal's card, where the city decides it (the list's cards post here; htmx
+    gets the card back). A refusal (a release while anomalies are open, say) is shown on
+    the card's form and nothing is stored."""
+    user = request.user
+    proposal = get_object_or_404(_proposals(user), pk=pk)
+    if request.method == "POST":
+        form = DecisionForm(request.POST)
+        if not form.is_valid():
+            proposal.error = _("Choose approve or reject.")
         else:
-            messages.success(request, _("Decided."))
-    return redirect("review:proposal-list")
+            try:
+                services.proposal_decide(proposal=proposal, by=user, **form.cleaned_data)
+            except (ValidationError, PermissionDenied) as error:
+                proposal.error = error_text(error)
+            else:
+                if not request.htmx:
+                    messages.success(request, _("Decided."))
+                    return redirect("review:proposal-list")
+                proposal = _proposals(user).get(pk=pk)
+                proposal.done = _("Decided.")
+    proposal.decidable = _decidable(proposal, user)
+    if request.htmx:
+        return render(request, "communities/review/proposal_list.html#card", {"p": proposal})
+    return render(request, "communities/review/proposal_decide.html", {"p": proposal})
 
 
 @login_required
