@@ -319,10 +319,12 @@ def officers_by_node(roles: set[str], node_ids: set[int]) -> dict[int, set[int]]
     return officers
 
 
-# --- Anomalies ------------------------------------------------------------------------------
+# --- Anomalies and the district's review tasks ---------------------------------------------
 
 # Who arranges an anomaly's next step and resolves it (DOMAIN.md section 5).
 ANOMALY_ROLES = {Role.COMMUNITY_STAFF, Role.DISTRICT_OFFICE, Role.ADMIN}
+# Who sees the review tasks: the district office acts on them, the city reads them.
+REVIEW_ROLES = {Role.DISTRICT_OFFICE, *CITYWIDE_ROLES}
 
 
 def can_resolve_anomalies(user) -> bool:
@@ -336,3 +338,24 @@ def anomalies_for(user) -> QuerySet:
     if not works_with_residents(user):
         return Anomaly.objects.none()
     return _through_resident(user, Anomaly.objects.all())
+
+
+def can_see_reviews(user) -> bool:
+    return bool(user.is_superuser or _role(user) in REVIEW_ROLES)
+
+
+def can_handle_reviews(user) -> bool:
+    """The district office proposes a change from a review task or keeps the decision;
+    the one who proposes manual changes."""
+    return can_propose(user)
+
+
+def reviews_for(user) -> QuerySet:
+    """Review tasks (a stricter re-assessment that a person's decision stands against):
+    the district office sees its district's, the city office and administrators the
+    city's, nobody else any."""
+    from .models import DecisionReview
+
+    if not can_see_reviews(user):
+        return DecisionReview.objects.none()
+    return _through_resident(user, DecisionReview.objects.all())

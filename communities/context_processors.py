@@ -11,5 +11,6 @@ def menu(request):
         "menu": {
             "residents": access.works_with_residents(user),
             "anomalies": access.can_resolve_anomalies(user),
+            "reviews": access.can_see_reviews(user),
         }
     }

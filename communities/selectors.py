@@ -19,6 +19,7 @@ from .models import (
     Announcement,
     Appeal,
     ControlMeasure,
+    DecisionReview,
     GridTask,
     HealthCode,
     Jurisdiction,
@@ -125,12 +126,23 @@ class Waiting:
 
 def home_waiting(*, user: User) -> list[Waiting]:
     """What waits for the user, only for the roles that may open each list: open
-    anomalies (community staff, the district office). One count each."""
+    anomalies (community staff, the district office) and open review tasks (the district
+    office). One count each."""
     waiting = []
     if access.can_resolve_anomalies(user):
         anomalies = access.anomalies_for(user).filter(resolved_at__isnull=True).count()
         waiting.append(
             Waiting(_("Anomalies to resolve"), anomalies, reverse("care:anomaly-list"), "anomalies")
+        )
+    if access.can_handle_reviews(user):
+        reviews = access.reviews_for(user).filter(state=DecisionReview.State.OPEN).count()
+        waiting.append(
+            Waiting(
+                _("Decisions to review"),
+                reviews,
+                reverse("review:decision-review-list"),
+                "reviews",
+            )
         )
     return waiting
 
@@ -158,24 +170,26 @@ def measure_active(*, resident: Resident) -> ControlMeasure | None:
 
 @dataclass(frozen=True)
 class HistoryEntry:
-    """One line of a resident's code history: a code event or an anomaly's resolution (a
-    person's decision); `item` is the row."""
+    """One line of a resident's code history: a code event, an anomaly's resolution (a
+    person's decision) or a review task; `item` is the row."""
 
     at: datetime
-    kind: str  # "event" or "decision"
+    kind: str  # "event", "decision" or "review"
     item: object
 
 
 def resident_history(*, resident: Resident) -> list[HistoryEntry]:
-    """The code history, newest first: the code events and the anomalies' resolutions,
-    interleaved by time (two queries)."""
+    """The code history, newest first: the code events, the anomalies' resolutions and
+    the review tasks, interleaved by time (three queries)."""
     events = resident.code_events.select_related("actor")
     decisions = resident.person_decisions.filter(kind=PersonDecision.Kind.ANOMALY).select_related(
         "by"
     )
+    reviews = resident.reviews.select_related("announcement")
     entries = [
         *(HistoryEntry(e.created_at, "event", e) for e in events),
         *(HistoryEntry(d.at, "decision", d) for d in decisions),
+        *(HistoryEntry(r.created_at, "review", r) for r in reviews),
     ]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 

@@ -36,6 +36,7 @@ from .lifecycle import (
     test_result_record,
     venue_report_file,
 )
+from .reviews import review_keep, review_propose
 
 __all__ = [
     "OutsideJurisdiction",
@@ -64,6 +65,8 @@ __all__ = [
     "resident_get_or_create",
     "resident_release",
     "residents_reassess",
+    "review_keep",
+    "review_propose",
     "self_report_submit",
     "self_report_verify",
     "task_close",
