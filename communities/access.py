@@ -275,8 +275,13 @@ def appeals_for(user) -> QuerySet:
 
     if not works_with_residents(user):
         return Appeal.objects.none()
+    return _through_resident(user, Appeal.objects.all())
+
+
+def _through_resident(user, qs: QuerySet) -> QuerySet:
+    """`qs` narrowed to rows of the user's residents: residents_for's filter through the
+    row's resident, so that it stays one query."""
     scope = _scope_filter(user, prefix="resident__grid__")
-    qs = Appeal.objects.all()
     return qs if scope is None else qs.filter(scope)
 
 
@@ -312,3 +317,45 @@ def officers_by_node(roles: set[str], node_ids: set[int]) -> dict[int, set[int]]
     for user_id, node_id in rows.values_list("pk", "jurisdiction_id"):
         officers[node_id].add(user_id)
     return officers
+
+
+# --- Anomalies and the district's review tasks ---------------------------------------------
+
+# Who arranges an anomaly's next step and resolves it (DOMAIN.md section 5).
+ANOMALY_ROLES = {Role.COMMUNITY_STAFF, Role.DISTRICT_OFFICE, Role.ADMIN}
+# Who sees the review tasks: the district office acts on them, the city reads them.
+REVIEW_ROLES = {Role.DISTRICT_OFFICE, *CITYWIDE_ROLES}
+
+
+def can_resolve_anomalies(user) -> bool:
+    return bool(user.is_superuser or _role(user) in ANOMALY_ROLES)
+
+
+def anomalies_for(user) -> QuerySet:
+    """Anomalies of the residents the user may see."""
+    from .models import Anomaly  # imported here so that this section only appends
+
+    if not works_with_residents(user):
+        return Anomaly.objects.none()
+    return _through_resident(user, Anomaly.objects.all())
+
+
+def can_see_reviews(user) -> bool:
+    return bool(user.is_superuser or _role(user) in REVIEW_ROLES)
+
+
+def can_handle_reviews(user) -> bool:
+    """The district office proposes a change from a review task or keeps the decision;
+    the one who proposes manual changes."""
+    return can_propose(user)
+
+
+def reviews_for(user) -> QuerySet:
+    """Review tasks (a stricter re-assessment that a person's decision stands against):
+    the district office sees its district's, the city office and administrators the
+    city's, nobody else any."""
+    from .models import DecisionReview
+
+    if not can_see_reviews(user):
+        return DecisionReview.objects.none()
+    return _through_resident(user, DecisionReview.objects.all())

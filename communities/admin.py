@@ -277,11 +277,21 @@ class FollowUpAdmin(admin.ModelAdmin):
 
 @admin.register(Anomaly)
 class AnomalyAdmin(admin.ModelAdmin):
-    list_display = ["resident", "kind", "detail", "created_at", "resolved_at"]
-    list_filter = ["kind", "resolved_at"]
+    """Raised by follow-ups and tests (the code turns red), resolved with an outcome on the
+    resident's page (the code comes back, the decision is recorded); read-only here, so
+    that none is closed without a word."""
+
+    list_display = ["resident", "kind", "detail", "created_at", "resolved_at", "outcome"]
+    list_filter = ["kind", "outcome", "resolved_at"]
     search_fields = ["resident__name", "=resident__id_number"]
     list_select_related = ["resident"]
     raw_id_fields = ["resident", "followup", "test"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(CodeChangeProposal)

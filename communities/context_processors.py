@@ -7,4 +7,10 @@ def menu(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    return {"menu": {"residents": access.works_with_residents(user)}}
+    return {
+        "menu": {
+            "residents": access.works_with_residents(user),
+            "anomalies": access.can_resolve_anomalies(user),
+            "reviews": access.can_see_reviews(user),
+        }
+    }

@@ -1,4 +1,5 @@
-"""Forms of the daily care pages: one-tap test results, a results file, a follow-up."""
+"""Forms of the daily care pages: one-tap test results, a results file, a follow-up, an
+anomaly's resolution."""
 
 from decimal import Decimal
 
@@ -6,7 +7,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .forms import DateInput
-from .models import NucleicAcidTest, Symptom
+from .models import Anomaly, NucleicAcidTest, Symptom
 from .uploads import SpreadsheetUploadForm
 
 Result = NucleicAcidTest.Result
@@ -58,3 +59,26 @@ class FollowUpForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+
+
+# --- Anomalies -------------------------------------------------------------------------------
+
+
+class AnomalyResolveForm(forms.Form):
+    """An anomaly's outcome (nothing chosen until someone chooses) and what was found.
+    Each open anomaly on a page has its own, prefixed with its id."""
+
+    outcome = forms.ChoiceField(
+        label=_("Outcome of the anomaly"),
+        choices=[("", _("Choose…")), *Anomaly.Outcome.choices],
+        error_messages={"required": _("Choose the outcome of the anomaly.")},
+    )
+    note = forms.CharField(
+        label=_("What was found, by whom"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        error_messages={"required": _("Write what was found and who found it.")},
+    )
+
+    def __init__(self, *args, anomaly: Anomaly, **kwargs):
+        super().__init__(*args, prefix=f"anomaly-{anomaly.pk}", **kwargs)

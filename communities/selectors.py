@@ -19,10 +19,12 @@ from .models import (
     Announcement,
     Appeal,
     ControlMeasure,
+    DecisionReview,
     GridTask,
     HealthCode,
     Jurisdiction,
     NucleicAcidTest,
+    PersonDecision,
     Resident,
     User,
 )
@@ -112,6 +114,39 @@ def home_counts(*, user: User) -> dict[str, int]:
     }
 
 
+@dataclass(frozen=True)
+class Waiting:
+    """A list of work waiting for the user, on the home page: its size links to it."""
+
+    label: str
+    count: int
+    url: str
+    testid: str
+
+
+def home_waiting(*, user: User) -> list[Waiting]:
+    """What waits for the user, only for the roles that may open each list: open
+    anomalies (community staff, the district office) and open review tasks (the district
+    office). One count each."""
+    waiting = []
+    if access.can_resolve_anomalies(user):
+        anomalies = access.anomalies_for(user).filter(resolved_at__isnull=True).count()
+        waiting.append(
+            Waiting(_("Anomalies to resolve"), anomalies, reverse("care:anomaly-list"), "anomalies")
+        )
+    if access.can_handle_reviews(user):
+        reviews = access.reviews_for(user).filter(state=DecisionReview.State.OPEN).count()
+        waiting.append(
+            Waiting(
+                _("Decisions to review"),
+                reviews,
+                reverse("review:decision-review-list"),
+                "reviews",
+            )
+        )
+    return waiting
+
+
 def resident_list(*, user: User, query: str = "", code: str = "") -> QuerySet[Resident]:
     """The user's residents; `query` is a name prefix or an exact ID number or phone."""
     residents = access.residents_for(user).select_related("grid__parent")
@@ -131,6 +166,32 @@ def resident_get(*, user: User, pk) -> Resident:
 
 def measure_active(*, resident: Resident) -> ControlMeasure | None:
     return resident.measures.filter(state=ControlMeasure.State.ACTIVE).first()
+
+
+@dataclass(frozen=True)
+class HistoryEntry:
+    """One line of a resident's code history: a code event, an anomaly's resolution (a
+    person's decision) or a review task; `item` is the row."""
+
+    at: datetime
+    kind: str  # "event", "decision" or "review"
+    item: object
+
+
+def resident_history(*, resident: Resident) -> list[HistoryEntry]:
+    """The code history, newest first: the code events, the anomalies' resolutions and
+    the review tasks, interleaved by time (three queries)."""
+    events = resident.code_events.select_related("actor")
+    decisions = resident.person_decisions.filter(kind=PersonDecision.Kind.ANOMALY).select_related(
+        "by"
+    )
+    reviews = resident.reviews.select_related("announcement")
+    entries = [
+        *(HistoryEntry(e.created_at, "event", e) for e in events),
+        *(HistoryEntry(d.at, "decision", d) for d in decisions),
+        *(HistoryEntry(r.created_at, "review", r) for r in reviews),
+    ]
+    return sorted(entries, key=lambda entry: entry.at, reverse=True)
 
 
 def _places(announcement: Announcement) -> dict[str, set[tuple]]:

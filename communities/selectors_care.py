@@ -8,7 +8,7 @@ from datetime import date, timedelta
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When
 
 from . import access
-from .models import ControlMeasure, FollowUp, NucleicAcidTest, Resident, Symptom, User
+from .models import Anomaly, ControlMeasure, FollowUp, NucleicAcidTest, Resident, Symptom, User
 from .services.lifecycle import followup_problem
 
 ONE_DAY = timedelta(days=1)
@@ -97,3 +97,22 @@ def care_rows(measures, *, today: date) -> list[CareRow]:
             )
         )
     return rows
+
+
+# --- Anomalies ---------------------------------------------------------------------------------
+
+
+def open_anomalies(*, resident: Resident) -> QuerySet[Anomaly]:
+    """The resident's anomalies not resolved yet, the oldest first."""
+    return resident.anomalies.filter(resolved_at__isnull=True).order_by("created_at", "pk")
+
+
+def anomaly_queue(*, user: User) -> QuerySet[Anomaly]:
+    """Open anomalies of the user's residents (异常待处置), the most recent first, each
+    with its resident and grid."""
+    return (
+        access.anomalies_for(user)
+        .filter(resolved_at__isnull=True)
+        .select_related("resident__grid__parent")
+        .order_by("-created_at", "-pk")
+    )

@@ -1,4 +1,5 @@
-"""The grid workers' daily care, included at care/ in portal/urls.py."""
+"""The grid workers' daily care and the anomalies it raises, included at care/ in
+portal/urls.py."""
 
 from django.urls import path
 
@@ -13,4 +14,6 @@ urlpatterns = [
     path("tests/upload/template.csv", views.results_template, name="test-template"),
     path("followups/", views.followup_list, name="followup-list"),
     path("followups/<int:pk>/", views.followup_record, name="followup-record"),
+    path("anomalies/", views.anomaly_list, name="anomaly-list"),
+    path("anomalies/<int:pk>/resolve/", views.anomaly_resolve, name="anomaly-resolve"),
 ]

@@ -1,6 +1,6 @@
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from . import access, places, policies, selectors, services
 from .announcements import parse_announcement
 from .forms import AnnouncementUploadForm, ArrivalForm, AssessmentForm, StayForm, StayFormSet
+from .forms_care import AnomalyResolveForm
 from .forms_review import ProposalForm
 from .models import Announcement, ArrivalReport, HealthCode, Jurisdiction, User
 
@@ -31,6 +32,10 @@ NEXT_STEPS = {
     Role.COMMUNITY_STAFF: [
         (_("Watch the community's residents under control measures."), "care:followup-list"),
         (_("Help grid workers with overdue follow-ups and tests."), "tasks:task-list"),
+        (
+            _("Arrange each anomaly's next step and resolve it with its outcome."),
+            "care:anomaly-list",
+        ),
     ],
     Role.STREET_SUPERVISOR: [
         (_("Follow the street's dashboards and overdue items."), "tasks:task-list"),
@@ -60,6 +65,13 @@ NEXT_STEPS = {
 }
 
 
+def error_text(error: Exception) -> str:
+    """A service's refusal as one line for a form or a message."""
+    if isinstance(error, ValidationError):
+        return " ".join(error.messages)
+    return str(error) or str(_("You may not take this step."))
+
+
 def id_param(request, name: str) -> int:
     """The id in the query string's `name`; anything but a number is a 404, not a 500."""
     value = request.GET.get(name, "")
@@ -80,6 +92,7 @@ def home(request):
             (text, reverse(url) if url else None) for text, url in NEXT_STEPS.get(role, [])
         ],
         "counts": selectors.home_counts(user=user),
+        "waiting": selectors.home_waiting(user=user),
         "breakdown": selectors.node_breakdown(user=user, node=root) if root else [],
     }
     return render(request, "communities/home.html", context)
@@ -139,15 +152,20 @@ def resident_detail(request, pk):
     full = access.can_see_full_personal_data(request.user)
     if full:
         services.personal_data_view_record(resident=resident, user=request.user)
+    anomalies = list(resident.anomalies.select_related("resolved_by"))
+    if access.can_resolve_anomalies(request.user):
+        for anomaly in anomalies:
+            if anomaly.resolved_at is None:
+                anomaly.resolve_form = AnomalyResolveForm(anomaly=anomaly)
     context = {
         "resident": resident,
         "full": full,
         "measure": selectors.measure_active(resident=resident),
         "tests": resident.tests.all(),
         "arrivals": resident.arrivals.prefetch_related("stays"),
-        "events": resident.code_events.select_related("actor"),
+        "history": selectors.resident_history(resident=resident),
         "can_appeal": access.can_file_appeals(request.user),
-        "anomalies": resident.anomalies.all(),
+        "anomalies": anomalies,
         "proposals": resident.proposals.select_related("proposed_by", "decided_by"),
         "proposal_form": ProposalForm() if access.can_propose(request.user) else None,
         "followups": resident.followups.all()[:14],

@@ -22,7 +22,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import access, ratelimit, selectors, selectors_appeals, services
+from . import access, ratelimit, selectors, selectors_appeals, selectors_care, services
 from .forms_appeals import (
     AppealFileForm,
     AppealResolveForm,
@@ -31,7 +31,7 @@ from .forms_appeals import (
     PublicAppealForm,
 )
 from .models import Appeal, User
-from .views import id_param
+from .views import error_text, id_param
 
 Role = User.Role
 
@@ -207,12 +207,6 @@ def appeal_list(request):
     return render(request, template, context)
 
 
-def _error_text(exc: Exception) -> str:
-    if isinstance(exc, ValidationError):
-        return " ".join(exc.messages)
-    return str(exc) or str(_("You may not take this step."))
-
-
 def _take_step(step: str, *, appeal: Appeal, form, user) -> str:
     """Call the step's service; returns the message of success."""
     note = form.cleaned_data["note"]
@@ -244,10 +238,19 @@ def appeal_detail(request, pk):
         if bound.is_valid():
             try:
                 messages.success(request, _take_step(posted, appeal=appeal, form=bound, user=user))
-            except (PermissionDenied, ValidationError) as exc:
-                messages.error(request, _error_text(exc))
-            return redirect("appeals:detail", pk=appeal.pk)
-        if posted != step:
+            except ValidationError as exc:
+                if posted != step:
+                    messages.error(request, error_text(exc))
+                    return redirect("appeals:detail", pk=appeal.pk)
+                # The user's own step refused (open anomalies, say): on the form, as it was
+                # filled in; the service stored nothing.
+                bound.add_error(None, exc)
+            except PermissionDenied as exc:
+                messages.error(request, error_text(exc))
+                return redirect("appeals:detail", pk=appeal.pk)
+            else:
+                return redirect("appeals:detail", pk=appeal.pk)
+        elif posted != step:
             messages.error(request, _("You may not take this step."))
             return redirect("appeals:detail", pk=appeal.pk)
         form = bound
@@ -258,6 +261,12 @@ def appeal_detail(request, pk):
         "step": step,
         "form": form,
         "waiting_for": Role(STEP_ROLE[next_step]).label if next_step else None,
+        # a release waits for these (open_anomalies_refuse); shown until it is resolved
+        "open_anomalies": (
+            selectors_care.open_anomalies(resident=appeal.resident)
+            if appeal.state != Appeal.State.RESOLVED
+            else []
+        ),
     }
     return render(request, "communities/appeals/appeal_detail.html", context)
 

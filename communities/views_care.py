@@ -1,5 +1,6 @@
 """The grid workers' daily care: the day's nucleic-acid tests (one tap each, or a results
-file) and the daily follow-ups of residents under a measure."""
+file) and the daily follow-ups of residents under a measure; the anomalies they raise,
+resolved by community staff or the district office."""
 
 from datetime import date
 
@@ -9,12 +10,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
+from django_htmx.http import HttpResponseClientRedirect
 
 from . import access, selectors, selectors_care, services
-from .forms_care import COLUMNS, FollowUpForm, ResultForm, ResultsUploadForm
+from .forms_care import COLUMNS, AnomalyResolveForm, FollowUpForm, ResultForm, ResultsUploadForm
 from .models import FEVER_FROM, Anomaly, NucleicAcidTest
 from .services import imports
 
@@ -173,3 +176,51 @@ def followup_record(request, pk):
         "form": form,
     }
     return render(request, "communities/care/followup_form.html", context)
+
+
+# --- Anomalies -------------------------------------------------------------------------------
+
+
+@login_required
+def anomaly_list(request):
+    """异常待处置: the open anomalies of the user's residents, the most recent first."""
+    if not access.can_resolve_anomalies(request.user):
+        raise PermissionDenied
+    anomalies = selectors_care.anomaly_queue(user=request.user)
+    page = Paginator(anomalies, PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "communities/care/anomaly_list.html", {"page": page})
+
+
+@login_required
+def anomaly_resolve(request, pk):
+    """Resolve one anomaly with its outcome and a note. The resident's page posts its
+    forms here (htmx gets the anomaly back with the error, or goes to the page again);
+    without JavaScript this is the form on a page of its own."""
+    user = request.user
+    anomaly = get_object_or_404(
+        access.anomalies_for(user).select_related("resident__grid__parent", "resolved_by"), pk=pk
+    )
+    if not access.can_resolve_anomalies(user):
+        raise PermissionDenied
+    form = AnomalyResolveForm(request.POST or None, anomaly=anomaly)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.anomaly_resolve(anomaly=anomaly, by=user, **form.cleaned_data)
+        except ValidationError as error:
+            form.add_error(None, error)
+        else:
+            messages.success(
+                request,
+                _("%(name)s: the anomaly is resolved (%(outcome)s).")
+                % {
+                    "name": anomaly.resident.name,
+                    "outcome": Anomaly.Outcome(form.cleaned_data["outcome"]).label,
+                },
+            )
+            url = reverse("communities:resident-detail", args=[anomaly.resident_id])
+            return HttpResponseClientRedirect(url) if request.htmx else redirect(url)
+    anomaly.resolve_form = form
+    context = {"a": anomaly, "resident": anomaly.resident}
+    if request.htmx:
+        return render(request, "communities/resident_detail.html#anomaly", context)
+    return render(request, "communities/care/anomaly_resolve.html", context)

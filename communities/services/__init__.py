@@ -16,6 +16,7 @@ from .arrivals import (
 )
 from .lifecycle import (
     anomaly_raise,
+    anomaly_resolve,
     appeal_file,
     appeal_resolve,
     appeal_review,
@@ -35,11 +36,13 @@ from .lifecycle import (
     test_result_record,
     venue_report_file,
 )
+from .reviews import review_keep, review_propose
 
 __all__ = [
     "OutsideJurisdiction",
     "announcement_load",
     "anomaly_raise",
+    "anomaly_resolve",
     "appeal_file",
     "appeal_resolve",
     "appeal_review",
@@ -62,6 +65,8 @@ __all__ = [
     "resident_get_or_create",
     "resident_release",
     "residents_reassess",
+    "review_keep",
+    "review_propose",
     "self_report_submit",
     "self_report_verify",
     "task_close",

@@ -34,6 +34,7 @@ from ..models import (
     User,
     VenueReport,
 )
+from ..rules.anomalies import ANOMALY_RULE, AnomalyState, code_to_return
 from ..rules.codes import VERIFY_WITHIN_HOURS, Code, is_stricter
 from .arrivals import (
     assessment_run,
@@ -47,7 +48,6 @@ from .arrivals import (
 Role = User.Role
 R4_TESTS = 3  # landing + two follow-ups within 72 hours
 MANUAL_RULE = "manual"
-ANOMALY_RULE = "anomaly"
 
 
 def _locked(resident: Resident) -> Resident:
@@ -145,7 +145,86 @@ def person_decision_record(
     return decision
 
 
+@transaction.atomic
+def anomaly_resolve(*, anomaly: Anomaly, outcome: str, note: str, by: User) -> Anomaly:
+    """Community staff or the district office resolve an anomaly with its outcome and a
+    note; the resolution is a person's decision and is recorded as one.
+
+    1. the anomaly is closed (outcome, note, by whom, when);
+    2. when it was the last open one, every anomaly since the code was interrupted was
+       excluded (fever clinic, re-test) and the code is still the anomaly's red, the code
+       returns to what it was before, by the resolver; R4 with its three tests negative is
+       released to green instead (R4's own release);
+    3. the decision is recorded with the code it leaves.
+    """
+    if not access.can_resolve_anomalies(by):
+        raise PermissionDenied(
+            _("Anomalies are resolved by community staff or the district prevention office.")
+        )
+    if outcome not in Anomaly.Outcome.values:
+        raise ValidationError(_("Choose the outcome of the anomaly."))
+    note = note.strip()
+    if not note:
+        raise ValidationError(_("Write what was found and who found it."))
+    resident = _locked(anomaly.resident)
+    anomaly = Anomaly.objects.select_for_update().get(pk=anomaly.pk)
+    if anomaly.resolved_at is not None:
+        raise ValidationError(_("This anomaly was already resolved."))
+    anomaly.outcome, anomaly.resolution_note = outcome, note
+    anomaly.resolved_at, anomaly.resolved_by = timezone.now(), by
+    anomaly.save(update_fields=["outcome", "resolution_note", "resolved_at", "resolved_by"])
+    states = [
+        AnomalyState(a.code_before, a.rule_before, a.resolved_at is None, a.outcome)
+        for a in resident.anomalies.order_by("created_at", "pk")
+    ]
+    back = code_to_return(states, code_rule=resident.code_rule)
+    resolution = _("%(kind)s (%(detail)s) resolved: %(outcome)s; %(note)s") % {
+        "kind": anomaly.get_kind_display(),
+        "detail": anomaly.detail,
+        "outcome": anomaly.get_outcome_display(),
+        "note": note,
+    }
+    reason = resolution
+    if back and back[1] == "R4" and _r4_tests_negative(resident, _r4_arrival_id(resident)):
+        back = (HealthCode.GREEN, "R4")
+        reason = _(
+            "%(resolution)s; the landing test and two more tests within 72 hours were all "
+            "negative: released."
+        ) % {"resolution": resolution}
+    elif back:
+        reason = _("%(resolution)s; the code returns to what it was before the anomaly.") % {
+            "resolution": resolution
+        }
+    person_decision_record(
+        resident=resident,
+        kind=PersonDecision.Kind.ANOMALY,
+        code=back[0] if back else resident.code,
+        reason=reason,
+        by=by,
+    )
+    if back:
+        health_code_change(resident=resident, to=back[0], rule=back[1], reason=reason, actor=by)
+    return anomaly
+
+
 # --- Nucleic-acid tests ----------------------------------------------------------------------
+
+
+def _r4_tests_negative(resident: Resident, arrival_id: int | None) -> bool:
+    """R4's release condition: the landing test and the two more of one arrival (R4's
+    three tests belong to it) are all negative."""
+    if arrival_id is None:
+        return False
+    negatives = NucleicAcidTest.objects.filter(
+        resident=resident, arrival_id=arrival_id, result=NucleicAcidTest.Result.NEGATIVE
+    )
+    return negatives.count() >= R4_TESTS
+
+
+def _r4_arrival_id(resident: Resident) -> int | None:
+    """The resident's latest arrival decided R4: the one whose tests release an R4."""
+    arrivals = resident.arrivals.filter(decided_rule="R4").order_by("-arrival_date", "-pk")
+    return arrivals.values_list("pk", flat=True).first()
 
 
 @transaction.atomic
@@ -182,18 +261,16 @@ def test_result_record(
     elif (
         result == NucleicAcidTest.Result.NEGATIVE
         and resident.code_rule == "R4"
-        and test.arrival_id is not None
-    ):  # R4's three tests belong to one arrival
-        tests = NucleicAcidTest.objects.filter(resident=resident, arrival=test.arrival)
-        negatives = tests.filter(result=NucleicAcidTest.Result.NEGATIVE).count()
-        if negatives >= R4_TESTS and not has_open_anomaly(resident):
-            health_code_change(
-                resident=resident,
-                to=HealthCode.GREEN,
-                rule="R4",
-                reason=_("Landing test and two more tests within 72 hours were all negative."),
-                actor=None,
-            )
+        and _r4_tests_negative(resident, test.arrival_id)
+        and not has_open_anomaly(resident)
+    ):
+        health_code_change(
+            resident=resident,
+            to=HealthCode.GREEN,
+            rule="R4",
+            reason=_("Landing test and two more tests within 72 hours were all negative."),
+            actor=None,
+        )
     return test
 
 

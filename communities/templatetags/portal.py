@@ -1,8 +1,8 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
 
-from communities import rules
-from communities.models import NucleicAcidTest
+from communities import rules, selectors_review
+from communities.models import DecisionReview, NucleicAcidTest
 
 register = template.Library()
 
@@ -60,3 +60,23 @@ RULE_LABELS = {"anomaly": _("anomaly"), "manual": _("manual")}
 def rule_label(value):
     """R1…R7 as they are; the system's own rules in words."""
     return RULE_LABELS.get(value, value)
+
+
+@register.filter
+def review_effect(review):
+    """公告《…》将使其转为红码（R1）: what a review task's re-assessment would do."""
+    return selectors_review.review_effect(review)
+
+
+@register.filter
+def review_citation(review):
+    """The reason a proposal from this review task starts with."""
+    return selectors_review.review_citation(review)
+
+
+@register.filter
+def review_state(review):
+    """A review task's state as the resident's history tells it."""
+    if review.state == DecisionReview.State.OPEN:
+        return _("sent to the district for review")
+    return review.get_state_display()

@@ -4,7 +4,14 @@ from datetime import date
 import factory
 
 from communities import rules
-from communities.models import Jurisdiction, Resident, User
+from communities.models import (
+    ArrivalReport,
+    DecisionReview,
+    Jurisdiction,
+    PersonDecision,
+    Resident,
+    User,
+)
 
 _sequence = itertools.count()
 
@@ -64,6 +71,50 @@ class ResidentFactory(factory.django.DjangoModelFactory):
     id_number = factory.LazyFunction(valid_id_number)
     phone = factory.Sequence(lambda n: f"138{n:08d}")
     address = "通达街1号"
+
+
+class PersonDecisionFactory(factory.django.DjangoModelFactory):
+    """An approved manual change to green, decided by a city officer (pass `resident`)."""
+
+    class Meta:
+        model = PersonDecision
+
+    kind = PersonDecision.Kind.MANUAL_CHANGE
+    code = "green"
+    reason = "核酸阴性，误赋码"
+    by = factory.SubFactory(UserFactory, role=User.Role.CITY_OFFICE)
+
+
+class DecisionReviewFactory(factory.django.DjangoModelFactory):
+    """A review task as the recompute files one (pass `resident`): an arrival decided
+    green three days ago that an announcement would now make red (R1), and the person's
+    decision that stands against it. Tests make them directly, not by a recompute."""
+
+    class Meta:
+        model = DecisionReview
+
+    arrival = factory.LazyAttribute(
+        lambda o: ArrivalReport.objects.create(
+            resident=o.resident,
+            community=o.resident.grid.parent,
+            name=o.resident.name,
+            id_number=o.resident.id_number,
+            phone=o.resident.phone,
+            source=ArrivalReport.Source.GRID_WORKER,
+            arrival_date=date(2022, 3, 25),
+            landing_point_kind=ArrivalReport.LandingPoint.STATION,
+            transport=ArrivalReport.Transport.TRAIN,
+            state=ArrivalReport.State.ASSESSED,
+            decided_code="green",
+            decided_rule="R0",
+        )
+    )
+    person_decision = factory.SubFactory(
+        PersonDecisionFactory, resident=factory.SelfAttribute("..resident")
+    )
+    code = "red"
+    rule = "R1"
+    explanation = "吉林省吉林市丰满区为高风险地区（R1）"
 
 
 def announcement_publish(source):

@@ -17,6 +17,7 @@ from communities.models import (
     Appeal,
     ControlMeasure,
     HealthCodeEvent,
+    PersonDecision,
     Resident,
 )
 
@@ -406,6 +407,44 @@ def advance(appeal, users, to: str) -> Appeal:
     if to == "reviewed":
         appeal = services.appeal_review(appeal=appeal, note="", by=users["district_office"])
     return appeal
+
+
+def test_a_release_while_an_anomaly_is_open_is_refused_on_the_form_and_shows_it(client, world, red):
+    users = world["users"]
+    appeal = advance(file_appeal(red), users, "reviewed")
+    anomaly = services.anomaly_raise(resident=red, kind="fever", detail="38.4 °C")
+    client.force_login(users["city_office"])
+    html = client.get(detail_url(appeal)).content.decode()
+    warning = html[html.index('data-testid="open-anomalies"') :]
+    assert "38.4 °C" in warning[: warning.index("</ul>")]
+    response = client.post(
+        detail_url(appeal), {"step": "resolve", "outcome": "released", "note": "核酸阴性"}
+    )
+    assert response.status_code == 200
+    form = response.context["form"]
+    refusal = in_chinese(
+        "Open anomalies must be resolved first, each with its outcome (by community staff "
+        "or the district office): %(list)s",
+        list="体温≥37.3°C：38.4 °C",
+    )
+    assert form.non_field_errors() == [refusal]
+    assert refusal in response.content.decode()
+    assert form["note"].value() == "核酸阴性"  # as it was filled in
+    appeal.refresh_from_db()
+    red.refresh_from_db()
+    assert (appeal.state, appeal.outcome, red.code) == ("reviewed", "", "red")
+    assert not PersonDecision.objects.exists()
+    assert not HealthCodeEvent.objects.filter(to_code="green").exists()
+
+    services.anomaly_resolve(
+        anomaly=anomaly, outcome="retest_negative", note="复检阴性", by=users["community_staff"]
+    )
+    step(client, users["city_office"], appeal, "resolve", outcome="released")
+    appeal.refresh_from_db()
+    red.refresh_from_db()
+    assert (appeal.state, red.code) == ("resolved", "green")
+    html = client.get(detail_url(appeal)).content.decode()
+    assert 'data-testid="open-anomalies"' not in html
 
 
 @pytest.mark.parametrize(
