@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access, places, policies, selectors, services
 from .announcements import parse_announcement
-from .forms import AnnouncementUploadForm, ArrivalForm, AssessmentForm, StayForm, StayFormSet
+from .forms import (
+    AnnouncementUploadForm,
+    ArrivalForm,
+    AssessmentForm,
+    StayForm,
+    StayFormSet,
+    journey_valid,
+)
 from .forms_review import ProposalForm
 from .models import Announcement, ArrivalReport, HealthCode, Jurisdiction, User
 
@@ -220,47 +227,38 @@ def arrival_create(request):
         }
     form = ArrivalForm(request.POST or None, grids=grids, initial=initial)
     stays = _stay_formset(request)
-    if request.method == "POST" and form.is_valid() and stays.is_valid():
+    if request.method == "POST" and journey_valid(form, stays):
         values = form.cleaned_data
-        late = [s for s in stays.stays() if s["start"] > values["arrival_date"]]
-        if late:
-            form.add_error("arrival_date", _("A stay starts after the arrival date."))
+        try:
+            resident, created = services.resident_get_or_create(
+                visible=access.residents_for(user),
+                id_number=values["id_number"],
+                name=values["name"],
+                phone=values["phone"],
+                address=values["address"],
+                grid=values["grid"],
+            )
+        except services.OutsideJurisdiction:
+            form.add_error("id_number", _("This person is registered outside your jurisdiction."))
         else:
-            try:
-                resident, created = services.resident_get_or_create(
-                    visible=access.residents_for(user),
-                    id_number=values["id_number"],
-                    name=values["name"],
-                    phone=values["phone"],
-                    address=values["address"],
-                    grid=values["grid"],
+            arrival = services.arrival_report_file(
+                resident=resident,
+                stays=stays.stays(),
+                arrival_date=values["arrival_date"],
+                landing_point_kind=values["landing_point_kind"],
+                landing_point=values["landing_point"],
+                transport=values["transport"],
+                abroad_quarantine_days=values["abroad_quarantine_days"],
+                source=ArrivalReport.Source.GRID_WORKER,
+                by=user,
+            )
+            if not created:
+                messages.info(
+                    request,
+                    _("This person was already registered; the report was added to their record."),
                 )
-            except services.OutsideJurisdiction:
-                form.add_error(
-                    "id_number", _("This person is registered outside your jurisdiction.")
-                )
-            else:
-                arrival = services.arrival_report_file(
-                    resident=resident,
-                    stays=stays.stays(),
-                    arrival_date=values["arrival_date"],
-                    landing_point_kind=values["landing_point_kind"],
-                    landing_point=values["landing_point"],
-                    transport=values["transport"],
-                    abroad_quarantine_days=values["abroad_quarantine_days"],
-                    source=ArrivalReport.Source.GRID_WORKER,
-                    by=user,
-                )
-                if not created:
-                    messages.info(
-                        request,
-                        _(
-                            "This person was already registered; the report "
-                            "was added to their record."
-                        ),
-                    )
-                messages.success(request, arrival.decision["explanation"])
-                return redirect("communities:resident-detail", pk=resident.pk)
+            messages.success(request, arrival.decision["explanation"])
+            return redirect("communities:resident-detail", pk=resident.pk)
     return render(request, "communities/arrival_form.html", {"form": form, "stays": stays})
 
 

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access, selectors, services
 from .announcements import flatten_errors
-from .forms import StayFormSet
+from .forms import StayFormSet, journey_valid
 from .forms_tasks import PushUploadForm, TaskVerifyForm, TaskWorkForm, VenueReportForm
 from .models import GridTask, Jurisdiction
 from .serializers import PushIn
@@ -35,7 +35,9 @@ def task_work(request, pk):
     is_push = task.kind == GridTask.Kind.VERIFY_PUSH
     form = TaskWorkForm(request.POST or None, with_arrival=is_push)
     stays = StayFormSet(request.POST or None, prefix="stays") if is_push else None
-    if request.method == "POST" and form.is_valid() and (stays is None or stays.is_valid()):
+    if request.method == "POST" and (
+        journey_valid(form, stays, needs_travel=False) if is_push else form.is_valid()
+    ):
         values = form.cleaned_data
         try:
             if is_push:
