@@ -258,6 +258,9 @@ def arrival_create(request):
                     _("This person was already registered; the report was added to their record."),
                 )
             messages.success(request, arrival.decision["explanation"])
+            kept = services.decision_kept_note(arrival=arrival, resident=resident)
+            if kept:
+                messages.warning(request, kept)
             return redirect("communities:resident-detail", pk=resident.pk)
     return render(request, "communities/arrival_form.html", {"form": form, "stays": stays})
 

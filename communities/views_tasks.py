@@ -93,11 +93,14 @@ def task_verify(request, pk):
         except services.OutsideJurisdiction:
             form.add_error(None, _("This person is registered outside your jurisdiction."))
         else:
-            arrival.refresh_from_db(fields=["decision"])
+            arrival.refresh_from_db(fields=["decision", "decided_code", "decided_rule"])
             messages.success(
                 request,
                 _("Verified. %(explanation)s") % {"explanation": arrival.decision["explanation"]},
             )
+            kept = services.decision_kept_note(arrival=arrival, resident=resident)
+            if kept:
+                messages.warning(request, kept)
             return redirect("communities:resident-detail", pk=resident.pk)
     full = access.can_see_full_personal_data(user)
     if full and arrival.resident_id:

@@ -25,7 +25,7 @@ from ..models import (
     Stay,
     User,
 )
-from ..rules.codes import Decision, Traveller, assess
+from ..rules.codes import Decision, Traveller, assess, is_stricter
 from ..rules.codes import Stay as StayIn
 
 log = logging.getLogger(__name__)
@@ -155,10 +155,43 @@ def decision_apply(
             end=decision.measure[-1].end,
             release_due=decision.release_due,
         )
-    for test in decision.tests:
+    _tests_schedule(resident=resident, arrival=arrival, tests=decision.tests)
+
+
+def _tests_schedule(*, resident: Resident, arrival: ArrivalReport | None, tests) -> None:
+    """The tests of a decision, once per arrival, kind and day."""
+    for test in tests:
         NucleicAcidTest.objects.get_or_create(
             resident=resident, arrival=arrival, kind=test.kind, due=test.due
         )
+
+
+def _arrival_decision_apply(
+    *, resident: Resident, decision: Decision, arrival: ArrivalReport, actor: User | None
+) -> None:
+    """A new arrival's decision reaches the resident only when it is stricter than their
+    present code and rule, or when they are green: a milder one neither lifts a stricter
+    code nor replaces a stricter measure (it stays on the arrival, see decided_fields).
+    The landing test is scheduled either way."""
+    present = Resident.objects.select_for_update().get(pk=resident.pk)
+    if present.code == HealthCode.GREEN or is_stricter(
+        decision.code, decision.rule, present.code, present.code_rule
+    ):
+        decision_apply(resident=resident, decision=decision, arrival=arrival, actor=actor)
+    else:
+        landing = [t for t in decision.tests if t.kind == NucleicAcidTest.Kind.LANDING]
+        _tests_schedule(resident=resident, arrival=arrival, tests=landing)
+
+
+def decision_kept_note(*, arrival: ArrivalReport, resident: Resident) -> str | None:
+    """What to tell the filer when the resident kept a stricter code than this arrival's
+    decision (None when the decision was applied)."""
+    if (resident.code, resident.code_rule) == (arrival.decided_code, arrival.decided_rule):
+        return None
+    return _(
+        "%(name)s keeps the present %(code)s and measure, which are stricter than this "
+        "arrival's decision; the decision is kept on the report."
+    ) % {"name": resident.name, "code": HealthCode(resident.code).label}
 
 
 # --- Residents and arrivals ----------------------------------------------------------------
@@ -267,8 +300,9 @@ def arrival_report_file(
     by: User | None,
     today: date | None = None,
 ) -> ArrivalReport:
-    """File an arrival for a known resident and assess it at once: the code, the measure
-    and the landing test follow from the policy in force today."""
+    """File an arrival for a known resident and assess it at once by the policy in force
+    today: the decision is kept on the arrival, the landing test scheduled, and the code
+    and measure follow when the decision is stricter (_arrival_decision_apply)."""
     decision = _decide(
         stays=stays,
         arrival_date=arrival_date,
@@ -292,7 +326,7 @@ def arrival_report_file(
         **decided_fields(decision),
     )
     stays_create(arrival, stays)
-    decision_apply(resident=resident, decision=decision, arrival=arrival, actor=by)
+    _arrival_decision_apply(resident=resident, decision=decision, arrival=arrival, actor=by)
     return arrival
 
 
@@ -377,7 +411,7 @@ def self_report_verify(
     for name, value in fields.items():
         setattr(arrival, name, value)
     arrival.save(update_fields=["resident", *fields])
-    decision_apply(resident=resident, decision=decision, arrival=arrival, actor=by)
+    _arrival_decision_apply(resident=resident, decision=decision, arrival=arrival, actor=by)
     GridTask.objects.filter(arrival=arrival, state=GridTask.State.OPEN).update(
         state=GridTask.State.DONE, done_by=by, done_at=timezone.now()
     )
