@@ -223,6 +223,9 @@ class ArrivalIn(StrictSerializer):
         required=False, allow_null=True, default=None, min_value=0, max_value=365
     )
     stays = StayIn(many=True, max_length=MAX_STAYS)
+    # The filer confirms that a registered ID number with another name or phone is the
+    # same person (without it the answer is 409 with the fields that differ).
+    confirm_identity = serializers.BooleanField(required=False, default=False)
 
     def __init__(self, *args, grids=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -251,6 +254,18 @@ def _stay_errors(problems: list, stays: list) -> list:
         field = StayIn.OUTER_NAMES[problem.field]
         errors[problem.stay].setdefault(field, []).append(journey_message(problem))
     return errors
+
+
+class IdentityShownOut(serializers.Serializer):
+    registered = serializers.CharField(help_text=_("masked as lists mask it"))
+    typed = serializers.CharField()
+
+
+class IdentityDiffersOut(serializers.Serializer):
+    """409: the ID number is registered to a person with another name or phone."""
+
+    detail = serializers.CharField()
+    differs = serializers.DictField(child=IdentityShownOut())
 
 
 class ResidentOut(serializers.ModelSerializer):

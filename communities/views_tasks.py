@@ -13,6 +13,7 @@ from .forms import StayFormSet, journey_valid
 from .forms_tasks import PushUploadForm, TaskVerifyForm, TaskWorkForm, VenueReportForm
 from .models import GridTask, Jurisdiction
 from .serializers import PushIn
+from .views import IDENTITY_CONFIRMED
 
 
 @login_required
@@ -79,6 +80,7 @@ def task_verify(request, pk):
     only = list(grids[:2])
     initial = {"grid": only[0]} if len(only) == 1 else {}
     form = TaskVerifyForm(request.POST or None, grids=grids, initial=initial)
+    differs = None
     if request.method == "POST" and form.is_valid():
         try:
             resident = services.self_report_verify(
@@ -86,18 +88,23 @@ def task_verify(request, pk):
                 grid=form.cleaned_data["grid"],
                 by=user,
                 visible=access.residents_for(user),
+                confirm_identity=bool(request.POST.get("confirm_identity")),
             )
         except ValueError as exc:
             messages.warning(request, str(exc))
             return redirect("tasks:task-verify", pk=task.pk)
         except services.OutsideJurisdiction:
             form.add_error(None, _("This person is registered outside your jurisdiction."))
+        except services.IdentityDiffers as error:
+            differs = error  # the page asks to confirm that it is the same person
         else:
             arrival.refresh_from_db(fields=["decision", "decided_code", "decided_rule"])
             messages.success(
                 request,
                 _("Verified. %(explanation)s") % {"explanation": arrival.decision["explanation"]},
             )
+            if request.POST.get("confirm_identity"):
+                messages.info(request, IDENTITY_CONFIRMED)
             kept = services.decision_kept_note(arrival=arrival, resident=resident)
             if kept:
                 messages.warning(request, kept)
@@ -112,6 +119,8 @@ def task_verify(request, pk):
         "form": form,
         "is_open": task.state == GridTask.State.OPEN,
         "full": full,
+        "registered": differs and differs.resident,
+        "differs": differs and differs.masked,
     }
     return render(request, "communities/task_verify.html", context)
 

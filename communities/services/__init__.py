@@ -1,8 +1,10 @@
 """Writes. Each service is atomic and keyword-only; views, the API and tasks call these."""
 
 from .arrivals import (
+    IdentityDiffers,
     OutsideJurisdiction,
     announcement_load,
+    arrival_file,
     arrival_report_file,
     assessment_run,
     decision_apply,
@@ -38,6 +40,7 @@ from .lifecycle import (
 )
 
 __all__ = [
+    "IdentityDiffers",
     "OutsideJurisdiction",
     "announcement_load",
     "anomaly_raise",
@@ -45,6 +48,7 @@ __all__ = [
     "appeal_resolve",
     "appeal_review",
     "appeal_verify",
+    "arrival_file",
     "arrival_report_file",
     "assessment_run",
     "code_change_manual",

@@ -12,6 +12,7 @@ from communities.models import (
     ArrivalReport,
     ControlMeasure,
     HealthCodeEvent,
+    IdentityChange,
     NucleicAcidTest,
     PersonalDataView,
     Resident,
@@ -86,13 +87,13 @@ def test_api_filing_assigns_red_with_14_plus_7_and_schedules_the_landing_test(ap
     )
 
 
-def test_a_known_id_number_opens_the_existing_person(api, world):
+def test_a_known_id_number_with_the_same_name_and_phone_opens_the_existing_person(api, world):
     resident = world["residents"]["grid_a"]
-    body = payload(world, id_number=resident.id_number, name="别的名字")
+    body = payload(world, id_number=resident.id_number, name=resident.name, phone=resident.phone)
     assert api.post("/api/v1/arrivals/", body, format="json").status_code == 201
     assert Resident.objects.filter(id_number=resident.id_number).count() == 1
     resident.refresh_from_db()
-    assert resident.name != "别的名字" and resident.code == "red"
+    assert resident.code == "red" and not IdentityChange.objects.exists()
 
 
 def test_a_person_of_another_grid_is_refused(api, world):

@@ -24,7 +24,7 @@ from communities.models import (
 )
 from communities.rules.identity import years_before
 
-from .factories import announcement_publish, valid_id_number
+from .factories import announcement_publish, stay_rows, valid_id_number
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "demo_announcement.json"
 TODAY = timezone.localdate()
@@ -144,26 +144,6 @@ def api_body(world, values: dict) -> dict:
             for a, b in values["stays"]
         ],
     }
-
-
-def stay_rows(stays) -> dict:
-    data = {
-        "stays-TOTAL_FORMS": str(len(stays)),
-        "stays-INITIAL_FORMS": "0",
-        "stays-MIN_NUM_FORMS": "0",
-        "stays-MAX_NUM_FORMS": "30",
-    }
-    for i, (start, end) in enumerate(stays):
-        data.update(
-            {
-                f"stays-{i}-province": "吉林省",
-                f"stays-{i}-city": "吉林市",
-                f"stays-{i}-county": "丰满区",
-                f"stays-{i}-start": str(start),
-                f"stays-{i}-end": str(end),
-            }
-        )
-    return data
 
 
 def page_data(values: dict, **extra) -> dict:
