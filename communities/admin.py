@@ -68,6 +68,34 @@ class UserAdmin(BaseUserAdmin):
     )
 
 
+class IdentityChangeShown:
+    @admin.display(description=_("changes"))
+    def changes_shown(self, obj):
+        """{"field": [before, after]} in words, masked as lists mask them."""
+        masks = rules.identity.IDENTITY_MASKS
+        return "；".join(
+            f"{Resident._meta.get_field(field).verbose_name}: "
+            f"{masks[field](before)} → {masks[field](after)}"
+            for field, (before, after) in obj.changes.items()
+        )
+
+
+class IdentityChangeInline(IdentityChangeShown, admin.TabularInline):
+    """Confirmed changes of name or phone, written only by the arrival services."""
+
+    model = IdentityChange
+    extra = 0
+    can_delete = False
+    fields = readonly_fields = ["at", "changes_shown", "by"]
+
+    def has_add_permission(self, request, obj=None):
+        return False
+
+
+class ArrivalIdentityChangeInline(IdentityChangeInline):
+    fk_name = "arrival"
+
+
 @admin.register(Resident)
 class ResidentAdmin(admin.ModelAdmin):
     list_display = [
@@ -85,6 +113,7 @@ class ResidentAdmin(admin.ModelAdmin):
     autocomplete_fields = ["grid"]
     list_select_related = ["grid"]
     show_full_result_count = False  # no COUNT(*) of a million rows on every page
+    inlines = [IdentityChangeInline]
 
     @admin.display(description=_("ID number"))
     def masked_id_number(self, obj):
@@ -170,7 +199,7 @@ class ArrivalReportAdmin(admin.ModelAdmin):
     list_select_related = ["community"]
     autocomplete_fields = ["resident", "community"]
     readonly_fields = ["decision", "filed_by", "created_at"]
-    inlines = [StayInline]
+    inlines = [StayInline, ArrivalIdentityChangeInline]
     date_hierarchy = "arrival_date"
 
     @admin.display(description=_("ID number"))
@@ -398,8 +427,8 @@ class DecisionReviewAdmin(ReadOnlyAdmin):
 
 
 @admin.register(IdentityChange)
-class IdentityChangeAdmin(ReadOnlyAdmin):
-    list_display = ["at", "resident", "by"]
+class IdentityChangeAdmin(IdentityChangeShown, ReadOnlyAdmin):
+    list_display = ["at", "resident", "changes_shown", "arrival", "by"]
     search_fields = ["resident__name", "=resident__id_number"]
-    list_select_related = ["resident", "by"]
+    list_select_related = ["resident", "arrival", "by"]
     date_hierarchy = "at"

@@ -2,6 +2,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
@@ -19,6 +20,7 @@ from .serializers import (
     ArrivalOut,
     AssessmentIn,
     DecisionOut,
+    IdentityDiffersOut,
     JurisdictionOutSerializer,
     MeOutSerializer,
     PushIn,
@@ -26,6 +28,12 @@ from .serializers import (
     ResidentOut,
     VenueReportIn,
     VenueReportOut,
+)
+
+IDENTITY_DIFFERS = gettext_lazy(
+    "This ID number is registered to a person with another name or phone. If it is the "
+    'same person, send the report again with "confirm_identity": true (the resident then '
+    "takes the values sent, and the change is recorded); if not, correct the ID number."
 )
 
 
@@ -141,38 +149,24 @@ class ArrivalViewSet(
     def get_queryset(self):
         return access.arrivals_for(self.request.user).prefetch_related("stays")
 
-    @extend_schema(request=ArrivalIn, responses={201: ArrivalOut})
+    @extend_schema(request=ArrivalIn, responses={201: ArrivalOut, 409: IdentityDiffersOut})
     def create(self, request):
         user = request.user
         if not access.can_file_arrivals(user):
             raise PermissionDenied(_("Your role does not file arrivals."))
         data = ArrivalIn(data=request.data, grids=access.grids_for(user))
         data.is_valid(raise_exception=True)
-        values = data.validated_data
         try:
-            resident, _created = services.resident_get_or_create(
-                visible=access.residents_for(user),
-                id_number=values["id_number"],
-                name=values["name"],
-                phone=values["phone"],
-                address=values["address"],
-                grid=values["grid"],
+            arrival, _created = services.arrival_file(
+                visible=access.residents_for(user), by=user, **data.validated_data
             )
         except services.OutsideJurisdiction:
             raise ValidationError(
                 {"id_number": [_("This person is registered outside your jurisdiction.")]}
             ) from None
-        arrival = services.arrival_report_file(
-            resident=resident,
-            stays=values["stays"],
-            arrival_date=values["arrival_date"],
-            landing_point_kind=values["landing_point_kind"],
-            landing_point=values["landing_point"],
-            transport=values["transport"],
-            abroad_quarantine_days=values["abroad_quarantine_days"],
-            source=values["source"],
-            by=user,
-        )
+        except services.IdentityDiffers as differs:
+            body = {"detail": IDENTITY_DIFFERS, "differs": differs.masked}
+            return Response(body, status=status.HTTP_409_CONFLICT)
         arrival = get_object_or_404(self.get_queryset(), pk=arrival.pk)
         return Response(ArrivalOut(arrival).data, status=status.HTTP_201_CREATED)
 

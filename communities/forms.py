@@ -6,7 +6,12 @@ from django.utils.translation import gettext_lazy as _
 
 from . import places, rules
 from .models import ArrivalReport, Jurisdiction, User
-from .validators import validate_id_number, validate_mobile
+from .validators import (
+    journey_message,
+    validate_arrival_date,
+    validate_id_number,
+    validate_mobile,
+)
 
 
 class StaffUserChangeForm(UserChangeForm):
@@ -112,10 +117,12 @@ def _pairs(names: list[str]) -> list[tuple[str, str]]:
 
 
 class BaseStayFormSet(forms.BaseFormSet):
+    def kept(self) -> list[forms.Form]:
+        """The rows filled in and not marked for deletion."""
+        return [f for f in self.forms if f.cleaned_data and not self._should_delete_form(f)]
+
     def stays(self) -> list[dict]:
-        return [
-            f.cleaned_data for f in self.forms if f.cleaned_data and not self._should_delete_form(f)
-        ]
+        return [f.cleaned_data for f in self.kept()]
 
 
 StayFormSet = forms.formset_factory(
@@ -129,23 +136,39 @@ StayFormSet = forms.formset_factory(
 )
 
 
-def _not_future(value):
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(_("This date is in the future."))
+def journey_valid(form: forms.Form, stays: BaseStayFormSet, *, needs_travel: bool = True) -> bool:
+    """Whether `form` and its stays are valid and the journey plausible. The refusals of
+    rules.journey_problems go on their fields: a stay's own date on its row, "no stay"
+    above the rows. The arrival date is the form's (today when it has none).
+    `needs_travel` False: no stays means "did not travel" and files no arrival."""
+    if not (form.is_valid() and stays.is_valid()):
+        return False
+    kept = stays.kept()
+    problems = rules.journey_problems(
+        arrival_date=form.cleaned_data.get("arrival_date") or timezone.localdate(),
+        stays=[row.cleaned_data for row in kept],
+        abroad_quarantine_days=form.cleaned_data.get("abroad_quarantine_days"),
+        needs_travel=needs_travel,
+    )
+    for problem in problems:
+        message = journey_message(problem)
+        if problem.stay is None:
+            stays.non_form_errors().append(message)
+        else:
+            kept[problem.stay].add_error(problem.field, message)
+    return not problems
 
 
-class ArrivalForm(forms.Form):
-    """The grid worker's arrival report (the person and the journey)."""
+class JourneyForm(forms.Form):
+    """What the grid worker's arrival form and the public self-report share: the person's
+    ID number and phone, and the journey (its stays come in a StayFormSet)."""
 
-    name = forms.CharField(label=_("Full name"), max_length=50)
     id_number = forms.CharField(
         label=_("ID number"), max_length=18, validators=[validate_id_number]
     )
     phone = forms.CharField(label=_("Mobile phone"), max_length=11, validators=[validate_mobile])
-    address = forms.CharField(label=_("Address"), max_length=200, required=False)
-    grid = forms.ModelChoiceField(label=_("Grid"), queryset=Jurisdiction.objects.none())
     arrival_date = forms.DateField(
-        label=_("Arrival date"), widget=DateInput(), validators=[_not_future]
+        label=_("Arrival date"), widget=DateInput(), validators=[validate_arrival_date]
     )
     landing_point_kind = forms.ChoiceField(
         label=_("First landing point"), choices=ArrivalReport.LandingPoint.choices
@@ -159,13 +182,23 @@ class ArrivalForm(forms.Form):
         required=False,
     )
 
+    def clean_id_number(self):
+        return rules.normalize_id_number(self.cleaned_data["id_number"])
+
+
+class ArrivalForm(JourneyForm):
+    """The grid worker's arrival report (the person and the journey)."""
+
+    field_order = ["name", "id_number", "phone", "address", "grid"]
+
+    name = forms.CharField(label=_("Full name"), max_length=50)
+    address = forms.CharField(label=_("Address"), max_length=200, required=False)
+    grid = forms.ModelChoiceField(label=_("Grid"), queryset=Jurisdiction.objects.none())
+
     def __init__(self, *args, grids, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = grids
         self.fields["grid"].label_from_instance = lambda g: f"{g.parent.name} {g.name}"
-
-    def clean_id_number(self):
-        return rules.normalize_id_number(self.cleaned_data["id_number"])
 
 
 class AssessmentForm(forms.Form):

@@ -8,14 +8,11 @@ is not under the chosen street and district is refused even when JavaScript is o
 from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from . import rules
-from .forms import DateInput
-from .models import ArrivalReport, Jurisdiction
-from .validators import validate_id_number, validate_mobile
+from .forms import JourneyForm
+from .models import Jurisdiction
 
 Level = Jurisdiction.Level
 
@@ -56,19 +53,12 @@ def street_communities(street, district=None) -> QuerySet[Jurisdiction]:
     ).order_by("name")
 
 
-def _not_future(value):
-    if value and value > timezone.localdate():
-        raise forms.ValidationError(_("This date is in the future."))
-
-
-class SelfReportForm(forms.Form):
+class SelfReportForm(JourneyForm):
     """返（抵）并人员主动报备: the person, where they stay in the city, and the journey."""
 
+    field_order = ["name", "id_number", "phone", "district", "street", "community", "address"]
+
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=50)
-    id_number = forms.CharField(
-        label=_("ID number"), max_length=18, validators=[validate_id_number]
-    )
-    phone = forms.CharField(label=_("Mobile phone"), max_length=11, validators=[validate_mobile])
     district = forms.ModelChoiceField(
         label=_("District/County"), queryset=Jurisdiction.objects.none()
     )
@@ -77,20 +67,6 @@ class SelfReportForm(forms.Form):
         label=_("Community/Village"), queryset=Jurisdiction.objects.none()
     )
     address = forms.CharField(label=_("Address"), max_length=200)
-    arrival_date = forms.DateField(
-        label=_("Arrival date"), widget=DateInput(), validators=[_not_future]
-    )
-    landing_point_kind = forms.ChoiceField(
-        label=_("First landing point"), choices=ArrivalReport.LandingPoint.choices
-    )
-    landing_point = forms.CharField(label=_("Landing point name"), max_length=100, required=False)
-    transport = forms.ChoiceField(label=_("Transport"), choices=ArrivalReport.Transport.choices)
-    abroad_quarantine_days = forms.IntegerField(
-        label=_("Days quarantined at the first entry point (from abroad only)"),
-        min_value=0,
-        max_value=365,
-        required=False,
-    )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -123,6 +99,3 @@ class SelfReportForm(forms.Form):
         """The id chosen above a dependent select, from the data or the initial values."""
         value = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
         return value.pk if isinstance(value, Jurisdiction) else value
-
-    def clean_id_number(self):
-        return rules.normalize_id_number(self.cleaned_data["id_number"])

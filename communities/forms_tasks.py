@@ -1,12 +1,11 @@
 from django import forms
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .forms import DateInput
 from .models import HealthCode, Jurisdiction, VenueReport
 from .uploads import SpreadsheetUploadForm
-from .validators import validate_id_number, validate_mobile
+from .validators import validate_arrival_date, validate_id_number, validate_mobile
 
 
 class TaskVerifyForm(forms.Form):
@@ -25,7 +24,10 @@ class TaskWorkForm(forms.Form):
     (their stays come in the formset)."""
 
     arrival_date = forms.DateField(
-        label=_("Arrival date (if they travelled)"), required=False, widget=DateInput()
+        label=_("Arrival date (if they travelled)"),
+        required=False,
+        widget=DateInput(),
+        validators=[validate_arrival_date],
     )
     note = forms.CharField(
         label=_("What you found and did"), max_length=1000, widget=forms.Textarea(attrs={"rows": 3})
@@ -35,12 +37,6 @@ class TaskWorkForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not with_arrival:
             del self.fields["arrival_date"]
-
-    def clean_arrival_date(self):
-        value = self.cleaned_data.get("arrival_date")
-        if value and value > timezone.localdate():
-            raise forms.ValidationError(_("This date is in the future."))
-        return value
 
 
 class PushUploadForm(SpreadsheetUploadForm):

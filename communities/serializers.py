@@ -15,7 +15,12 @@ from .models import (
     VenueReport,
 )
 from .rules.policy import RULES_WITH_MEASURES, MeasureKind
-from .validators import validate_id_number, validate_mobile
+from .validators import (
+    journey_message,
+    validate_arrival_date,
+    validate_id_number,
+    validate_mobile,
+)
 
 NAME = {"max_length": 50}
 MAX_STAYS = 30
@@ -99,6 +104,8 @@ class AnnouncementOut(serializers.Serializer):
 
 
 class StayIn(StrictSerializer):
+    OUTER_NAMES = {"start": "from", "end": "to"}  # the names of the fixed interface
+
     province = serializers.CharField(**NAME)
     city = serializers.CharField(**NAME)
     county = serializers.CharField(**NAME)
@@ -111,7 +118,7 @@ class StayIn(StrictSerializer):
         # The fixed interface names the dates "from" and "to" (Python keywords).
         if isinstance(data, dict):
             data = dict(data)
-            for outer, inner in (("from", "start"), ("to", "end")):
+            for inner, outer in self.OUTER_NAMES.items():
                 if outer in data:
                     data[inner] = data.pop(outer)
         try:
@@ -119,19 +126,13 @@ class StayIn(StrictSerializer):
         except serializers.ValidationError as error:
             detail = error.detail
             if isinstance(detail, dict):
-                detail = {{"start": "from", "end": "to"}.get(k, k): v for k, v in detail.items()}
+                detail = {self.OUTER_NAMES.get(k, k): v for k, v in detail.items()}
             raise serializers.ValidationError(detail) from error
 
     def validate(self, attrs):
         if attrs["end"] < attrs["start"]:
             raise serializers.ValidationError({"to": [_("A stay cannot end before it starts.")]})
         return attrs
-
-
-def _not_future(value):
-    if value and value > timezone.localdate():
-        raise serializers.ValidationError(_("This date is in the future."))
-    return value
 
 
 class AssessmentIn(StrictSerializer):
@@ -207,7 +208,7 @@ class ArrivalIn(StrictSerializer):
     grid = serializers.PrimaryKeyRelatedField(
         queryset=Jurisdiction.objects.filter(level=Jurisdiction.Level.GRID)
     )
-    arrival_date = serializers.DateField(validators=[_not_future])
+    arrival_date = serializers.DateField(validators=[validate_arrival_date])
     landing_point_kind = serializers.ChoiceField(choices=ArrivalReport.LandingPoint.choices)
     landing_point = serializers.CharField(
         max_length=100, required=False, allow_blank=True, default=""
@@ -222,6 +223,9 @@ class ArrivalIn(StrictSerializer):
         required=False, allow_null=True, default=None, min_value=0, max_value=365
     )
     stays = StayIn(many=True, max_length=MAX_STAYS)
+    # The filer confirms that a registered ID number with another name or phone is the
+    # same person (without it the answer is 409 with the fields that differ).
+    confirm_identity = serializers.BooleanField(required=False, default=False)
 
     def __init__(self, *args, grids=None, **kwargs):
         super().__init__(*args, **kwargs)
@@ -229,12 +233,39 @@ class ArrivalIn(StrictSerializer):
             self.fields["grid"].queryset = grids
 
     def validate(self, attrs):
-        late = [i for i, s in enumerate(attrs["stays"]) if s["start"] > attrs["arrival_date"]]
-        if late:
-            raise serializers.ValidationError(
-                {"stays": [_("Stay %(n)s starts after the arrival date.") % {"n": late[0] + 1}]}
-            )
+        problems = rules.journey_problems(
+            arrival_date=attrs["arrival_date"],
+            stays=attrs["stays"],
+            abroad_quarantine_days=attrs["abroad_quarantine_days"],
+        )
+        if problems:
+            raise serializers.ValidationError({"stays": _stay_errors(problems, attrs["stays"])})
         return attrs
+
+
+def _stay_errors(problems: list, stays: list) -> list:
+    """rules.journey_problems as the errors of a list of stays: a message for the list as
+    a whole, or one error a stay (empty for a good one) under its own field names."""
+    whole = [journey_message(p) for p in problems if p.stay is None]
+    if whole:
+        return whole
+    errors = [{} for _stay in stays]
+    for problem in problems:
+        field = StayIn.OUTER_NAMES[problem.field]
+        errors[problem.stay].setdefault(field, []).append(journey_message(problem))
+    return errors
+
+
+class IdentityShownOut(serializers.Serializer):
+    registered = serializers.CharField(help_text=_("masked as lists mask it"))
+    typed = serializers.CharField()
+
+
+class IdentityDiffersOut(serializers.Serializer):
+    """409: the ID number is registered to a person with another name or phone."""
+
+    detail = serializers.CharField()
+    differs = serializers.DictField(child=IdentityShownOut())
 
 
 class ResidentOut(serializers.ModelSerializer):

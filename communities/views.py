@@ -10,7 +10,14 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access, places, policies, selectors, services
 from .announcements import parse_announcement
-from .forms import AnnouncementUploadForm, ArrivalForm, AssessmentForm, StayForm, StayFormSet
+from .forms import (
+    AnnouncementUploadForm,
+    ArrivalForm,
+    AssessmentForm,
+    StayForm,
+    StayFormSet,
+    journey_valid,
+)
 from .forms_care import AnomalyResolveForm
 from .forms_review import ProposalForm
 from .models import Announcement, ArrivalReport, HealthCode, Jurisdiction, User
@@ -169,6 +176,8 @@ def resident_detail(request, pk):
         "proposals": resident.proposals.select_related("proposed_by", "decided_by"),
         "proposal_form": ProposalForm() if access.can_propose(request.user) else None,
         "followups": resident.followups.all()[:14],
+        # for templates/communities/partials/identity_changes.html
+        "identity_changes": resident.identity_changes.select_related("by"),
     }
     return render(request, "communities/resident_detail.html", context)
 
@@ -220,8 +229,20 @@ def place_counties(request):
     return render(request, "communities/partials/place_options.html", {"names": names})
 
 
+CORRECT_ID_NUMBER = _(
+    "This ID number is registered to a person with another name or phone: correct it, or "
+    "send the form again to confirm that it is the same person."
+)
+IDENTITY_CONFIRMED = _(
+    "Confirmed as the same person: where the name or phone differed, the resident now has "
+    "the values typed, and the change is recorded."
+)
+
+
 @login_required
 def arrival_create(request):
+    """File an arrival. An ID number registered with another name or phone is a
+    confirmation step first: the same person, or correct the number."""
     user = request.user
     if not access.can_file_arrivals(user):
         raise PermissionDenied
@@ -238,48 +259,52 @@ def arrival_create(request):
         }
     form = ArrivalForm(request.POST or None, grids=grids, initial=initial)
     stays = _stay_formset(request)
-    if request.method == "POST" and form.is_valid() and stays.is_valid():
-        values = form.cleaned_data
-        late = [s for s in stays.stays() if s["start"] > values["arrival_date"]]
-        if late:
-            form.add_error("arrival_date", _("A stay starts after the arrival date."))
+    if request.method == "POST" and journey_valid(form, stays):
+        if request.POST.get("correct_identity"):
+            form.add_error("id_number", CORRECT_ID_NUMBER)
         else:
-            try:
-                resident, created = services.resident_get_or_create(
-                    visible=access.residents_for(user),
-                    id_number=values["id_number"],
-                    name=values["name"],
-                    phone=values["phone"],
-                    address=values["address"],
-                    grid=values["grid"],
-                )
-            except services.OutsideJurisdiction:
-                form.add_error(
-                    "id_number", _("This person is registered outside your jurisdiction.")
-                )
-            else:
-                arrival = services.arrival_report_file(
-                    resident=resident,
-                    stays=stays.stays(),
-                    arrival_date=values["arrival_date"],
-                    landing_point_kind=values["landing_point_kind"],
-                    landing_point=values["landing_point"],
-                    transport=values["transport"],
-                    abroad_quarantine_days=values["abroad_quarantine_days"],
-                    source=ArrivalReport.Source.GRID_WORKER,
-                    by=user,
-                )
-                if not created:
-                    messages.info(
-                        request,
-                        _(
-                            "This person was already registered; the report "
-                            "was added to their record."
-                        ),
-                    )
-                messages.success(request, arrival.decision["explanation"])
-                return redirect("communities:resident-detail", pk=resident.pk)
+            response = _arrival_file(request, form, stays)
+            if response:
+                return response
     return render(request, "communities/arrival_form.html", {"form": form, "stays": stays})
+
+
+def _arrival_file(request, form: ArrivalForm, stays):
+    """File the valid arrival of `form`: a redirect to the person, the confirmation step,
+    or None with the refusal on the form."""
+    confirmed = bool(request.POST.get("confirm_identity"))
+    try:
+        arrival, created = services.arrival_file(
+            visible=access.residents_for(request.user),
+            by=request.user,
+            confirm_identity=confirmed,
+            stays=stays.stays(),
+            source=ArrivalReport.Source.GRID_WORKER,
+            **form.cleaned_data,
+        )
+    except services.OutsideJurisdiction:
+        form.add_error("id_number", _("This person is registered outside your jurisdiction."))
+        return None
+    except services.IdentityDiffers as differs:
+        # The registered person masked; the form's values ride along in hidden fields.
+        context = {
+            "form": form,
+            "stays": stays,
+            "registered": differs.resident,
+            "differs": differs.masked,
+        }
+        return render(request, "communities/arrival_confirm.html", context)
+    if confirmed:
+        messages.info(request, IDENTITY_CONFIRMED)
+    elif not created:
+        messages.info(
+            request, _("This person was already registered; the report was added to their record.")
+        )
+    messages.success(request, arrival.decision["explanation"])
+    kept = services.decision_kept_note(arrival=arrival, resident=arrival.resident)
+    if kept:
+        messages.warning(request, kept)
+    return redirect("communities:resident-detail", pk=arrival.resident_id)
 
 
 @login_required

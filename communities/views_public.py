@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from . import ratelimit, services
-from .forms import StayFormSet
+from .forms import StayFormSet, journey_valid
 from .forms_public import SelfReportForm, district_streets, street_communities
 
 # Abuse limits of the public form, counted over the shared cache so that they hold across
@@ -68,39 +68,36 @@ def community_options(request):
 def report_create(request):
     form = SelfReportForm(request.POST or None)
     stays = StayFormSet(request.POST or None, prefix=STAYS_PREFIX)
-    if request.method == "POST" and form.is_valid() and stays.is_valid():
+    if request.method == "POST" and journey_valid(form, stays):
         values = form.cleaned_data
-        if any(s["start"] > values["arrival_date"] for s in stays.stays()):
-            form.add_error("arrival_date", _("A stay starts after the arrival date."))
-        else:
-            ip_slot = ratelimit.slot_claim(ratelimit.ip_key(FORM, request), IP_LIMIT, IP_WINDOW)
-            if ip_slot is None:
-                return _limited(request, IP_LIMIT_MESSAGE % {"n": IP_LIMIT})
-            id_slot = ratelimit.slot_claim(
-                ratelimit.id_key(FORM, values["id_number"]), ID_LIMIT, ID_WINDOW
+        ip_slot = ratelimit.slot_claim(ratelimit.ip_key(FORM, request), IP_LIMIT, IP_WINDOW)
+        if ip_slot is None:
+            return _limited(request, IP_LIMIT_MESSAGE % {"n": IP_LIMIT})
+        id_slot = ratelimit.slot_claim(
+            ratelimit.id_key(FORM, values["id_number"]), ID_LIMIT, ID_WINDOW
+        )
+        if id_slot is None:
+            ratelimit.slots_release(ip_slot)
+            return _limited(request, ID_LIMIT_MESSAGE % {"n": ID_LIMIT})
+        try:
+            services.self_report_submit(
+                community=values["community"],
+                name=values["name"],
+                id_number=values["id_number"],
+                phone=values["phone"],
+                address=values["address"],
+                stays=stays.stays(),
+                arrival_date=values["arrival_date"],
+                landing_point_kind=values["landing_point_kind"],
+                landing_point=values["landing_point"],
+                transport=values["transport"],
+                abroad_quarantine_days=values["abroad_quarantine_days"],
             )
-            if id_slot is None:
-                ratelimit.slots_release(ip_slot)
-                return _limited(request, ID_LIMIT_MESSAGE % {"n": ID_LIMIT})
-            try:
-                services.self_report_submit(
-                    community=values["community"],
-                    name=values["name"],
-                    id_number=values["id_number"],
-                    phone=values["phone"],
-                    address=values["address"],
-                    stays=stays.stays(),
-                    arrival_date=values["arrival_date"],
-                    landing_point_kind=values["landing_point_kind"],
-                    landing_point=values["landing_point"],
-                    transport=values["transport"],
-                    abroad_quarantine_days=values["abroad_quarantine_days"],
-                )
-            except Exception:
-                # Nothing was stored, so nothing is counted.
-                ratelimit.slots_release(ip_slot, id_slot)
-                raise
-            return redirect("public:report-thanks")
+        except Exception:
+            # Nothing was stored, so nothing is counted.
+            ratelimit.slots_release(ip_slot, id_slot)
+            raise
+        return redirect("public:report-thanks")
     return render(request, "communities/public/report_form.html", {"form": form, "stays": stays})
 
 

@@ -9,10 +9,11 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access, selectors, services
 from .announcements import flatten_errors
-from .forms import StayFormSet
+from .forms import StayFormSet, journey_valid
 from .forms_tasks import PushUploadForm, TaskVerifyForm, TaskWorkForm, VenueReportForm
 from .models import GridTask, Jurisdiction
 from .serializers import PushIn
+from .views import IDENTITY_CONFIRMED
 
 
 @login_required
@@ -35,7 +36,9 @@ def task_work(request, pk):
     is_push = task.kind == GridTask.Kind.VERIFY_PUSH
     form = TaskWorkForm(request.POST or None, with_arrival=is_push)
     stays = StayFormSet(request.POST or None, prefix="stays") if is_push else None
-    if request.method == "POST" and form.is_valid() and (stays is None or stays.is_valid()):
+    if request.method == "POST" and (
+        journey_valid(form, stays, needs_travel=False) if is_push else form.is_valid()
+    ):
         values = form.cleaned_data
         try:
             if is_push:
@@ -77,6 +80,7 @@ def task_verify(request, pk):
     only = list(grids[:2])
     initial = {"grid": only[0]} if len(only) == 1 else {}
     form = TaskVerifyForm(request.POST or None, grids=grids, initial=initial)
+    differs = None
     if request.method == "POST" and form.is_valid():
         try:
             resident = services.self_report_verify(
@@ -84,18 +88,26 @@ def task_verify(request, pk):
                 grid=form.cleaned_data["grid"],
                 by=user,
                 visible=access.residents_for(user),
+                confirm_identity=bool(request.POST.get("confirm_identity")),
             )
         except ValueError as exc:
             messages.warning(request, str(exc))
             return redirect("tasks:task-verify", pk=task.pk)
         except services.OutsideJurisdiction:
             form.add_error(None, _("This person is registered outside your jurisdiction."))
+        except services.IdentityDiffers as error:
+            differs = error  # the page asks to confirm that it is the same person
         else:
-            arrival.refresh_from_db(fields=["decision"])
+            arrival.refresh_from_db(fields=["decision", "decided_code", "decided_rule"])
             messages.success(
                 request,
                 _("Verified. %(explanation)s") % {"explanation": arrival.decision["explanation"]},
             )
+            if request.POST.get("confirm_identity"):
+                messages.info(request, IDENTITY_CONFIRMED)
+            kept = services.decision_kept_note(arrival=arrival, resident=resident)
+            if kept:
+                messages.warning(request, kept)
             return redirect("communities:resident-detail", pk=resident.pk)
     full = access.can_see_full_personal_data(user)
     if full and arrival.resident_id:
@@ -107,6 +119,8 @@ def task_verify(request, pk):
         "form": form,
         "is_open": task.state == GridTask.State.OPEN,
         "full": full,
+        "registered": differs and differs.resident,
+        "differs": differs and differs.masked,
     }
     return render(request, "communities/task_verify.html", context)
 

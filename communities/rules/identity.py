@@ -6,6 +6,7 @@ ISO 7064 MOD 11-2.
 """
 
 import re
+from collections.abc import Mapping
 from datetime import date
 
 ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
@@ -13,6 +14,10 @@ ID_CHECK_CHARS = "10X98765432"
 ID_PATTERN = re.compile(r"^\d{17}[\dX]$")
 # Mainland mobile numbers: 11 digits starting with 1 and a second digit of 3-9.
 MOBILE_PATTERN = re.compile(r"^1[3-9]\d{9}$")
+MAX_AGE_YEARS = 120  # a birth date further back is a typing error (DOMAIN.md section 2)
+# What identifies a person besides the ID number: filing for a registered ID number with
+# other values of these asks the filer to confirm that it is the same person.
+IDENTITY_FIELDS = ("name", "phone")
 
 
 def id_check_char(first17: str) -> str:
@@ -25,17 +30,31 @@ def normalize_id_number(value: str) -> str:
     return value.strip().upper()
 
 
-def id_number_problem(value: str) -> str | None:
-    """Why `value` is not a valid 18-digit identity number, or None if it is."""
+def years_before(day: date, years: int) -> date:
+    """The same day `years` years earlier (29 February becomes the 28th)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:
+        return day.replace(year=day.year - years, day=28)
+
+
+def id_number_problem(value: str, *, today: date) -> str | None:
+    """Why `value` is not a plausible 18-digit identity number on `today`, or None if it
+    is: its format, its birth date (a real date, not after today, at most MAX_AGE_YEARS
+    before it) and its check character."""
     value = normalize_id_number(value)
     if not ID_PATTERN.match(value):
         return "format"
     try:
-        date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
     except ValueError:
         return "birth_date"
     if id_check_char(value[:17]) != value[17]:
         return "checksum"
+    if birth > today:
+        return "born_future"
+    if birth < years_before(today, MAX_AGE_YEARS):
+        return "born_too_long_ago"
     return None
 
 
@@ -61,3 +80,34 @@ def mask_phone(value: str) -> str:
     if len(value) < 7:
         return "*" * len(value)
     return value[:3] + "*" * (len(value) - 7) + value[-4:]
+
+
+def mask_name(value: str) -> str:
+    """张*, 欧阳*华: the first and (from three characters) the last character kept."""
+    if len(value) < 2:
+        return "*" * len(value)
+    if len(value) == 2:
+        return value[0] + "*"
+    return value[0] + "*" * (len(value) - 2) + value[-1]
+
+
+IDENTITY_MASKS = {"name": mask_name, "phone": mask_phone}
+
+
+def identity_differences(registered: Mapping, typed: Mapping) -> dict[str, tuple[str, str]]:
+    """The identity fields whose typed value is not the registered one (white space
+    around a value does not count): {field: (registered, typed)}."""
+    return {
+        field: (registered[field], typed[field])
+        for field in IDENTITY_FIELDS
+        if registered[field].strip() != typed[field].strip()
+    }
+
+
+def identity_differences_masked(differences: Mapping) -> dict[str, dict[str, str]]:
+    """The differences as a filer may see them: the registered values masked as lists
+    mask them, the typed values as typed."""
+    return {
+        field: {"registered": IDENTITY_MASKS[field](registered), "typed": typed}
+        for field, (registered, typed) in differences.items()
+    }

@@ -1,11 +1,14 @@
 """Writes. Each service is atomic and keyword-only; views, the API and tasks call these."""
 
 from .arrivals import (
+    IdentityDiffers,
     OutsideJurisdiction,
     announcement_load,
+    arrival_file,
     arrival_report_file,
     assessment_run,
     decision_apply,
+    decision_kept_note,
     health_code_change,
     personal_data_view_record,
     resident_get_or_create,
@@ -39,6 +42,7 @@ from .lifecycle import (
 from .reviews import review_keep, review_propose
 
 __all__ = [
+    "IdentityDiffers",
     "OutsideJurisdiction",
     "announcement_load",
     "anomaly_raise",
@@ -47,10 +51,12 @@ __all__ = [
     "appeal_resolve",
     "appeal_review",
     "appeal_verify",
+    "arrival_file",
     "arrival_report_file",
     "assessment_run",
     "code_change_manual",
     "decision_apply",
+    "decision_kept_note",
     "followup_record",
     "has_open_anomaly",
     "health_code_change",

@@ -18,6 +18,7 @@ from ..models import (
     GridTask,
     HealthCode,
     HealthCodeEvent,
+    IdentityChange,
     Jurisdiction,
     NucleicAcidTest,
     PersonalDataView,
@@ -25,8 +26,9 @@ from ..models import (
     Stay,
     User,
 )
-from ..rules.codes import Decision, Traveller, assess
+from ..rules.codes import Decision, Traveller, assess, is_stricter
 from ..rules.codes import Stay as StayIn
+from ..rules.identity import identity_differences, identity_differences_masked
 
 log = logging.getLogger(__name__)
 SELF_REPORT_VERIFY_HOURS = 24
@@ -34,6 +36,21 @@ SELF_REPORT_VERIFY_HOURS = 24
 
 class OutsideJurisdiction(Exception):
     """The person is registered in a grid the acting user cannot see."""
+
+
+class IdentityDiffers(Exception):
+    """The ID number is registered to a person with another name or phone: the filer
+    confirms that it is the same person, or corrects the number. Nothing was stored."""
+
+    def __init__(self, resident: Resident, differences: dict[str, tuple[str, str]]):
+        super().__init__(sorted(differences))
+        self.resident = resident
+        self.differences = differences
+
+    @property
+    def masked(self) -> dict[str, dict[str, str]]:
+        """The differing fields as the filer may see them (rules.identity)."""
+        return identity_differences_masked(self.differences)
 
 
 # --- Announcements -------------------------------------------------------------------------
@@ -155,10 +172,43 @@ def decision_apply(
             end=decision.measure[-1].end,
             release_due=decision.release_due,
         )
-    for test in decision.tests:
+    _tests_schedule(resident=resident, arrival=arrival, tests=decision.tests)
+
+
+def _tests_schedule(*, resident: Resident, arrival: ArrivalReport | None, tests) -> None:
+    """The tests of a decision, once per arrival, kind and day."""
+    for test in tests:
         NucleicAcidTest.objects.get_or_create(
             resident=resident, arrival=arrival, kind=test.kind, due=test.due
         )
+
+
+def _arrival_decision_apply(
+    *, resident: Resident, decision: Decision, arrival: ArrivalReport, actor: User | None
+) -> None:
+    """A new arrival's decision reaches the resident only when it is stricter than their
+    present code and rule, or when they are green: a milder one neither lifts a stricter
+    code nor replaces a stricter measure (it stays on the arrival, see decided_fields).
+    The landing test is scheduled either way."""
+    present = Resident.objects.select_for_update().get(pk=resident.pk)
+    if present.code == HealthCode.GREEN or is_stricter(
+        decision.code, decision.rule, present.code, present.code_rule
+    ):
+        decision_apply(resident=resident, decision=decision, arrival=arrival, actor=actor)
+    else:
+        landing = [t for t in decision.tests if t.kind == NucleicAcidTest.Kind.LANDING]
+        _tests_schedule(resident=resident, arrival=arrival, tests=landing)
+
+
+def decision_kept_note(*, arrival: ArrivalReport, resident: Resident) -> str | None:
+    """What to tell the filer when the resident kept a stricter code than this arrival's
+    decision (None when the decision was applied)."""
+    if (resident.code, resident.code_rule) == (arrival.decided_code, arrival.decided_rule):
+        return None
+    return _(
+        "%(name)s keeps the present %(code)s and measure, which are stricter than this "
+        "arrival's decision; the decision is kept on the report."
+    ) % {"name": resident.name, "code": HealthCode(resident.code).label}
 
 
 # --- Residents and arrivals ----------------------------------------------------------------
@@ -214,6 +264,43 @@ def resident_get_or_create(
     return resident, created
 
 
+def _identity_differences(
+    resident: Resident, *, name: str, phone: str, confirmed: bool
+) -> dict[str, tuple[str, str]]:
+    """The typed name and phone that are not the registered ones, read under the row's
+    lock; raises IdentityDiffers unless the filer confirmed that it is the same person.
+    The same values need no confirmation."""
+    registered = Resident.objects.select_for_update().get(pk=resident.pk)
+    differences = identity_differences(
+        {"name": registered.name, "phone": registered.phone}, {"name": name, "phone": phone}
+    )
+    if differences and not confirmed:
+        raise IdentityDiffers(registered, differences)
+    return differences
+
+
+def _identity_change(
+    *,
+    resident: Resident,
+    arrival: ArrivalReport,
+    differences: dict[str, tuple[str, str]],
+    by: User | None,
+) -> None:
+    """A confirmed difference: the resident takes the typed values, and an IdentityChange
+    keeps what they were."""
+    if not differences:
+        return
+    for field, (_registered, typed) in differences.items():
+        setattr(resident, field, typed)
+    resident.save(update_fields=[*differences, "updated_at"])
+    IdentityChange.objects.create(
+        resident=resident,
+        arrival=arrival,
+        changes={field: list(pair) for field, pair in differences.items()},
+        by=by,
+    )
+
+
 def stays_create(arrival: ArrivalReport, stays: list[dict]) -> None:
     """The stays of an arrival, in one insert (street and area may be missing)."""
     Stay.objects.bulk_create(
@@ -265,10 +352,28 @@ def arrival_report_file(
     abroad_quarantine_days: int | None,
     source: str,
     by: User | None,
+    name: str | None = None,
+    phone: str | None = None,
+    address: str | None = None,
+    confirm_identity: bool = False,
     today: date | None = None,
 ) -> ArrivalReport:
-    """File an arrival for a known resident and assess it at once: the code, the measure
-    and the landing test follow from the policy in force today."""
+    """File an arrival for a known resident and assess it at once by the policy in force
+    today: the decision is kept on the arrival, the landing test scheduled, and the code
+    and measure follow when the decision is stricter (_arrival_decision_apply).
+
+    `name`, `phone` and `address` are what the filer typed (the resident's when not
+    given); the arrival keeps them. A typed name or phone that is not the registered one
+    raises IdentityDiffers, and nothing is stored, unless `confirm_identity`: then the
+    resident takes the typed values, with an IdentityChange."""
+    typed = {
+        "name": resident.name if name is None else name,
+        "phone": resident.phone if phone is None else phone,
+        "address": resident.address if address is None else address,
+    }
+    differences = _identity_differences(
+        resident, name=typed["name"], phone=typed["phone"], confirmed=confirm_identity
+    )
     decision = _decide(
         stays=stays,
         arrival_date=arrival_date,
@@ -278,10 +383,8 @@ def arrival_report_file(
     arrival = ArrivalReport.objects.create(
         resident=resident,
         community=resident.grid.parent,
-        name=resident.name,
         id_number=resident.id_number,
-        phone=resident.phone,
-        address=resident.address,
+        **typed,
         source=source,
         filed_by=by,
         arrival_date=arrival_date,
@@ -292,8 +395,33 @@ def arrival_report_file(
         **decided_fields(decision),
     )
     stays_create(arrival, stays)
-    decision_apply(resident=resident, decision=decision, arrival=arrival, actor=by)
+    _identity_change(resident=resident, arrival=arrival, differences=differences, by=by)
+    _arrival_decision_apply(resident=resident, decision=decision, arrival=arrival, actor=by)
     return arrival
+
+
+@transaction.atomic
+def arrival_file(
+    *,
+    visible,
+    id_number: str,
+    name: str,
+    phone: str,
+    address: str,
+    grid: Jurisdiction,
+    **filing,
+) -> tuple[ArrivalReport, bool]:
+    """File an arrival for the person with this ID number, registered in `grid` when new;
+    (arrival, whether the person was new). `filing` is the rest of arrival_report_file's
+    arguments. All or nothing: OutsideJurisdiction for a person outside `visible`,
+    IdentityDiffers for another name or phone not confirmed."""
+    resident, created = resident_get_or_create(
+        visible=visible, id_number=id_number, name=name, phone=phone, address=address, grid=grid
+    )
+    arrival = arrival_report_file(
+        resident=resident, name=name, phone=phone, address=address, **filing
+    )
+    return arrival, created
 
 
 @transaction.atomic
@@ -348,10 +476,18 @@ def self_report_submit(
 
 @transaction.atomic
 def self_report_verify(
-    *, arrival: ArrivalReport, grid: Jurisdiction, by: User, visible
+    *,
+    arrival: ArrivalReport,
+    grid: Jurisdiction,
+    by: User,
+    visible,
+    confirm_identity: bool = False,
 ) -> Resident:
     """The grid worker confirms a self-report: the person is found or registered in
-    `grid`, the report is assessed and applied, and the task is done."""
+    `grid`, the report is assessed and applied as a filed arrival is, and the task is
+    done. A registered person whose name or phone is not the one reported raises
+    IdentityDiffers unless `confirm_identity` (then the resident takes the reported
+    values, with an IdentityChange); the report keeps what was reported."""
     arrival = ArrivalReport.objects.select_for_update().get(pk=arrival.pk)
     if arrival.state != ArrivalReport.State.SUBMITTED:
         raise ValueError(_("This report was already verified."))
@@ -362,6 +498,9 @@ def self_report_verify(
         phone=arrival.phone,
         address=arrival.address,
         grid=grid,
+    )
+    differences = _identity_differences(
+        resident, name=arrival.name, phone=arrival.phone, confirmed=confirm_identity
     )
     stays = list(
         arrival.stays.values("province", "city", "county", "street", "area", "start", "end")
@@ -377,7 +516,8 @@ def self_report_verify(
     for name, value in fields.items():
         setattr(arrival, name, value)
     arrival.save(update_fields=["resident", *fields])
-    decision_apply(resident=resident, decision=decision, arrival=arrival, actor=by)
+    _identity_change(resident=resident, arrival=arrival, differences=differences, by=by)
+    _arrival_decision_apply(resident=resident, decision=decision, arrival=arrival, actor=by)
     GridTask.objects.filter(arrival=arrival, state=GridTask.State.OPEN).update(
         state=GridTask.State.DONE, done_by=by, done_at=timezone.now()
     )

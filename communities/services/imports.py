@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 
 from .. import rules
 from ..models import NucleicAcidTest, Resident, User
-from ..validators import ID_NUMBER_MESSAGES
+from ..validators import id_number_message
 from .lifecycle import test_result_record
 
 Result = NucleicAcidTest.Result
@@ -87,9 +87,9 @@ def _pending_test_for(resident: Resident, sampled_on: date) -> NucleicAcidTest:
 def _row_record(
     row: dict, *, id_number: str, residents: dict[str, Resident], now: datetime, by: User | None
 ) -> tuple[Resident, NucleicAcidTest]:
-    problem = rules.id_number_problem(id_number)
+    problem = rules.id_number_problem(id_number, today=timezone.localdate(now))
     if problem:
-        raise _Refused(str(ID_NUMBER_MESSAGES[problem]))
+        raise _Refused(id_number_message(problem))
     sampled_at = _sampled_at(row.get("sampled_at"))
     if sampled_at > now:
         raise _Refused(_("The sample time is in the future."))
@@ -135,8 +135,9 @@ def test_results_import(
     id_numbers = [
         rules.normalize_id_number(str(row.get("id_number") or ""))[:SHOWN_ID_LENGTH] for row in rows
     ]
+    today = timezone.localdate(now)
     residents = _residents_by_id(
-        visible, {n for n in id_numbers if rules.id_number_problem(n) is None}
+        visible, {n for n in id_numbers if rules.id_number_problem(n, today=today) is None}
     )
     outcomes = []
     for position, (row, id_number) in enumerate(zip(rows, id_numbers, strict=True), start=1):

@@ -1,5 +1,6 @@
 from django import template
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from communities import rules, selectors_review
 from communities.models import DecisionReview, NucleicAcidTest
@@ -45,6 +46,25 @@ def masked_id(value):
 @register.filter
 def masked_phone(value):
     return rules.mask_phone(value or "")
+
+
+@register.filter
+def masked_name(value):
+    return rules.mask_name(value or "")
+
+
+IDENTITY_LABELS = {"name": pgettext_lazy("person", "Name"), "phone": _("Phone")}
+
+
+@register.filter
+def identity_rows(changes, full=False):
+    """An identity change's {"field": [before, after]} as (label, before, after) rows,
+    masked as lists mask them unless `full`."""
+    masks = {} if full else rules.identity.IDENTITY_MASKS
+    return [
+        (IDENTITY_LABELS.get(field, field), *(masks.get(field, str)(v) for v in (before, after)))
+        for field, (before, after) in changes.items()
+    ]
 
 
 @register.filter

@@ -166,6 +166,28 @@ def arrival_file(resident, *, place=("吉林省", "长春市", "南关区"), day
     )
 
 
+def stay_rows(stays, place=("吉林省", "吉林市", "丰满区")) -> dict:
+    """The stays formset's data for a page's POST: one row a (start, end) in `place`."""
+    data = {
+        "stays-TOTAL_FORMS": str(len(stays)),
+        "stays-INITIAL_FORMS": "0",
+        "stays-MIN_NUM_FORMS": "0",
+        "stays-MAX_NUM_FORMS": "30",
+    }
+    for i, (start, end) in enumerate(stays):
+        province, city, county = place
+        data.update(
+            {
+                f"stays-{i}-province": province,
+                f"stays-{i}-city": city,
+                f"stays-{i}-county": county,
+                f"stays-{i}-start": str(start),
+                f"stays-{i}-end": str(end),
+            }
+        )
+    return data
+
+
 def wait_for(condition, seconds=30) -> bool:
     """Poll `condition` (work done by a worker in another thread or process) until it
     holds or `seconds` pass; returns its last value."""

@@ -12,12 +12,13 @@ from communities.models import (
     ArrivalReport,
     ControlMeasure,
     HealthCodeEvent,
+    IdentityChange,
     NucleicAcidTest,
     PersonalDataView,
     Resident,
 )
 
-from .factories import announcement_publish, valid_id_number
+from .factories import announcement_publish, arrival_file, valid_id_number
 
 FIXTURE = Path(__file__).resolve().parents[1] / "fixtures" / "demo_announcement.json"
 TODAY = timezone.localdate()
@@ -86,13 +87,13 @@ def test_api_filing_assigns_red_with_14_plus_7_and_schedules_the_landing_test(ap
     )
 
 
-def test_a_known_id_number_opens_the_existing_person(api, world):
+def test_a_known_id_number_with_the_same_name_and_phone_opens_the_existing_person(api, world):
     resident = world["residents"]["grid_a"]
-    body = payload(world, id_number=resident.id_number, name="别的名字")
+    body = payload(world, id_number=resident.id_number, name=resident.name, phone=resident.phone)
     assert api.post("/api/v1/arrivals/", body, format="json").status_code == 201
     assert Resident.objects.filter(id_number=resident.id_number).count() == 1
     resident.refresh_from_db()
-    assert resident.name != "别的名字" and resident.code == "red"
+    assert resident.code == "red" and not IdentityChange.objects.exists()
 
 
 def test_a_person_of_another_grid_is_refused(api, world):
@@ -262,3 +263,72 @@ def test_dry_run_page_shows_the_decision_and_stores_nothing(client, world):
     html = client.post(reverse("communities:assessment"), data).content.decode()
     assert "R1" in html and "红码" in html and "14+7" in html
     assert not ArrivalReport.objects.exists()
+
+
+# --- A new arrival never makes a code milder --------------------------------------------------
+
+ZHAOQING = ("广东省", "肇庆市", "端州区")  # an epidemic city: yellow, R4
+FENGMAN = ("吉林省", "吉林市", "丰满区")  # a high-risk county: red, R1 "14+7"
+FOSHAN = ("广东省", "佛山市", "禅城区")  # a case county: red, R3 "7+5"
+BEIJING = ("北京市", "北京市", "东城区")  # named by no announcement: green, R0
+
+
+@pytest.mark.parametrize("milder", [ZHAOQING, FOSHAN, BEIJING])
+def test_a_milder_arrival_keeps_the_residents_code_and_measure(world, milder):
+    resident = world["residents"]["grid_a"]
+    worker = world["users"]["grid_worker"]
+    first = arrival_file(resident, place=FENGMAN, days_ago=5, by=worker)
+    measure = ControlMeasure.objects.get(resident=resident, state="active")
+    second = arrival_file(resident, place=milder, days_ago=1, by=worker)
+    resident.refresh_from_db()
+    assert (resident.code, resident.code_rule) == ("red", "R1")
+    assert list(ControlMeasure.objects.filter(resident=resident)) == [measure]
+    assert measure.arrival == first and measure.state == "active"
+    assert HealthCodeEvent.objects.filter(resident=resident).count() == 1
+    second.refresh_from_db()
+    assert (second.decided_code, second.decided_rule) != ("red", "R1")
+    assert second.decision["rule"] == second.decided_rule  # its own decision, kept
+    tests = NucleicAcidTest.objects.filter(arrival=second)
+    assert [(t.kind, t.due) for t in tests] == [("landing", TODAY - timedelta(days=1))]
+
+
+def test_a_stricter_arrival_replaces_the_milder_code_and_measure(world):
+    resident = world["residents"]["grid_a"]
+    arrival_file(resident, place=FOSHAN, days_ago=5)
+    milder = ControlMeasure.objects.get(resident=resident, state="active")
+    second = arrival_file(resident, place=FENGMAN, days_ago=1)
+    resident.refresh_from_db()
+    milder.refresh_from_db()
+    assert (resident.code, resident.code_rule) == ("red", "R1")
+    assert milder.state == "replaced"
+    assert ControlMeasure.objects.get(resident=resident, state="active").arrival == second
+
+
+def test_a_green_resident_takes_the_arrivals_decision_even_r0(world):
+    resident = world["residents"]["grid_a"]
+    arrival_file(resident, place=BEIJING)
+    resident.refresh_from_db()
+    assert (resident.code, resident.code_rule) == ("green", "R0")
+    arrival_file(resident, place=ZHAOQING)
+    resident.refresh_from_db()
+    assert (resident.code, resident.code_rule) == ("yellow", "R4")
+    assert NucleicAcidTest.objects.filter(resident=resident, kind="followup").count() == 2
+
+
+def test_the_page_says_that_a_stricter_code_was_kept(client, world):
+    resident = world["residents"]["grid_a"]
+    arrival_file(resident, place=FENGMAN, days_ago=5)
+    client.force_login(world["users"]["grid_worker"])
+    data = form_data(
+        world,
+        name=resident.name,
+        id_number=resident.id_number,
+        phone=resident.phone,
+        **{"stays-0-city": "肇庆市", "stays-0-province": "广东省", "stays-0-county": "端州区"},
+    )
+    response = client.post(reverse("communities:arrival-create"), data, follow=True)
+    html = response.content.decode()
+    assert "R4" in html and "比本次研判更严格，保持不变" in html
+    resident.refresh_from_db()
+    assert (resident.code, resident.code_rule) == ("red", "R1")
+    assert resident.arrivals.count() == 2

@@ -1,8 +1,10 @@
 import pytest
 from django.core.management import CommandError, call_command
 from django.db.models import Count
+from django.utils import timezone
 
 from communities import rules
+from communities.management.commands.seed_demo import BIRTH_DAYS, COUNTY_CODES, resident_row
 from communities.models import Jurisdiction, Resident, User
 from shops.models import Shop
 
@@ -41,8 +43,15 @@ def test_seed_demo_builds_taiyuan_and_twice_changes_nothing(capsys):
 def test_seeded_people_are_valid():
     call_command("seed_demo", force=True, residents=50, shops=5)
     for resident in Resident.objects.all():
-        assert rules.id_number_problem(resident.id_number) is None
+        assert rules.id_number_problem(resident.id_number, today=timezone.localdate()) is None
         assert rules.is_mobile(resident.phone)
+
+
+def test_every_generated_birth_date_is_plausible():
+    """The first and the last birth date that seed_demo generates (its pattern repeats)."""
+    for i in (0, (BIRTH_DAYS - 1) * len(COUNTY_CODES)):
+        id_number = resident_row(i, [1])[1]
+        assert rules.id_number_problem(id_number, today=timezone.localdate()) is None
 
 
 def test_a_large_city_gets_more_grids():

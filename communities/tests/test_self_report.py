@@ -138,7 +138,7 @@ def test_lowercase_x_in_the_id_number_is_stored_uppercase(client, world):
     [
         ({"id_number": "110105194912310021"}, "校验位不正确"),
         ({"phone": "1391234"}, "请输入11位手机号码"),
-        ({"arrival_date": str(TODAY + timedelta(days=1))}, "该日期晚于今天"),
+        ({"arrival_date": str(TODAY + timedelta(days=1))}, "抵达日期不能晚于今天"),
         ({"stays-0-end": str(TODAY - timedelta(days=9))}, "旅居结束日期不能早于开始日期"),
         ({"arrival_date": str(TODAY - timedelta(days=8))}, "有旅居的开始日期晚于抵达日期"),
         ({"address": ""}, "该字段是必填项"),
@@ -182,7 +182,7 @@ def test_english_speakers_get_english_errors(client, world):
         form_data(world, arrival_date=str(TODAY + timedelta(days=1))),
         HTTP_ACCEPT_LANGUAGE="en",
     )
-    assert "This date is in the future." in response.content.decode()
+    assert "The arrival date cannot be after today." in response.content.decode()
 
 
 def test_the_public_stay_row_needs_no_sign_in(client, db):
