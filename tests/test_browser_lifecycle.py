@@ -6,15 +6,17 @@ city approves; the timeline shows every step. An appeal filed on the public page
 countdown to the grid worker, the district and the city. The district's review tasks: the
 home page counts them, one is proposed to the city in one step."""
 
+import json
 from datetime import timedelta
 from pathlib import Path
 
 import pytest
+from celery.contrib.testing.worker import start_worker
 from django.core.cache import cache
 from django.utils import timezone
 
 from communities import services
-from communities.models import Appeal
+from communities.models import Appeal, RecomputeRun
 from communities.tests.factories import (
     JurisdictionFactory,
     ResidentFactory,
@@ -22,7 +24,9 @@ from communities.tests.factories import (
     announcement_publish,
     arrival_file,
     tree,
+    wait_for,
 )
+from portal.celery import app
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -156,6 +160,38 @@ def test_follow_ups_fever_no_release_then_district_and_city_release(
     ):
         assert step in timeline, timeline
     page.screenshot(path=screenshot_dir / "lifecycle_released.png", full_page=True)
+
+    # Issue 10: the city publishes an announcement that would make the resident red by R1;
+    # a real worker runs the re-assessment. The city's decision stands: still green, and
+    # the district has the review task.
+    stricter = json.loads(DEMO.read_text())
+    stricter["title"] = "市疫情防控办提示 禅城区调整"
+    stricter["risk_areas"].append(
+        {"level": "high", "province": "广东省", "city": "佛山市", "county": "禅城区"}
+    )
+    app.control.purge()
+    with start_worker(app, pool="solo", perform_ping_check=False, shutdown_timeout=10):
+        page.goto(f"{live_server.url}/announcements/upload/")
+        page.fill("textarea[name=text]", json.dumps(stricter, ensure_ascii=False))
+        page.click("main button[type=submit]")  # preview
+        page.click("button[name=publish]")
+        page.wait_for_load_state()
+        runs = RecomputeRun.objects.filter(announcement__title=stricter["title"])
+        assert wait_for(runs.filter(state="finished").exists, 45), "the run did not finish"
+    page.goto(f"{live_server.url}/review/runs/")
+    assert page.inner_text("[data-testid=run-to-review] >> nth=0") == "1"
+    page.screenshot(path=screenshot_dir / "runs_person_decision_stands.png", full_page=True)
+    page.goto(f"{live_server.url}/residents/{resident.pk}/")
+    assert page.inner_text("[data-testid=resident-code]") == "绿码"
+    assert "人工决定有效" in page.inner_text("[data-testid=history-review]")
+
+    sign_in(page, live_server, "xiaodian")
+    assert page.inner_text("[data-testid=count-reviews]") == "1"
+    page.click("[data-testid=waiting-reviews]")
+    card = page.locator("[data-testid=review]").first
+    assert "公告《市疫情防控办提示 禅城区调整》将使其转为红码（R1）" in card.inner_text()
+    assert resident.name in card.inner_text()
+    page.screenshot(path=screenshot_dir / "decision_review_after_publish.png", full_page=True)
 
 
 def test_a_public_appeal_shows_its_countdown_to_grid_district_and_city(
