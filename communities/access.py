@@ -291,20 +291,21 @@ def can_push(user) -> bool:
     return bool(is_citywide(user) or _role(user) == Role.DISTRICT_OFFICE)
 
 
-def grid_workers_by_grid(grid_ids: set[int]) -> dict[int, set[int]]:
+def grid_workers_by_grid(grid_ids: set[int] | None) -> dict[int, set[int]]:
     """The other way round: the active grid workers serving each grid (the grids they
     serve, or the grid they are placed at, as in their scope above), by grid id; two
-    indexed queries (an OR across the join made PostgreSQL scan)."""
-    grid_ids = set(grid_ids)
+    indexed queries (an OR across the join made PostgreSQL scan). None: every grid's."""
     workers = defaultdict(set)
     active = {"role": Role.GRID_WORKER, "is_active": True}
-    served = User.grids.through.objects.filter(
-        jurisdiction_id__in=grid_ids, **{f"user__{k}": v for k, v in active.items()}
-    ).values_list("user_id", "jurisdiction_id")
-    placed = User.objects.filter(jurisdiction_id__in=grid_ids, **active).values_list(
-        "pk", "jurisdiction_id"
-    )
-    for user_id, grid_id in (*served, *placed):
+    served = User.grids.through.objects.filter(**{f"user__{k}": v for k, v in active.items()})
+    placed = User.objects.filter(jurisdiction__level=Jurisdiction.Level.GRID, **active)
+    if grid_ids is not None:
+        served = served.filter(jurisdiction_id__in=grid_ids)
+        placed = placed.filter(jurisdiction_id__in=grid_ids)
+    for user_id, grid_id in (
+        *served.values_list("user_id", "jurisdiction_id"),
+        *placed.values_list("pk", "jurisdiction_id"),
+    ):
         workers[grid_id].add(user_id)
     return workers
 

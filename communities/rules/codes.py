@@ -8,6 +8,7 @@ the explanation names every rule that matched and the stay that matched it.
 from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
+from functools import cache
 
 from .policy import (
     MEASURE_LABELS,
@@ -64,6 +65,7 @@ def _rank(rule: str) -> int:
     return RULE_RANK.get(rule or "R0", len(RULE_RANK))
 
 
+@cache  # a few dozen (code, rule) pairs; a re-assessment asks hundreds of thousands of times
 def strictness(code: str, rule: str) -> tuple[int, int]:
     """A decision's place in the order of strictness: its colour's severity, then its
     rule's rank in RULE_ORDER (an empty code is no decision yet: green)."""
@@ -139,21 +141,20 @@ class Decision:
     def days_label(self) -> str:
         return _days_label(self.measure)
 
+    def measure_dicts(self) -> list[dict]:
+        """The measure's phases as stored on a control measure and in the API's answer."""
+        return [
+            {"kind": p.kind, "days": p.days, "start": p.start.isoformat(), "end": p.end.isoformat()}
+            for p in self.measure
+        ]
+
     def as_dict(self) -> dict:
         """The answer of POST /api/v1/assessments/ (DOMAIN.md section 8)."""
         return {
             "code": str(self.code),
             "rule": self.rule,
             "matched_rules": list(self.matched_rules),
-            "measure": [
-                {
-                    "kind": p.kind,
-                    "days": p.days,
-                    "start": p.start.isoformat(),
-                    "end": p.end.isoformat(),
-                }
-                for p in self.measure
-            ],
+            "measure": self.measure_dicts(),
             "release_due": self.release_due.isoformat() if self.release_due else None,
             "tests": [{"kind": t.kind, "due": t.due.isoformat()} for t in self.tests],
             "announcement": self.announcement,

@@ -168,5 +168,17 @@ class Policy:
             since_by_city=since_by_city,
         )
 
+    def names(self, province: str, city: str, county: str) -> bool:
+        """Whether the announcement names a stay's place at all (a risk area or case report
+        in its county, or its city as an epidemic city). A stay it does not name matches no
+        rule: the usual case, decided without looking further. Names as in the stays."""
+        province, city = clean(province), clean(city)
+        key = (province, city, clean(county))
+        return (
+            key in self.risk_by_county
+            or key in self.cases_by_county
+            or (province, city) in self.since_by_city
+        )
+
 
 NO_POLICY = Policy.build(title="", effective=None)

@@ -167,7 +167,7 @@ def decision_apply(
             resident=resident,
             arrival=arrival,
             rule=decision.rule,
-            phases=decision.as_dict()["measure"],
+            phases=decision.measure_dicts(),
             start=decision.measure[0].start,
             end=decision.measure[-1].end,
             release_due=decision.release_due,

@@ -16,11 +16,13 @@ import json
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date
+from functools import lru_cache
 
 from django.db import connection, transaction
-from django.db.models import F, Max, Min
+from django.db.models import BooleanField, Case, F, Max, Min, Q, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from psycopg import sql
 
 from notices import texts
 from notices.models import Notice
@@ -162,15 +164,16 @@ def chunk_run(*, chunk_id: int) -> int:
 
 def _tell_grid_workers(chunk: RecomputeChunk, run: RecomputeRun, changes: list[Change]):
     """One in-app notice per grid worker whose grids had residents change in this chunk
-    (one query for the workers: the grids come from the updated rows; the dedupe key
-    makes a chunk run twice notify once)."""
+    (the grids come from the updated rows, the workers from the run's map; the dedupe
+    key makes a chunk run twice notify once)."""
     per_grid = defaultdict(lambda: defaultdict(int))
     for change in changes:
         per_grid[change.grid_id][change.new_code] += 1
     per_worker = defaultdict(lambda: defaultdict(int))
-    for grid_id, user_ids in access.grid_workers_by_grid(set(per_grid)).items():
-        for user_id in user_ids:
-            for code, n in per_grid[grid_id].items():
+    workers = _grid_workers(run.pk, run.started_at)
+    for grid_id, counts in per_grid.items():
+        for user_id in workers.get(grid_id, ()):
+            for code, n in counts.items():
                 per_worker[user_id][code] += n
     title = run.announcement.title if run.announcement_id else ""
     notices_create(
@@ -190,6 +193,14 @@ def _tell_grid_workers(chunk: RecomputeChunk, run: RecomputeRun, changes: list[C
             for user_id, counts in per_worker.items()
         ]
     )
+
+
+@lru_cache(maxsize=1)
+def _grid_workers(run_id: int, started_at) -> dict[int, set[int]]:
+    """Every grid's workers, read once a run in each worker process (a run takes minutes;
+    asking per chunk for the thousand grids a chunk touches cost 50 ms a chunk, mostly
+    in quoting the ids). Keyed by the run's start too: ids can come again in tests."""
+    return access.grid_workers_by_grid(None)
 
 
 def _tell_district_offices(chunk: RecomputeChunk, run: RecomputeRun, reviews: list[Change]):
@@ -363,15 +374,29 @@ def _reassess(
         state=ArrivalReport.State.ASSESSED,
         arrival_date__gte=run.today - WINDOW,
     )
+    stands = F("resident__decision_stands_at")
     rows = list(
-        recent.order_by("resident_id", "pk").values_list(
+        recent.annotate(
+            # assessed before the resident's last person's decision (no time: before)
+            before_person=Case(
+                When(
+                    Q(resident__decision_stands_at__isnull=False)
+                    & (Q(assessed_at__isnull=True) | Q(assessed_at__lt=stands)),
+                    then=Value(True),
+                ),
+                default=Value(False),
+                output_field=BooleanField(),
+            )
+        )
+        .order_by("resident_id", "pk")
+        .values_list(
             "pk",
             "resident_id",
             "arrival_date",
             "abroad_quarantine_days",
             "decided_code",
             "decided_rule",
-            "assessed_at",
+            "before_person",
             "resident__code",
             "resident__code_rule",
             "resident__decision_stands_at",
@@ -381,27 +406,40 @@ def _reassess(
     if not rows:
         return [], [], kept
     stays = defaultdict(list)
-    for arrival_id, province, city, county, street, area, start, end in Stay.objects.filter(
-        arrival__in=recent
-    ).values_list("arrival_id", "province", "city", "county", "street", "area", "start", "end"):
-        stays[arrival_id].append(
-            StayIn(
-                province=province,
-                city=city,
-                county=county,
-                street=street,
-                area=area,
-                start=start,
-                end=end,
-            )
-        )
+    for arrival_id, *stay in (
+        Stay.objects.filter(arrival__in=recent)
+        .order_by()
+        .values_list("arrival_id", "province", "city", "county", "street", "area", "start", "end")
+    ):
+        stays[arrival_id].append(stay)
+    window_start = run.today - WINDOW
     stricter = defaultdict(list)  # resident id -> [(arrival row, decision)]
     residents = {}  # resident id -> Guard (the state the writes are conditional on)
     for row in rows:
         arrival_id, resident_id, arrival_date, abroad_days, own_code, own_rule = row[:6]
+        journey = stays[arrival_id]
+        if abroad_days is None and not any(
+            end >= window_start and policy.names(province, city, county)
+            for province, city, county, _street, _area, _start, end in journey
+        ):
+            # No place the announcement names and no entry from abroad: R0, never stricter
+            # than the decision taken (most arrivals: decided without the engine).
+            kept["kept_decided"] += 1
+            continue
         decision = assess(
             Traveller(
-                stays=tuple(stays[arrival_id]),
+                stays=tuple(
+                    StayIn(
+                        province=province,
+                        city=city,
+                        county=county,
+                        street=street,
+                        area=area,
+                        start=start,
+                        end=end,
+                    )
+                    for province, city, county, street, area, start, end in journey
+                ),
                 arrival_date=arrival_date,
                 abroad_quarantine_days=abroad_days,
             ),
@@ -419,12 +457,9 @@ def _reassess(
         in_force = (guard.code, guard.rule)
         candidates.sort(key=lambda c: strictness(c[1].code, c[1].rule), reverse=True)
         for row, decision in candidates:
-            assessed_at = row[6]
             if not is_stricter(decision.code, decision.rule, *in_force):
                 action = COVERED
-            elif guard.stands_at is not None and (
-                assessed_at is None or assessed_at < guard.stands_at
-            ):
+            elif row[6]:  # assessed before the resident's last person's decision
                 action = REVIEW
             else:
                 action = WRITE
@@ -470,12 +505,17 @@ def _apply(
 
 # PostgreSQL: the chunk's changes go to the server in one COPY (measured: Django's
 # bulk_create of the events, measures and tests was most of a re-assessment's time, quoting
-# every value in Python), then a few set-based statements do the writes. The guard locks
-# the residents' rows FOR UPDATE where they still match what the chunk read: under READ
-# COMMITTED a row changed by a concurrent transaction is checked again once that
-# transaction commits, and skipped when it no longer matches; the locked rows cannot
-# change before the writes that follow. ON COMMIT DROP: the temporary tables do not
-# outlive the chunk's transaction, even if a statement fails.
+# every value in Python), then two set-based statements do the writes. The residents'
+# conditional UPDATE is the guard of a write: under READ COMMITTED a row changed by a
+# concurrent transaction is checked again against what the chunk read (code, rule, last
+# person's decision) once that transaction commits, and skipped when it no longer
+# matches; the arrival's decision is then left as it was, for a later run to decide again.
+# A review or a covered arrival writes no code: its resident is checked in the statement's
+# snapshot (no row lock: locking a thousand rows a chunk cost as much as updating them),
+# so a person's change that commits in the milliseconds between that snapshot and the
+# chunk's commit can at worst leave an arrival covered that would have been a review; it
+# never changes a code. ON COMMIT DROP: the temporary tables do not outlive the chunk's
+# transaction, even if a statement fails.
 CHANGE_TABLE = """
 CREATE TEMPORARY TABLE recompute_resident (
     resident_id bigint PRIMARY KEY, old_code text, old_rule text, old_stands timestamptz,
@@ -483,8 +523,8 @@ CREATE TEMPORARY TABLE recompute_resident (
 ) ON COMMIT DROP;
 CREATE TEMPORARY TABLE recompute_change (
     arrival_id bigint PRIMARY KEY, resident_id bigint, action text, old_code text,
-    new_code text, new_rule text, kind text, reason text, phases jsonb, start date,
-    "end" date, release_due date
+    old_rule text, old_stands timestamptz, new_code text, new_rule text, kind text,
+    reason text, phases jsonb, start date, "end" date, release_due date
 ) ON COMMIT DROP;
 CREATE TEMPORARY TABLE recompute_test (
     resident_id bigint, arrival_id bigint, kind text, due date
@@ -492,69 +532,73 @@ CREATE TEMPORARY TABLE recompute_test (
 """
 RESIDENT_COLUMNS = "resident_id, old_code, old_rule, old_stands"
 CHANGE_COLUMNS = (
-    "arrival_id, resident_id, action, old_code, new_code, new_rule, kind, reason, phases, "
-    'start, "end", release_due'
+    "arrival_id, resident_id, action, old_code, old_rule, old_stands, new_code, new_rule, "
+    'kind, reason, phases, start, "end", release_due'
 )
 APPLY_SQL = [
-    # 1. the guard: lock the residents that still match what the chunk read
-    """WITH locked AS (
-        SELECT r.id FROM communities_resident r
-        JOIN recompute_resident g ON g.resident_id = r.id
-        WHERE r.id BETWEEN %(lo)s AND %(hi)s
-          AND r.code = g.old_code AND r.code_rule = g.old_rule
-          AND r.decision_stands_at IS NOT DISTINCT FROM g.old_stands
-        FOR UPDATE OF r
-    )
-    UPDATE recompute_resident g SET ok = true FROM locked WHERE g.resident_id = locked.id
-    RETURNING g.resident_id""",
-    # 2. the codes and their events, the old measures of the residents that get a new one,
-    # the arrivals' own decisions, and the review tasks
+    # 1. the codes and their events, the old measures of the residents that get a new one,
+    # the arrivals' own decisions and the review tasks of the residents still as read (ok:
+    # written, or unchanged without a write), which are marked for statement 2
     """WITH applied AS (
         UPDATE communities_resident r
-        SET code = c.new_code, code_rule = c.new_rule, code_changed_at = %(now)s
-        FROM recompute_change c JOIN recompute_resident g ON g.resident_id = c.resident_id
-        WHERE r.id BETWEEN %(lo)s AND %(hi)s AND r.id = c.resident_id AND g.ok
-          AND c.action = 'write'
-        RETURNING r.id, r.grid_id
+        SET code = c.new_code, code_rule = c.new_rule, code_changed_at = {now}
+        FROM recompute_change c
+        WHERE r.id = c.resident_id AND c.action = 'write'
+          AND r.code = c.old_code AND r.code_rule = c.old_rule
+          AND r.decision_stands_at IS NOT DISTINCT FROM c.old_stands
+        RETURNING r.id
+    ), unchanged AS (
+        SELECT g.resident_id AS id FROM recompute_resident g
+        JOIN communities_resident r ON r.id = g.resident_id
+        WHERE r.code = g.old_code AND r.code_rule = g.old_rule
+          AND r.decision_stands_at IS NOT DISTINCT FROM g.old_stands
+          AND NOT EXISTS (SELECT 1 FROM recompute_change w
+                          WHERE w.resident_id = g.resident_id AND w.action = 'write')
+    ), ok AS (
+        SELECT id FROM applied UNION ALL SELECT id FROM unchanged
+    ), marked AS (
+        UPDATE recompute_resident g SET ok = true FROM ok WHERE g.resident_id = ok.id
     ), events AS (
         INSERT INTO communities_healthcodeevent
             (resident_id, kind, from_code, to_code, rule, reason, actor_id, created_at)
         SELECT c.resident_id, c.kind, c.old_code, c.new_code, c.new_rule, c.reason, NULL,
-               %(now)s
+               {now}
         FROM recompute_change c JOIN applied ON applied.id = c.resident_id
         WHERE c.action = 'write'
     ), replaced AS (
         UPDATE communities_controlmeasure m SET state = 'replaced'
         FROM recompute_change c JOIN applied ON applied.id = c.resident_id
-        WHERE m.resident_id BETWEEN %(lo)s AND %(hi)s AND c.action = 'write'
+        WHERE m.resident_id BETWEEN {lo} AND {hi} AND c.action = 'write'
           AND c.phases IS NOT NULL AND m.resident_id = c.resident_id AND m.state = 'active'
     ), decided AS (
         UPDATE communities_arrivalreport a
         SET decided_code = c.new_code, decided_rule = c.new_rule
-        FROM recompute_change c JOIN recompute_resident g ON g.resident_id = c.resident_id
-        WHERE a.id = c.arrival_id AND g.ok
+        FROM recompute_change c JOIN ok ON ok.id = c.resident_id
+        WHERE a.id = c.arrival_id
     ), reviews AS (
         INSERT INTO communities_decisionreview
             (resident_id, arrival_id, announcement_id, run_id, person_decision_id, code, rule,
              explanation, state, created_at, note)
-        SELECT c.resident_id, c.arrival_id, %(announcement)s, %(run)s,
+        SELECT c.resident_id, c.arrival_id, {announcement}, {run},
                (SELECT p.id FROM communities_persondecision p
                 WHERE p.resident_id = c.resident_id ORDER BY p.at DESC, p.id DESC LIMIT 1),
-               c.new_code, c.new_rule, c.reason, 'open', %(now)s, ''
-        FROM recompute_change c JOIN recompute_resident g ON g.resident_id = c.resident_id
-        WHERE g.ok AND c.action = 'review'
+               c.new_code, c.new_rule, c.reason, 'open', {now}, ''
+        FROM recompute_change c JOIN ok ON ok.id = c.resident_id
+        WHERE c.action = 'review'
         ON CONFLICT DO NOTHING
         RETURNING arrival_id
     )
-    SELECT id, true FROM applied UNION ALL SELECT arrival_id, false FROM reviews""",
-    # 3. the new measures and the tests, in a statement of their own: the old measures are
+    SELECT id, 'ok' FROM ok
+    UNION ALL SELECT id, 'write' FROM applied
+    UNION ALL SELECT arrival_id, 'review' FROM reviews""",
+    # 2. the new measures and the tests, in a statement of their own: the old measures are
     # replaced by now (one active measure a resident is a unique index)
     """WITH measures AS (
         INSERT INTO communities_controlmeasure
             (resident_id, arrival_id, rule, phases, start, "end", release_due, state,
              created_at)
         SELECT c.resident_id, c.arrival_id, c.new_rule, c.phases, c.start, c."end",
-               c.release_due, 'active', %(now)s
+               c.release_due, 'active', {now}
         FROM recompute_change c JOIN recompute_resident g ON g.resident_id = c.resident_id
         WHERE g.ok AND c.action = 'write' AND c.phases IS NOT NULL
     )
@@ -584,11 +628,13 @@ def _apply_copy(residents, changes, now, run, lo, hi):
                         c.resident_id,
                         c.action,
                         c.old_code,
+                        c.old_rule,
+                        residents[c.resident_id].stands_at,
                         c.new_code,
                         c.new_rule,
                         code_event_kind(c.old_code, c.new_code),
                         c.reason,
-                        json.dumps(c.decision.as_dict()["measure"]) if measure else None,
+                        json.dumps(c.decision.measure_dicts()) if measure else None,
                         measure[0].start if measure else None,
                         measure[-1].end if measure else None,
                         c.decision.release_due if measure else None,
@@ -602,22 +648,27 @@ def _apply_copy(residents, changes, now, run, lo, hi):
         # Statistics for the planner: without them it guesses a few rows and joins the
         # changes to themselves in nested loops (measured: 150 ms a chunk of 1,000).
         cursor.execute("ANALYZE recompute_resident, recompute_change, recompute_test")
-        params = {
-            "now": now,
-            "lo": lo,
-            "hi": hi,
-            "run": run.pk,
-            "announcement": run.announcement_id,
+        # The values go into the statements as literals (psycopg's sql module quotes
+        # them): with placeholders, the client split these long statements for every
+        # chunk (measured: 6 ms a statement).
+        values = {
+            "now": sql.Literal(now),
+            "lo": sql.Literal(lo),
+            "hi": sql.Literal(hi),
+            "run": sql.Literal(run.pk),
+            "announcement": sql.Literal(run.announcement_id),
         }
-        cursor.execute(APPLY_SQL[0], params)
-        ok = {row[0] for row in cursor.fetchall()}
-        cursor.execute(APPLY_SQL[1], params)
-        done = cursor.fetchall()
-        for statement in APPLY_SQL[2:]:
-            cursor.execute(statement, params)
-    written = {resident_id for resident_id, write in done if write}
-    reviewed = {arrival_id for arrival_id, write in done if not write}
-    return _outcome(changes, ok, written, reviewed)
+        statements = [
+            sql.SQL(statement).format(**values).as_string(cursor.connection)
+            for statement in APPLY_SQL
+        ]
+        cursor.execute(statements[0])
+        done = defaultdict(set)
+        for pk, what in cursor.fetchall():
+            done[what].add(pk)
+        for statement in statements[1:]:
+            cursor.execute(statement)
+    return _outcome(changes, done["ok"], done["write"], done["review"])
 
 
 def _outcome(changes, ok, written, reviewed) -> tuple[list[Change], list[Change], int]:
@@ -677,7 +728,7 @@ def _apply_orm(residents, changes, now, run) -> tuple[list[Change], int, int]:
             resident_id=c.resident_id,
             arrival_id=c.arrival_id,
             rule=c.new_rule,
-            phases=c.decision.as_dict()["measure"],
+            phases=c.decision.measure_dicts(),
             start=c.decision.measure[0].start,
             end=c.decision.measure[-1].end,
             release_due=c.decision.release_due,
