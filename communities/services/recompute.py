@@ -48,7 +48,7 @@ from ..rules.codes import WINDOW, Decision, Traveller, assess, is_stricter, stri
 from ..rules.codes import Stay as StayIn
 from .arrivals import code_event_kind
 
-CHUNK_IDS = 20_000  # resident ids per chunk: a few seconds of work, bounded memory
+CHUNK_IDS = 50_000  # resident ids per chunk: about a second of work, bounded memory
 ORM_BATCH = 500  # ids a query on the portable path (SQLite's limit on parameters)
 
 # What a re-assessment does with an arrival whose decision became stricter.
