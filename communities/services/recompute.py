@@ -489,13 +489,14 @@ def _reassess(
 
 def _apply(
     residents: dict[int, Guard], changes: list[Change], now, run: RecomputeRun, lo: int, hi: int
-) -> tuple[list[Change], int, int]:
+) -> tuple[list[Change], list[Change], int]:
     """Write the changes of the residents whose code, rule and last person's decision are
     still those the chunk read (the others changed meanwhile, by hand say, and are left
     alone, their arrivals to be decided again by a later run): the stricter decisions
     become their arrivals' own; a write gives the code, its event, the measure (replacing
     the active one) and the tests; a review files the district's task, once an arrival
-    and decision. Returns (the changes written, reviews filed, arrivals covered)."""
+    and decision. Returns (the changes written, the reviews filed, how many arrivals were
+    covered)."""
     if not changes:
         return [], [], 0
     if connection.vendor == "postgresql":
@@ -681,7 +682,7 @@ def _outcome(changes, ok, written, reviewed) -> tuple[list[Change], list[Change]
     )
 
 
-def _apply_orm(residents, changes, now, run) -> tuple[list[Change], int, int]:
+def _apply_orm(residents, changes, now, run) -> tuple[list[Change], list[Change], int]:
     """The portable form (SQLite, the embedded default; its IMMEDIATE transactions
     serialize writers, so nothing changes between the guard's read and the writes): the
     guard in one read a batch of ids, one UPDATE per class of change (same new code and
