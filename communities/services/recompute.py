@@ -51,6 +51,8 @@ from .arrivals import code_event_kind
 CHUNK_IDS = 50_000  # resident ids per chunk: about a second of work, bounded memory
 ORM_BATCH = 500  # ids a query on the portable path (SQLite's limit on parameters)
 
+DEDUPE_PREFIX = {Notice.Kind.CODES_CHANGED: "recompute", Notice.Kind.DECISION_REVIEW: "review"}
+
 # What a re-assessment does with an arrival whose decision became stricter.
 WRITE = "write"  # the resident's code, measure and tests
 REVIEW = "review"  # a person's decision stands: a review task for the district
@@ -175,22 +177,32 @@ def _tell_grid_workers(chunk: RecomputeChunk, run: RecomputeRun, changes: list[C
         for user_id in workers.get(grid_id, ()):
             for code, n in counts.items():
                 per_worker[user_id][code] += n
+    _notices_send(
+        chunk,
+        run,
+        Notice.Kind.CODES_CHANGED,
+        {
+            user_id: {"red": counts[HealthCode.RED], "yellow": counts[HealthCode.YELLOW]}
+            for user_id, counts in per_worker.items()
+        },
+    )
+
+
+def _notices_send(chunk: RecomputeChunk, run: RecomputeRun, kind: str, params: dict):
+    """One in-app notice of `kind` a recipient (user id → the text's parameters), naming
+    the run's announcement; the chunk in the dedupe key makes a chunk run twice notify
+    once."""
     title = run.announcement.title if run.announcement_id else ""
     notices_create(
         notices=[
             Notice(
                 recipient_id=user_id,
-                kind=Notice.Kind.CODES_CHANGED,
+                kind=kind,
                 channel=Notice.Channel.INAPP,
-                dedupe_key=f"recompute:{chunk.pk}:{user_id}",
-                text=texts.staff_text(
-                    Notice.Kind.CODES_CHANGED,
-                    title=title,
-                    red=counts[HealthCode.RED],
-                    yellow=counts[HealthCode.YELLOW],
-                ),
+                dedupe_key=f"{DEDUPE_PREFIX[kind]}:{chunk.pk}:{user_id}",
+                text=texts.staff_text(kind, title=title, **values),
             )
-            for user_id, counts in per_worker.items()
+            for user_id, values in params.items()
         ]
     )
 
@@ -214,21 +226,15 @@ def _tell_district_offices(chunk: RecomputeChunk, run: RecomputeRun, reviews: li
         # /city/district/street/community/grid/
         per_district[int(paths[change.grid_id].strip("/").split("/")[1])] += 1
     offices = access.officers_by_node({User.Role.DISTRICT_OFFICE}, set(per_district))
-    title = run.announcement.title if run.announcement_id else ""
-    notices_create(
-        notices=[
-            Notice(
-                recipient_id=user_id,
-                kind=Notice.Kind.DECISION_REVIEW,
-                channel=Notice.Channel.INAPP,
-                dedupe_key=f"review:{chunk.pk}:{user_id}",
-                text=texts.staff_text(
-                    Notice.Kind.DECISION_REVIEW, title=title, count=per_district[district_id]
-                ),
-            )
+    _notices_send(
+        chunk,
+        run,
+        Notice.Kind.DECISION_REVIEW,
+        {
+            user_id: {"count": per_district[district_id]}
             for district_id, user_ids in offices.items()
             for user_id in user_ids
-        ]
+        },
     )
 
 

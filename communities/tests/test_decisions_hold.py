@@ -90,10 +90,11 @@ def test_an_announcement_stricter_for_the_arrival_still_writes_after_a_release(w
     assert publish("提示 3", risk_areas=[{"level": "high", **NANGUAN}]).changed == 0
 
 
-def approve_green(resident, world):
+def approve(resident, world, to_code="green"):
+    """The district proposes, the city approves: a person's decision."""
     proposal = services.proposal_create(
         resident=resident,
-        to_code="green",
+        to_code=to_code,
         reason="核实为途经，未停留",
         by=world["users"]["district_office"],
     )
@@ -113,7 +114,7 @@ def r1(world):
 
 
 def test_an_approved_green_stays_green_when_the_lists_are_published_again(world, r1):
-    approve_green(r1, world)
+    approve(r1, world)
     run = publish("提示 2", risk_areas=[{"level": "high", **NANGUAN}])
     r1.refresh_from_db()
     assert (r1.code, r1.code_rule, run.changed) == ("green", "manual", 0)
@@ -144,7 +145,7 @@ def test_a_stricter_announcement_after_a_persons_decision_is_a_review_task(world
     publish("提示 1", epidemic_cities=[CHANGCHUN])
     resident = world["residents"]["grid_a"]
     arrival = arrival_file(resident, days_ago=2)
-    approve_green(resident, world)  # the city decided green, the arrival assessed before
+    approve(resident, world)  # the city decided green, the arrival assessed before
     run = publish("提示 2", risk_areas=[{"level": "high", **NANGUAN}])
     resident.refresh_from_db()
     assert (resident.code, resident.code_rule) == ("green", "manual")
@@ -169,7 +170,7 @@ def test_a_stricter_announcement_after_a_persons_decision_is_a_review_task(world
 
 
 def test_an_arrival_filed_after_the_persons_decision_is_new_facts(world, r1):
-    approve_green(r1, world)
+    approve(r1, world)
     publish("提示 2", epidemic_cities=[CHANGCHUN])
     later = arrival_file(r1, place=("吉林省", "长春市", "朝阳区"), days_ago=1)
     r1.refresh_from_db()
@@ -187,7 +188,7 @@ def test_a_chunk_run_twice_files_one_review_and_counts_once(world):
     publish("提示 1", epidemic_cities=[CHANGCHUN])
     resident = world["residents"]["grid_a"]
     arrival_file(resident, days_ago=2)
-    approve_green(resident, world)
+    approve(resident, world)
     announcement = announcement_publish(
         {"title": "提示 2", "effective": "2022-03-28", "risk_areas": [{"level": "high", **NANGUAN}]}
     )
@@ -227,7 +228,7 @@ def test_the_runs_page_counts_what_was_not_written_by_reason(client, world):
     publish("提示 1", epidemic_cities=[CHANGCHUN])
     resident = world["residents"]["grid_a"]
     arrival_file(resident, days_ago=2)
-    approve_green(resident, world)
+    approve(resident, world)
     publish("提示 2", risk_areas=[{"level": "high", **NANGUAN}])
     client.force_login(world["users"]["city_office"])
     html = client.get(reverse("review:run-list")).content.decode()
@@ -249,15 +250,7 @@ def test_the_nightly_release_never_turns_a_code_a_person_set_green(world):
     publish("提示 1", case_counties=[NANGUAN])
     resident = world["residents"]["grid_a"]
     arrival_file(resident, days_ago=2)
-    proposal = services.proposal_create(
-        resident=resident,
-        to_code="yellow",
-        reason="居家条件好",
-        by=world["users"]["district_office"],
-    )
-    services.proposal_decide(
-        proposal=proposal, approve=True, note="同意", by=world["users"]["city_office"]
-    )
+    approve(resident, world, to_code="yellow")
     measure = resident.measures.get(state="active")
     run = recompute.run_inline(kind="nightly", today=measure.release_due)
     resident.refresh_from_db()
