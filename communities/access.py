@@ -212,13 +212,19 @@ def arrivals_for(user) -> QuerySet[ArrivalReport]:
 
 
 def tasks_for(user) -> QuerySet[GridTask]:
-    """Open and done tasks of the communities the user covers."""
+    """Open and done tasks the user covers. A task about a registered resident belongs to
+    that resident's grid; only a task without a resident yet (a self-report, a person to
+    find) belongs to the community's grid workers (DOMAIN.md section 5)."""
     if not can_file_arrivals(user):
         return GridTask.objects.none()
     if is_citywide(user):
         return GridTask.objects.all()
     if _role(user) == Role.GRID_WORKER:
-        return GridTask.objects.filter(community__in=grids_for(user).values("parent"))
+        communities = grids_for(user).values("parent")
+        return GridTask.objects.filter(
+            Q(resident__isnull=True, community__in=communities)
+            | _scope_filter(user, prefix="resident__grid__")
+        )
     # the same subtree as every other scope (an unplaced or inactive user: nothing)
     return GridTask.objects.filter(_scope_filter(user, prefix="community__"))
 

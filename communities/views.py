@@ -8,7 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import access, places, policies, selectors, services
+from . import access, places, policies, rules, selectors, services
 from .announcements import parse_announcement
 from .forms import (
     AnnouncementUploadForm,
@@ -250,13 +250,7 @@ def arrival_create(request):
     initial = {}
     if request.GET.get("resident"):
         resident = selectors.resident_get(user=user, pk=id_param(request, "resident"))
-        initial = {
-            "name": resident.name,
-            "id_number": resident.id_number,
-            "phone": resident.phone,
-            "address": resident.address,
-            "grid": resident.grid,
-        }
+        initial = _prefill(request, resident)
     form = ArrivalForm(request.POST or None, grids=grids, initial=initial)
     stays = _stay_formset(request)
     if request.method == "POST" and journey_valid(form, stays):
@@ -267,6 +261,29 @@ def arrival_create(request):
             if response:
                 return response
     return render(request, "communities/arrival_form.html", {"form": form, "stays": stays})
+
+
+def _prefill(request, resident) -> dict:
+    """The form filled in for a registered resident: the full ID number and phone only
+    for roles that may see them, each showing recorded as on the resident's page; the
+    others get them masked and type them in full."""
+    full = access.can_see_full_personal_data(request.user)
+    if request.method == "GET" and full:
+        services.personal_data_view_record(resident=resident, user=request.user)
+    elif request.method == "GET":
+        messages.info(request, PREFILL_MASKED)
+    return {
+        "name": resident.name,
+        "id_number": resident.id_number if full else rules.mask_id_number(resident.id_number),
+        "phone": resident.phone if full else rules.mask_phone(resident.phone),
+        "address": resident.address,
+        "grid": resident.grid,
+    }
+
+
+PREFILL_MASKED = _(
+    "The ID number and phone are shown masked: type them in full to file the arrival."
+)
 
 
 def _arrival_file(request, form: ArrivalForm, stays):

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
+from communities import rules
 from communities.models import (
     ArrivalReport,
     ControlMeasure,
@@ -332,3 +333,55 @@ def test_the_page_says_that_a_stricter_code_was_kept(client, world):
     resident.refresh_from_db()
     assert (resident.code, resident.code_rule) == ("red", "R1")
     assert resident.arrivals.count() == 2
+
+
+# --- Issue 11: the arrival form filled in for a registered resident --------------------------
+
+
+def prefill(client, resident):
+    url = reverse("communities:arrival-create")
+    return client.get(url, {"resident": resident.pk})
+
+
+def test_the_prefill_is_masked_for_the_street_supervisor_and_nothing_is_recorded(client, world):
+    resident = world["residents"]["grid_a"]
+    client.force_login(world["users"]["street_supervisor"])
+    response = prefill(client, resident)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert resident.id_number not in html and resident.phone not in html
+    assert rules.mask_id_number(resident.id_number) in html
+    assert rules.mask_phone(resident.phone) in html
+    assert not PersonalDataView.objects.exists()
+
+
+def test_the_prefill_is_full_and_recorded_for_the_grid_worker_who_files_without_a_confirmation(
+    client, world
+):
+    resident = world["residents"]["grid_a"]
+    worker = world["users"]["grid_worker"]
+    client.force_login(worker)
+    form = prefill(client, resident).context["form"]
+    assert PersonalDataView.objects.filter(resident=resident, user=worker).count() == 1
+    assert (form["id_number"].value(), form["phone"].value()) == (
+        resident.id_number,
+        resident.phone,
+    )
+    data = form_data(
+        world,
+        **{name: form[name].value() for name in ("name", "id_number", "phone", "address")},
+    )
+    url = f"{reverse('communities:arrival-create')}?resident={resident.pk}"
+    response = client.post(url, data)
+    assert response.status_code == 302, response.content.decode()
+    assert ArrivalReport.objects.get().resident == resident
+    assert PersonalDataView.objects.count() == 1  # filing shows nothing more
+
+
+@pytest.mark.parametrize(
+    ("role", "grid"), [("grid_worker", "grid_b"), ("outsider_supervisor", "grid_a")]
+)
+def test_the_prefill_of_someone_elses_resident_is_404(client, world, role, grid):
+    client.force_login(world["users"][role])
+    assert prefill(client, world["residents"][grid]).status_code == 404
+    assert not PersonalDataView.objects.exists()

@@ -10,6 +10,15 @@ from rest_framework.test import APIClient
 from communities.models import GridTask, HealthCodeEvent, VenueReport
 
 TODAY = timezone.localdate()
+# A push verified by phone: nothing found, no stays.
+NO_STAYS = {
+    "note": "电话核实，无外出",
+    "arrival_date": "",
+    "stays-TOTAL_FORMS": "1",
+    "stays-INITIAL_FORMS": "0",
+    "stays-MIN_NUM_FORMS": "0",
+    "stays-MAX_NUM_FORMS": "30",
+}
 
 
 def api_for(user):
@@ -144,17 +153,7 @@ def test_grid_worker_verifies_a_push_on_the_task_page(client, world):
     client.force_login(world["users"]["grid_worker"])
     url = reverse("tasks:task-work", args=[task.pk])
     assert client.get(url).status_code == 200
-    response = client.post(
-        url,
-        {
-            "note": "电话核实，无外出",
-            "arrival_date": "",
-            "stays-TOTAL_FORMS": "1",
-            "stays-INITIAL_FORMS": "0",
-            "stays-MIN_NUM_FORMS": "0",
-            "stays-MAX_NUM_FORMS": "30",
-        },
-    )
+    response = client.post(url, NO_STAYS)
     assert response.status_code == 302
     resident.refresh_from_db()
     task.refresh_from_db()
@@ -290,3 +289,99 @@ def test_venue_report_page_refuses_bad_input(client, world):
     ):
         assert client.post(reverse("tasks:venue-report"), data).status_code == 200
     assert not VenueReport.objects.exists()
+
+
+# --- Issue 11: a task about a resident belongs to that resident's grid -------------------
+
+
+def grid_b_worker(world):
+    from communities.models import User
+
+    from .factories import UserFactory
+
+    return UserFactory(
+        role=User.Role.GRID_WORKER,
+        jurisdiction=world["nodes"]["community"],
+        grids=[world["nodes"]["grid_b"]],
+    )
+
+
+def tasks_about_grid_a(world):
+    """A push (R7 yellow) and a venue report about grid_a's resident, and a person to find
+    in the community."""
+    from communities import services
+
+    resident = world["residents"]["grid_a"]
+    push = services.push_receive(
+        name="", id_number=resident.id_number, phone="", reason="push", community=None, by=None
+    )
+    services.venue_report_file(
+        resident=resident,
+        venue_kind="shop",
+        venue_name="超市",
+        seen_code="red",
+        seen_at=timezone.now(),
+        note="",
+        by=None,
+    )
+    venue = GridTask.objects.get(kind=GridTask.Kind.VENUE_REPORT)
+    find = services.push_receive(
+        name="未登记",
+        id_number="",
+        phone="13700001111",
+        reason="find",
+        community=world["nodes"]["community"],
+        by=None,
+    )
+    return push, venue, find
+
+
+def test_a_grid_worker_of_another_grid_gets_404_on_a_residents_tasks(client, world):
+    push, venue, _find = tasks_about_grid_a(world)
+    resident = world["residents"]["grid_a"]
+    client.force_login(grid_b_worker(world))
+    for task in (push, venue):
+        url = reverse("tasks:task-work", args=[task.pk])
+        assert client.get(url).status_code == 404
+        assert client.post(url, NO_STAYS).status_code == 404
+    push.refresh_from_db()
+    venue.refresh_from_db()
+    resident.refresh_from_db()
+    assert (push.state, venue.state) == ("open", "open")
+    assert (resident.code, resident.code_rule) == ("yellow", "R7")
+
+
+def test_the_work_list_shows_only_tasks_of_ones_own_grids_and_the_communitys(client, world):
+    *_, find = tasks_about_grid_a(world)
+    client.force_login(grid_b_worker(world))
+    page = client.get(reverse("tasks:task-list"))
+    urls = {item.url for item in page.context["items"]}
+    assert urls == {reverse("tasks:task-work", args=[find.pk])}
+    assert world["residents"]["grid_a"].name not in page.content.decode()
+
+
+def test_tasks_without_a_resident_belong_to_every_grid_worker_of_the_community(world):
+    from communities import access, services
+
+    push, venue, find = tasks_about_grid_a(world)
+    arrival = services.self_report_submit(
+        community=world["nodes"]["community"],
+        name="自报",
+        id_number="140105199001011234",
+        phone="13800001234",
+        address="",
+        stays=[],
+        arrival_date=TODAY,
+        landing_point_kind="station",
+        landing_point="太原南站",
+        transport="train",
+        abroad_quarantine_days=None,
+    )
+    self_report = GridTask.objects.get(arrival=arrival)
+    own = set(access.tasks_for(world["users"]["grid_worker"]))
+    assert own == {push, venue, find, self_report}
+    assert set(access.tasks_for(grid_b_worker(world))) == {find, self_report}
+    assert not access.tasks_for(world["users"]["outsider_grid_worker"]).exists()
+    for staff in ("community_staff", "street_supervisor", "district_office", "city_office"):
+        assert set(access.tasks_for(world["users"][staff])) == own
+    assert not access.tasks_for(world["users"]["outsider_supervisor"]).exists()
