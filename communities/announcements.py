@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from portal.parsers import TooDeep, loads
+
 from .places import unknown_places
 from .serializers import AnnouncementIn
 
@@ -48,7 +50,9 @@ def parse_announcement(text: str | bytes) -> Parsed:
         except UnicodeDecodeError:
             return Parsed(None, [_("The file is not UTF-8 text.")])
     try:
-        raw = json.loads(text)
+        raw = loads(text)
+    except TooDeep as error:
+        return Parsed(None, [str(error)])
     except json.JSONDecodeError as error:
         return Parsed(
             None,
