@@ -196,3 +196,32 @@ def test_the_example_has_no_warning():
     from communities.announcements import parse_announcement
 
     assert parse_announcement(FIXTURE.read_bytes()).warnings == []
+
+
+# --- Issue 11: what the city office may publish -------------------------------------------
+
+
+@pytest.fixture
+def city_api(world):
+    api = APIClient()
+    api.force_authenticate(world["users"]["city_office"])
+    return api
+
+
+def test_api_refuses_a_form_body(city_api, no_queue):
+    response = city_api.post(
+        "/api/v1/announcements/",
+        "title=表单&effective=2022-03-31&risk_areas=not+a+list",
+        content_type="application/x-www-form-urlencoded",
+    )
+    assert response.status_code == 415
+    assert not Announcement.objects.exists()
+    no_queue.assert_not_called()
+
+
+def test_api_refuses_a_multipart_body(city_api, no_queue):
+    body = {"title": "表单", "effective": "2022-03-31", "risk_areas": "not a list"}
+    response = city_api.post("/api/v1/announcements/", body, format="multipart")
+    assert response.status_code == 415
+    assert not Announcement.objects.exists()
+    no_queue.assert_not_called()
