@@ -1,5 +1,6 @@
 """Input serializers validate shape only; output serializers are separate."""
 
+import unicodedata
 from datetime import timedelta
 
 from django.utils import timezone
@@ -41,6 +42,18 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class PlainTextField(serializers.CharField):
+    """Text without control characters (Unicode category Cc: tabs and newlines too),
+    checked before the surrounding white space is trimmed."""
+
+    default_error_messages = {"control": _("Control characters (tabs, newlines…) are not allowed.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and any(unicodedata.category(c) == "Cc" for c in data):
+            self.fail("control")
+        return super().to_internal_value(data)
+
+
 # --- Announcements (DOMAIN.md section 8) ----------------------------------------------------
 
 # The window of effective dates that people may publish (issue 11): a year back covers a
@@ -57,23 +70,23 @@ def effective_is_later(effective) -> bool:
 
 class RiskAreaIn(StrictSerializer):
     level = serializers.ChoiceField(choices=RiskLevel.choices)
-    province = serializers.CharField(**NAME)
-    city = serializers.CharField(**NAME)
-    county = serializers.CharField(**NAME)
-    street = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    area = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    province = PlainTextField(**NAME)
+    city = PlainTextField(**NAME)
+    county = PlainTextField(**NAME)
+    street = PlainTextField(max_length=50, required=False, allow_blank=True, default="")
+    area = PlainTextField(max_length=100, required=False, allow_blank=True, default="")
 
 
 class CaseCountyIn(StrictSerializer):
-    province = serializers.CharField(**NAME)
-    city = serializers.CharField(**NAME)
-    county = serializers.CharField(**NAME)
-    street = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    province = PlainTextField(**NAME)
+    city = PlainTextField(**NAME)
+    county = PlainTextField(**NAME)
+    street = PlainTextField(max_length=50, required=False, allow_blank=True, default="")
 
 
 class EpidemicCityIn(StrictSerializer):
-    province = serializers.CharField(**NAME)
-    city = serializers.CharField(**NAME)
+    province = PlainTextField(**NAME)
+    city = PlainTextField(**NAME)
     since = serializers.DateField()
 
 
@@ -91,7 +104,7 @@ class AnnouncementIn(StrictSerializer):
     code that publishes fixed files of its own turns it off (seed_demo's demo loader and
     the test factories, whose announcement of DOMAIN.md is effective 2022-03-28)."""
 
-    title = serializers.CharField(max_length=200)
+    title = PlainTextField(max_length=200)
     effective = serializers.DateField()
     risk_areas = RiskAreaIn(many=True, required=False, default=list)
     case_counties = CaseCountyIn(many=True, required=False, default=list)

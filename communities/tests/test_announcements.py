@@ -263,6 +263,37 @@ def test_api_takes_the_edges_of_the_window(city_api, no_queue, days):
     assert city_api.post("/api/v1/announcements/", data, format="json").status_code == 201
 
 
+@pytest.mark.parametrize(
+    "title", ["提示\x07", "市疫情防控办\t提示", "提示\n", "\x00提示", "提示\x85"]
+)
+def test_api_refuses_a_title_with_control_characters(city_api, no_queue, title):
+    response = city_api.post("/api/v1/announcements/", {**current(), "title": title}, format="json")
+    assert response.status_code == 400
+    assert "title" in response.json()
+    assert not Announcement.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("where", "field"),
+    [("risk_areas", "county"), ("risk_areas", "area"), ("case_counties", "street")],
+)
+def test_api_refuses_a_place_name_with_control_characters(city_api, no_queue, where, field):
+    data = current()
+    data[where][0][field] = "船营\x1b区"
+    response = city_api.post("/api/v1/announcements/", data, format="json")
+    assert response.status_code == 400
+    assert field in response.json()[where]["0"]
+    assert not Announcement.objects.exists()
+
+
+def test_api_refuses_an_epidemic_city_with_control_characters(city_api, no_queue):
+    data = current()
+    data["epidemic_cities"][0]["city"] = "肇庆\r市"
+    response = city_api.post("/api/v1/announcements/", data, format="json")
+    assert "city" in response.json()["epidemic_cities"]["0"]
+    assert not Announcement.objects.exists()
+
+
 @pytest.mark.parametrize("days", [45, -400])
 def test_the_command_refuses_a_date_outside_the_window(db, tmp_path, no_queue, days):
     data = {**EXAMPLE, "effective": days_from_today(days)}
