@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
+from portal.parsers import TooDeep, loads
+
 from .places import unknown_places
 from .serializers import AnnouncementIn
 
@@ -41,14 +43,20 @@ def flatten_errors(detail, prefix: str = "") -> list[str]:
     return [f"{prefix}: {detail}" if prefix else str(detail)]
 
 
-def parse_announcement(text: str | bytes) -> Parsed:
+def parse_announcement(
+    text: str | bytes, *, check_window: bool = True, later_confirmed: bool = False
+) -> Parsed:
+    """The announcement in `text`, or the errors that refuse it. check_window and
+    later_confirmed are AnnouncementIn's context (the window of effective dates)."""
     if isinstance(text, bytes):
         try:
             text = text.decode("utf-8-sig")
         except UnicodeDecodeError:
             return Parsed(None, [_("The file is not UTF-8 text.")])
     try:
-        raw = json.loads(text)
+        raw = loads(text)
+    except TooDeep as error:
+        return Parsed(None, [str(error)])
     except json.JSONDecodeError as error:
         return Parsed(
             None,
@@ -59,7 +67,9 @@ def parse_announcement(text: str | bytes) -> Parsed:
         )
     if not isinstance(raw, dict):
         return Parsed(None, [_("The file must hold one JSON object.")])
-    serializer = AnnouncementIn(data=raw)
+    serializer = AnnouncementIn(
+        data=raw, context={"check_window": check_window, "later_confirmed": later_confirmed}
+    )
     if not serializer.is_valid():
         return Parsed(None, flatten_errors(serializer.errors))
     return Parsed(serializer.validated_data, [], unknown_places(serializer.validated_data))

@@ -11,6 +11,8 @@ from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from portal.parsers import JSONParser
+
 from . import access, selectors, services
 from .models import HealthCode, Jurisdiction, Resident
 from .serializers import (
@@ -93,6 +95,8 @@ class AnnouncementViewSet(
     DOMAIN.md section 8). Publishing the same file twice changes nothing."""
 
     serializer_class = AnnouncementOut
+    # JSON only (issue 11): a form body turned "risk_areas=not a list" into no areas at all.
+    parser_classes = [JSONParser]
 
     def get_queryset(self):
         return selectors.announcement_list()

@@ -1,5 +1,8 @@
 """Input serializers validate shape only; output serializers are separate."""
 
+import unicodedata
+from datetime import timedelta
+
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
@@ -39,28 +42,51 @@ class StrictSerializer(serializers.Serializer):
         return super().to_internal_value(data)
 
 
+class PlainTextField(serializers.CharField):
+    """Text without control characters (Unicode category Cc: tabs and newlines too),
+    checked before the surrounding white space is trimmed."""
+
+    default_error_messages = {"control": _("Control characters (tabs, newlines…) are not allowed.")}
+
+    def to_internal_value(self, data):
+        if isinstance(data, str) and any(unicodedata.category(c) == "Cc" for c in data):
+            self.fail("control")
+        return super().to_internal_value(data)
+
+
 # --- Announcements (DOMAIN.md section 8) ----------------------------------------------------
+
+# The window of effective dates that people may publish (issue 11): a year back covers a
+# late correction; a date more than 30 days ahead is most likely a typo (the upload page
+# publishes one after an explicit confirmation).
+EFFECTIVE_DAYS_BACK = 365
+EFFECTIVE_DAYS_AHEAD = 30
+
+
+def effective_is_later(effective) -> bool:
+    """Whether `effective` lies more than EFFECTIVE_DAYS_AHEAD days after today."""
+    return effective > timezone.localdate() + timedelta(days=EFFECTIVE_DAYS_AHEAD)
 
 
 class RiskAreaIn(StrictSerializer):
     level = serializers.ChoiceField(choices=RiskLevel.choices)
-    province = serializers.CharField(**NAME)
-    city = serializers.CharField(**NAME)
-    county = serializers.CharField(**NAME)
-    street = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
-    area = serializers.CharField(max_length=100, required=False, allow_blank=True, default="")
+    province = PlainTextField(**NAME)
+    city = PlainTextField(**NAME)
+    county = PlainTextField(**NAME)
+    street = PlainTextField(max_length=50, required=False, allow_blank=True, default="")
+    area = PlainTextField(max_length=100, required=False, allow_blank=True, default="")
 
 
 class CaseCountyIn(StrictSerializer):
-    province = serializers.CharField(**NAME)
-    city = serializers.CharField(**NAME)
-    county = serializers.CharField(**NAME)
-    street = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
+    province = PlainTextField(**NAME)
+    city = PlainTextField(**NAME)
+    county = PlainTextField(**NAME)
+    street = PlainTextField(max_length=50, required=False, allow_blank=True, default="")
 
 
 class EpidemicCityIn(StrictSerializer):
-    province = serializers.CharField(**NAME)
-    city = serializers.CharField(**NAME)
+    province = PlainTextField(**NAME)
+    city = PlainTextField(**NAME)
     since = serializers.DateField()
 
 
@@ -70,7 +96,15 @@ class PhaseIn(StrictSerializer):
 
 
 class AnnouncementIn(StrictSerializer):
-    title = serializers.CharField(max_length=200)
+    """The announcement of DOMAIN.md section 8.
+
+    Context: "check_window" (default True) refuses an effective date more than a year back
+    or, unless "later_confirmed", more than 30 days ahead. Every boundary where people send
+    an announcement (the API, the upload page, load_announcement) keeps the check; only
+    code that publishes fixed files of its own turns it off (seed_demo's demo loader and
+    the test factories, whose announcement of DOMAIN.md is effective 2022-03-28)."""
+
+    title = PlainTextField(max_length=200)
     effective = serializers.DateField()
     risk_areas = RiskAreaIn(many=True, required=False, default=list)
     case_counties = CaseCountyIn(many=True, required=False, default=list)
@@ -78,6 +112,18 @@ class AnnouncementIn(StrictSerializer):
     measures = serializers.DictField(
         child=PhaseIn(many=True, allow_empty=False), required=False, default=dict
     )
+
+    def validate_effective(self, value):
+        if not self.context.get("check_window", True):
+            return value
+        if value < timezone.localdate() - timedelta(days=EFFECTIVE_DAYS_BACK):
+            raise serializers.ValidationError(_("The effective date is more than a year ago."))
+        if effective_is_later(value) and not self.context.get("later_confirmed"):
+            raise serializers.ValidationError(
+                _("The effective date is more than %(days)s days ahead.")
+                % {"days": EFFECTIVE_DAYS_AHEAD}
+            )
+        return value
 
     def validate_measures(self, value):
         unknown = sorted(set(value) - RULES_WITH_MEASURES)

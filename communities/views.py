@@ -21,6 +21,7 @@ from .forms import (
 from .forms_care import AnomalyResolveForm
 from .forms_review import ProposalForm
 from .models import Announcement, ArrivalReport, HealthCode, Jurisdiction, User
+from .serializers import EFFECTIVE_DAYS_AHEAD, effective_is_later
 
 Role = User.Role
 
@@ -385,13 +386,19 @@ def announcement_upload(request):
     if not access.can_publish_announcements(request.user):
         raise PermissionDenied
     preview = errors = warnings = None
+    later = False
     form = AnnouncementUploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         content = form.cleaned_data["content"]
-        parsed = parse_announcement(content)
+        publish = bool(request.POST.get("publish"))
+        # The preview shows a date more than 30 days ahead with a box to confirm it;
+        # publishing such a date needs the box ticked.
+        parsed = parse_announcement(
+            content, later_confirmed=not publish or bool(request.POST.get("confirm_later"))
+        )
         if parsed.errors:
             errors = parsed.errors
-        elif request.POST.get("publish"):
+        elif publish:
             announcement, created = services.announcement_load(data=parsed.data, by=request.user)
             if created:
                 messages.success(
@@ -404,10 +411,18 @@ def announcement_upload(request):
             return redirect("communities:announcement-detail", pk=announcement.pk)
         else:
             preview, warnings = parsed.data, parsed.warnings
+            later = effective_is_later(preview["effective"])
             text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
             form = AnnouncementUploadForm(initial={"text": text})
     return render(
         request,
         "communities/announcement_upload.html",
-        {"form": form, "preview": preview, "errors": errors, "warnings": warnings},
+        {
+            "form": form,
+            "preview": preview,
+            "errors": errors,
+            "warnings": warnings,
+            "later": later,
+            "days_ahead": EFFECTIVE_DAYS_AHEAD,
+        },
     )

@@ -223,11 +223,19 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    "DEFAULT_PARSER_CLASSES": [
+        "portal.parsers.JSONParser",  # refuses nesting deeper than JSON_MAX_DEPTH
+        "rest_framework.parsers.FormParser",
+        "rest_framework.parsers.MultiPartParser",
+    ],
     "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
 }
+# The deepest nesting of lists and objects a JSON body or announcement file may have; the
+# portal's own interfaces nest four levels.
+JSON_MAX_DEPTH = 32
 SPECTACULAR_SETTINGS = {
     "TITLE": "网格化管理门户 API",
     "DESCRIPTION": "Community grid management portal for epidemic control.",

@@ -6,10 +6,11 @@ from django.db.models import Count, Prefetch
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.exceptions import ValidationError
-from rest_framework.parsers import FormParser, JSONParser, MultiPartParser
+from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
 from communities import access
+from portal.parsers import JSONParser
 
 from . import services
 from .models import Inspection, JointGroup, Shop

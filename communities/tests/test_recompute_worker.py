@@ -20,7 +20,8 @@ def publish(risk_areas):
             "title": f"提示 {len(risk_areas)}",
             "effective": "2022-03-28",
             "risk_areas": risk_areas,
-        }
+        },
+        context={"check_window": False},
     )
     data.is_valid(raise_exception=True)
     return services.announcement_load(data=data.validated_data, by=None)[0]

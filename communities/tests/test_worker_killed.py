@@ -82,7 +82,8 @@ def test_a_worker_killed_mid_chunk_leaves_no_duplicate(world):
                 "risk_areas": [
                     {"level": "high", "province": "吉林省", "city": "长春市", "county": "南关区"}
                 ],
-            }
+            },
+            context={"check_window": False},
         )
         data.is_valid(raise_exception=True)
         services.announcement_load(data=data.validated_data, by=None)

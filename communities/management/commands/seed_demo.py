@@ -39,8 +39,9 @@ DEMO_ANNOUNCEMENT = Path(__file__).resolve().parents[2] / "fixtures" / "demo_ann
 
 def demo_announcement_load():
     """The 3月28日 announcement of the seed; (announcement, created). Idempotent: its
-    digest is unique."""
-    return file_load(DEMO_ANNOUNCEMENT)[:2]
+    digest is unique. Its fixed date (2022-03-28) lies outside the window that people may
+    publish, so the window is not checked."""
+    return file_load(DEMO_ANNOUNCEMENT, check_window=False)[:2]
 
 
 def resident_row(i: int, grid_ids: list[int]) -> tuple:
