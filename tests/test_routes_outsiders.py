@@ -1,0 +1,388 @@
+"""Every route that takes an id is tried by outsiders, by construction (issue 11).
+
+The walk below reads the URL configuration (pages and the API's router) and finds every
+route with an id in it: a path converter `int`/`uuid`, or a group named like an id
+(`pk`, `id`, `uuid`, `public_id`, `object_id`, `…_pk`, `…_id`). Each such route must be in
+TARGETS (which objects of 第1网格 (grid_a) to ask it for) or in PUBLIC (why it is open to
+anyone who has the id); a new route in neither fails `test_every_route_with_an_id_is_mapped`
+and its own parametrized case, so nobody adds a route without saying whose it is.
+
+Each (route, object, user, method) is one test: a grid worker of 第2网格 in the same
+community, an inspector in no joint group that has the shop, and an anonymous visitor.
+The signed-in outsiders get 404 (DOMAIN.md section 1); anonymous visitors the login page
+(302) or, on the API, 401/403. A method the view does not take answers 405 before it
+looks anything up, which tells nothing; every route that takes POST is also posted to.
+"""
+
+import re
+from datetime import date, timedelta
+from urllib.parse import urlsplit
+
+import pytest
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.shortcuts import resolve_url
+from django.test import Client, override_settings
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+from django.utils import timezone
+
+from communities.models import (
+    Anomaly,
+    Appeal,
+    CodeChangeProposal,
+    GridTask,
+    NucleicAcidTest,
+    User,
+)
+from communities.tests.factories import (
+    DecisionReviewFactory,
+    ResidentFactory,
+    UserFactory,
+    tree,
+)
+from shops import services as shop_services
+from shops.models import Shop
+from shops.tests.conftest import answers
+from shops.tests.factories import ShopFactory
+
+Role = User.Role
+PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+ID_NAMES = {"pk", "id", "uuid", "public_id", "object_id"}
+
+# --- The walk --------------------------------------------------------------------------------
+
+
+def _walk(patterns, prefix="", namespace=""):
+    for entry in patterns:
+        route = prefix + str(entry.pattern)
+        if isinstance(entry, URLResolver):
+            inner = f"{namespace}:{entry.namespace}" if entry.namespace else namespace
+            yield from _walk(entry.url_patterns, route, inner)
+        elif isinstance(entry, URLPattern):
+            # an unnamed route (the admin's redirects) goes by its pattern
+            name = f"{namespace}:{entry.name or route}".lstrip(":")
+            yield name, route, entry
+
+
+def _id_params(route: str) -> set[str]:
+    """The id-like parameters of a route: `int`/`uuid` converters, or names like an id."""
+    params = set(re.findall(r"<(?:int|uuid):(\w+)>", route))
+    return params | {p for p in _all_params(route) if p in ID_NAMES or p.endswith(("_pk", "_id"))}
+
+
+def _all_params(route: str) -> set[str]:
+    return set(re.findall(r"\(\?P<(\w+)>", route)) | set(re.findall(r"<(?:\w+:)?(\w+)>", route))
+
+
+def routes_with_ids() -> list[tuple[str, str, set[str]]]:
+    """(case name, route, its parameters) for each route that takes an id. A route with a
+    format suffix (the API's `.json`) is its own case."""
+    found = []
+    for name, route, _entry in _walk(get_resolver().url_patterns):
+        if not _id_params(route):
+            continue
+        params = _all_params(route)
+        found.append((name + (".json" if "format" in params else ""), route, params))
+    return found
+
+
+def _url(name: str, params: set[str], ident) -> str:
+    kwargs = {p: ident for p in params if p != "format"}
+    if "format" in params:
+        kwargs["format"] = "json"
+    return reverse(name.removesuffix(".json"), kwargs=kwargs)
+
+
+# --- What each route is asked for -------------------------------------------------------------
+
+# Route → the objects of grid_a (keys of the `grid_a` fixture) to ask it for. Tasks: only
+# tasks about a grid_a resident (a task without a resident, a self-report or a person to
+# find, belongs to every grid worker of the community, so grid_b's worker rightly sees it).
+# The verify page takes tasks with an arrival, the work page those without.
+TASKS = [f"task_{kind}" for kind in GridTask.Kind.values]
+TASKS_WITH_ARRIVAL = [f"{key}_arrival" for key in TASKS]
+TARGETS = {
+    "communities:jurisdiction-detail": ["grid"],
+    "communities:resident-detail": ["resident"],
+    "appeals:detail": ["appeal"],
+    "appeals:evidence": ["appeal"],
+    "care:test-record": ["test"],
+    "care:followup-record": ["resident"],
+    "care:anomaly-resolve": ["anomaly"],
+    "review:proposal-decide": ["proposal"],
+    "review:proposal-create": ["resident"],
+    "review:decision-review": ["review"],
+    "review:decision-review-propose": ["review"],
+    "review:decision-review-keep": ["review"],
+    "tasks:task-verify": TASKS_WITH_ARRIVAL,
+    "tasks:task-work": TASKS,
+    "shops:campaign-detail": ["campaign"],
+    "shops:campaign-group-create": ["campaign"],
+    "shops:campaign-split": ["campaign"],
+    "shops:campaign-assign": ["campaign"],
+    "shops:campaign-progress": ["campaign"],
+    "placards:placard": ["shop"],
+    "placards:placard-pdf": ["shop"],
+    "sweep:shop-detail": ["shop"],
+    "sweep:inspect": ["shop"],
+    "sweep:inspection-photo": ["inspection"],
+    "api:jurisdiction-detail": ["grid"],
+    "api:resident-detail": ["resident"],
+    "api:arrival-detail": ["arrival"],
+    "api:shop-detail": ["shop"],
+    "api:inspection-detail": ["inspection"],
+    "api:campaign-detail": ["campaign"],
+}
+# The API's `.json` twins ask for the same objects.
+TARGETS.update({f"{name}.json": keys for name, keys in list(TARGETS.items()) if "api:" in name})
+
+# Routes with an id that anyone who holds the id may open, and why.
+PUBLIC = {
+    "shop-status:status": "the shop's public status page that the placard's QR code opens; "
+    "public by design, found by an unguessable uuid",
+    "communities:announcement-detail": "risk-area announcements are city-wide: every "
+    "signed-in staff member reads every one (not grid data)",
+    "api:announcement-detail": "the same announcements through the API",
+    "api:announcement-detail.json": "the same announcements through the API",
+}
+# Whole namespaces with ids, and why they are outside this walk.
+PUBLIC_NAMESPACES = {
+    "admin": "the Django admin: only staff users (superusers, the city's administrators) "
+    "reach it; everyone else is sent to the admin's login before any lookup "
+    "(test_admin_sends_outsiders_to_its_login)",
+}
+
+# Routes whose views take one method only; the other answers 405 before any lookup.
+GET_ONLY = {
+    "placards:placard",
+    "placards:placard-pdf",
+    "appeals:evidence",
+    "sweep:inspection-photo",
+    "shops:campaign-progress",
+    "communities:jurisdiction-detail",
+    "communities:resident-detail",
+} | {name for name in TARGETS if name.startswith("api:")}
+POST_ONLY = {
+    "care:test-record",
+    "review:proposal-create",
+    "shops:campaign-group-create",
+    "shops:campaign-split",
+    "shops:campaign-assign",
+}
+# A signed-in outsider may get 403 instead of 404 only where the view refuses the role
+# before it looks anything up: (route, user) → why. None today.
+ROLE_GATED: dict[tuple[str, str], str] = {}
+# (route, user) that rightly sees the grid_a object, and why; they must answer 200.
+_NODE = (
+    "the inspector is placed at the street, whose subtree of the jurisdiction tree (the "
+    "grids as places) they see; the counts on it come from the scoped querysets (zero "
+    "residents, only their groups' shops)"
+)
+IN_SCOPE = {
+    ("communities:jurisdiction-detail", "inspector"): _NODE,
+    ("api:jurisdiction-detail", "inspector"): _NODE,
+    ("api:jurisdiction-detail.json", "inspector"): _NODE,
+}
+
+OUTSIDERS = ("grid_b_worker", "inspector", "anonymous")
+
+
+def _public(name: str) -> bool:
+    return name in PUBLIC or name.split(":")[0] in PUBLIC_NAMESPACES
+
+
+def _cases():
+    for name, route, params in routes_with_ids():
+        if _public(name):
+            continue
+        for key in TARGETS.get(name, [None]):
+            methods = ["GET"] if name in GET_ONLY else ["GET", "POST"]
+            for user in OUTSIDERS:
+                for method in methods:
+                    yield pytest.param(
+                        name, route, params, key, user, method, id=f"{name}-{key}-{user}-{method}"
+                    )
+
+
+# --- The objects of grid_a, made once for the module -----------------------------------------
+
+
+@pytest.fixture(scope="module")
+def grid_a(django_db_setup, django_db_blocker, tmp_path_factory):
+    """One object of every kind the routes point at, all in 第1网格, and the outsiders.
+    Made once in a transaction that is rolled back after the module (each test runs in a
+    savepoint inside it)."""
+    media = override_settings(MEDIA_ROOT=tmp_path_factory.mktemp("media"))
+    with django_db_blocker.unblock(), media:
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            yield _grid_a_build()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
+def _grid_a_build() -> dict:
+    nodes = tree()
+    grid = nodes["grid_a"]
+    street = nodes["street"]
+    resident = ResidentFactory(grid=grid, code="yellow")
+    worker_a = UserFactory(role=Role.GRID_WORKER, jurisdiction=nodes["community"], grids=[grid])
+    district = UserFactory(role=Role.DISTRICT_OFFICE, jurisdiction=nodes["district"])
+    supervisor = UserFactory(role=Role.STREET_SUPERVISOR, jurisdiction=street)
+    users = {
+        "grid_b_worker": UserFactory(
+            role=Role.GRID_WORKER, jurisdiction=nodes["community"], grids=[nodes["grid_b"]]
+        ),
+        "inspector": UserFactory(role=Role.INSPECTOR, jurisdiction=street),
+        # the control: the city office sees all of it
+        "city_office": UserFactory(role=Role.CITY_OFFICE, jurisdiction=nodes["city"]),
+    }
+
+    review = DecisionReviewFactory(resident=resident)
+    objects = {
+        "grid": grid,
+        "resident": resident,
+        "arrival": review.arrival,
+        "review": review,
+        "test": NucleicAcidTest.objects.create(
+            resident=resident, kind="landing", due=timezone.localdate()
+        ),
+        "anomaly": Anomaly.objects.create(resident=resident, kind="fever", detail="37.8℃"),
+        "proposal": CodeChangeProposal.objects.create(
+            resident=resident,
+            from_code="yellow",
+            to_code="green",
+            reason="误赋码",
+            proposed_by=district,
+        ),
+        "appeal": Appeal.objects.create(
+            resident=resident,
+            source=Appeal.Source.SELF,
+            reason="误赋码",
+            evidence="appeals/report.png",
+            code_at_filing="yellow",
+            due_at=timezone.now() + timedelta(hours=24),
+        ),
+    }
+    objects["appeal"].evidence.save("report.png", ContentFile(PNG))
+    for kind in GridTask.Kind.values:
+        for suffix, arrival in (("", None), ("_arrival", review.arrival)):
+            objects[f"task_{kind}{suffix}"] = GridTask.objects.create(
+                kind=kind,
+                community=nodes["community"],
+                resident=resident,
+                arrival=arrival,
+                due_at=timezone.now() + timedelta(hours=24),
+            )
+
+    # A campaign of the street with one joint group (grid_a's worker and two inspectors
+    # who are not our outsider); its share holds grid_a's shop, which has a red placard
+    # after one inspection.
+    shop = ShopFactory(grid=grid, road="通达街", address="通达街1号")
+    starts = date.today() - timedelta(days=1)
+    campaign = shop_services.campaign_create(
+        street=street, title="扫街行动", starts_on=starts, roads=["通达街"], by=supervisor
+    )
+    shop_services.group_create(
+        campaign=campaign,
+        grid_worker=worker_a,
+        market_officer=UserFactory(role=Role.INSPECTOR, jurisdiction=street),
+        enforcement_officer=UserFactory(role=Role.INSPECTOR, jurisdiction=street),
+    )
+    shop_services.shares_split_by_road(campaign=campaign)
+    inspection, _created = shop_services.inspection_record(
+        shop=shop, by=worker_a, answers=answers(masks_worn=False)
+    )
+    inspection.photo.save("shop.png", ContentFile(PNG))
+    Shop.objects.filter(pk=shop.pk).update(placard=Shop.Placard.RED)
+    objects.update(shop=shop, campaign=campaign, inspection=inspection)
+    return {"objects": objects, "users": users}
+
+
+# --- The tests ----------------------------------------------------------------------------------
+
+
+def test_every_route_with_an_id_is_mapped():
+    unmapped = [
+        f"{name} ({route})"
+        for name, route, _params in routes_with_ids()
+        if name not in TARGETS and not _public(name)
+    ]
+    assert not unmapped, f"routes with an id and no scope in TARGETS or PUBLIC: {unmapped}"
+
+
+def test_every_mapped_or_public_route_exists():
+    names = {name for name, _route, _params in routes_with_ids()}
+    listed = set(TARGETS) | set(PUBLIC) | GET_ONLY | POST_ONLY
+    listed |= {name for name, _user in (*IN_SCOPE, *ROLE_GATED)}
+    stale = sorted(listed - names)
+    assert not stale, f"the lists name routes that are gone: {stale}"
+
+
+def test_the_walk_finds_pages_and_api_routes():
+    names = {name for name, _route, _params in routes_with_ids()}
+    assert {"communities:resident-detail", "api:resident-detail", "shop-status:status"} <= names
+    assert "api:resident-detail.json" in names
+    assert "review:proposal-create" in names  # <int:resident_pk>
+
+
+@pytest.mark.parametrize(("name", "route", "params", "key", "user", "method"), list(_cases()))
+def test_outsider_gets_nothing(grid_a, db, name, route, params, key, user, method):
+    if key is None:
+        pytest.fail(f"{name} ({route}) takes an id but is neither in TARGETS nor in PUBLIC")
+    obj = grid_a["objects"][key]
+    ident = getattr(obj, "public_id", None) if "public_id" in params else obj.pk
+    url = _url(name, params, ident)
+    client = Client()
+    if user != "anonymous":
+        client.force_login(grid_a["users"][user])
+    response = client.generic(method, url)
+
+    if user == "anonymous":
+        if name.startswith("api:"):
+            assert response.status_code in {401, 403}, (url, response.status_code)
+        else:
+            assert response.status_code == 302, (url, response.status_code)
+            login = resolve_url(settings.LOGIN_URL)
+            assert urlsplit(response["Location"]).path == login
+        return
+    if (method == "GET" and name in POST_ONLY) or (method == "POST" and name in GET_ONLY):
+        assert response.status_code == 405, (url, response.status_code)
+        return
+    if (name, user) in IN_SCOPE:
+        assert response.status_code == 200, (url, response.status_code)
+        return
+    expected = {404, 403} if (name, user) in ROLE_GATED else {404}
+    assert response.status_code in expected, (url, response.status_code)
+
+
+def _control_cases():
+    for name, _route, params in routes_with_ids():
+        for key in TARGETS.get(name, []):
+            yield pytest.param(name, params, key, id=f"{name}-{key}")
+
+
+@pytest.mark.parametrize(("name", "params", "key"), list(_control_cases()))
+def test_city_office_finds_the_object(grid_a, db, name, params, key):
+    """The control: the ids are right, so the outsiders' 404s are the scope's doing."""
+    obj = grid_a["objects"][key]
+    client = Client()
+    client.force_login(grid_a["users"]["city_office"])
+    response = client.get(_url(name, params, obj.pk))
+    # the city office finds an anomaly but resolving is not its step: 403, not 404
+    expected = {405} if name in POST_ONLY else {403} if name == "care:anomaly-resolve" else {200}
+    assert response.status_code in expected, (name, response.status_code)
+
+
+def test_admin_sends_outsiders_to_its_login(grid_a, db):
+    resident = grid_a["objects"]["resident"]
+    url = reverse("admin:communities_resident_change", args=[resident.pk])
+    for user in ("grid_b_worker", "inspector"):
+        client = Client()
+        client.force_login(grid_a["users"][user])
+        response = client.get(url)
+        assert response.status_code == 302
+        assert urlsplit(response["Location"]).path == reverse("admin:login")
