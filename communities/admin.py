@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
+from . import rules, services
 from .forms import StaffUserChangeForm
 from .models import (
     AnnouncedCaseCounty,
@@ -66,6 +67,19 @@ class UserAdmin(BaseUserAdmin):
         *BaseUserAdmin.add_fieldsets,
         (_("Role and jurisdiction"), {"fields": ("role", "jurisdiction", "phone")}),
     )
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"password", "is_active"} & set(form.changed_data):
+            services.token_revoke(user=obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        """The admin's "set password" form: a new (or unusable) password ends the token."""
+        response = super().user_change_password(request, id, form_url)
+        user = self.get_object(request, unquote(id))
+        if request.method == "POST" and response.status_code == 302 and user is not None:
+            services.token_revoke(user=user)
+        return response
 
 
 class IdentityChangeShown:

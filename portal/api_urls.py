@@ -1,7 +1,6 @@
 """Version 1 of the portal's API, under /api/v1/."""
 
 from django.urls import path
-from rest_framework.authtoken.views import obtain_auth_token
 from rest_framework.routers import DefaultRouter
 
 from communities import api as communities_api
@@ -17,7 +16,7 @@ router.register("inspections", shops_api.InspectionViewSet, basename="inspection
 router.register("campaigns", shops_api.CampaignViewSet, basename="campaign")
 
 urlpatterns = [
-    path("auth/token/", obtain_auth_token, name="auth-token"),
+    path("auth/token/", communities_api.TokenObtainView.as_view(), name="auth-token"),
     path("me/", communities_api.me, name="me"),
     path("assessments/", communities_api.AssessmentView.as_view(), name="assessment"),
     path("pushes/", communities_api.PushView.as_view(), name="push"),
