@@ -1,8 +1,9 @@
 from django.contrib import admin
+from django.contrib.admin.utils import unquote
 from django.contrib.auth.admin import UserAdmin as BaseUserAdmin
 from django.utils.translation import gettext_lazy as _
 
-from . import rules
+from . import rules, services
 from .forms import StaffUserChangeForm
 from .models import (
     AnnouncedCaseCounty,
@@ -67,6 +68,19 @@ class UserAdmin(BaseUserAdmin):
         (_("Role and jurisdiction"), {"fields": ("role", "jurisdiction", "phone")}),
     )
 
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if change and {"password", "is_active"} & set(form.changed_data):
+            services.token_revoke(user=obj)
+
+    def user_change_password(self, request, id, form_url=""):
+        """The admin's "set password" form: a new (or unusable) password ends the token."""
+        response = super().user_change_password(request, id, form_url)
+        user = self.get_object(request, unquote(id))
+        if request.method == "POST" and response.status_code == 302 and user is not None:
+            services.token_revoke(user=user)
+        return response
+
 
 class IdentityChangeShown:
     @admin.display(description=_("changes"))
@@ -96,8 +110,21 @@ class ArrivalIdentityChangeInline(IdentityChangeInline):
     fk_name = "arrival"
 
 
+class RecordsFullViews:
+    """The change page shows the full ID number and phone (to edit them), so each time it
+    is shown (view, edit, a form sent back with errors) a PersonalDataView is recorded."""
+
+    def personal_data_of(self, obj) -> dict:
+        raise NotImplementedError
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            services.personal_data_view_record(user=request.user, **self.personal_data_of(obj))
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+
 @admin.register(Resident)
-class ResidentAdmin(admin.ModelAdmin):
+class ResidentAdmin(RecordsFullViews, admin.ModelAdmin):
     list_display = [
         "name",
         "masked_id_number",
@@ -122,6 +149,9 @@ class ResidentAdmin(admin.ModelAdmin):
     @admin.display(description=_("phone"))
     def masked_phone(self, obj):
         return rules.mask_phone(obj.phone)
+
+    def personal_data_of(self, obj):
+        return {"resident": obj}
 
 
 class RiskAreaInline(admin.TabularInline):
@@ -184,7 +214,7 @@ class StayInline(admin.TabularInline):
 
 
 @admin.register(ArrivalReport)
-class ArrivalReportAdmin(admin.ModelAdmin):
+class ArrivalReportAdmin(RecordsFullViews, admin.ModelAdmin):
     list_display = [
         "name",
         "masked_id_number",
@@ -205,6 +235,9 @@ class ArrivalReportAdmin(admin.ModelAdmin):
     @admin.display(description=_("ID number"))
     def masked_id_number(self, obj):
         return rules.mask_id_number(obj.id_number)
+
+    def personal_data_of(self, obj):
+        return {"arrival": obj, "resident": obj.resident}
 
 
 @admin.register(HealthCodeEvent)
@@ -243,21 +276,24 @@ class NucleicAcidTestAdmin(admin.ModelAdmin):
 
 
 @admin.register(GridTask)
-class GridTaskAdmin(admin.ModelAdmin):
+class GridTaskAdmin(RecordsFullViews, admin.ModelAdmin):
     list_display = ["kind", "community", "due_at", "state", "done_by"]
     list_filter = ["kind", "state"]
     list_select_related = ["community", "done_by"]
     raw_id_fields = ["arrival"]
     autocomplete_fields = ["community"]
 
+    def personal_data_of(self, obj):
+        return {"task": obj, "arrival": obj.arrival, "resident": obj.resident}
+
 
 @admin.register(PersonalDataView)
 class PersonalDataViewAdmin(admin.ModelAdmin):
     """Who saw whose full personal data, and when: an audit trail, read-only."""
 
-    list_display = ["viewed_at", "user", "resident"]
-    search_fields = ["user__username", "resident__name"]
-    list_select_related = ["user", "resident"]
+    list_display = ["viewed_at", "user", "resident", "arrival", "task"]
+    search_fields = ["user__username", "resident__name", "arrival__name"]
+    list_select_related = ["user", "resident", "arrival", "task"]
     date_hierarchy = "viewed_at"
 
     def has_add_permission(self, request):

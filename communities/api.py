@@ -6,6 +6,7 @@ from django.utils.translation import gettext_lazy
 from django_filters import rest_framework as filters
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
+from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
 from rest_framework.exceptions import PermissionDenied, ValidationError
 from rest_framework.response import Response
@@ -220,3 +221,13 @@ class VenueReportView(APIView):
             **{**values, "seen_at": values["seen_at"] or timezone.now()},
         )
         return Response(VenueReportOut(report).data, status=status.HTTP_201_CREATED)
+
+
+class TokenObtainView(ObtainAuthToken):
+    """Sign in for the API: the user's token while it lasts, a new one once it expired."""
+
+    def post(self, request, *args, **kwargs):
+        serializer = self.get_serializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        token = services.token_issue(user=serializer.validated_data["user"])
+        return Response({"token": token.key})

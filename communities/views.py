@@ -1,4 +1,5 @@
 from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
@@ -86,6 +87,15 @@ def id_param(request, name: str) -> int:
     if not value.isdigit():
         raise Http404
     return int(value)
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page; a new password also ends the user's API token."""
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.token_revoke(user=form.user)
+        return response
 
 
 @login_required

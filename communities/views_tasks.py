@@ -110,8 +110,10 @@ def task_verify(request, pk):
                 messages.warning(request, kept)
             return redirect("communities:resident-detail", pk=resident.pk)
     full = access.can_see_full_personal_data(user)
-    if full and arrival.resident_id:
-        services.personal_data_view_record(resident=arrival.resident, user=user)
+    if full:  # a self-report has no resident until verified: the task and report are named
+        services.personal_data_view_record(
+            user=user, resident=arrival.resident, arrival=arrival, task=task
+        )
     context = {
         "task": task,
         "arrival": arrival,

@@ -219,7 +219,7 @@ STORAGES = {
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
         # Token first, so that a request without credentials gets 401, not 403.
-        "rest_framework.authentication.TokenAuthentication",
+        "communities.authentication.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
@@ -236,6 +236,8 @@ REST_FRAMEWORK = {
 # The deepest nesting of lists and objects a JSON body or announcement file may have; the
 # portal's own interfaces nest four levels.
 JSON_MAX_DEPTH = 32
+# An API token lasts this many days; then it is a 401 and signing in again issues a new one.
+API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "网格化管理门户 API",
     "DESCRIPTION": "Community grid management portal for epidemic control.",

@@ -272,9 +272,33 @@ class GridTask(models.Model):
 
 
 class PersonalDataView(models.Model):
-    """A record of each time a user saw a resident's full ID number and phone."""
+    """A record of each time a user saw a full ID number and phone: a resident's, an
+    arrival report's or a task's (a self-report or a pushed person before any resident)."""
 
-    resident = models.ForeignKey("Resident", on_delete=models.CASCADE, related_name="+")
+    resident = models.ForeignKey(
+        "Resident",
+        verbose_name=_("resident"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    arrival = models.ForeignKey(
+        ArrivalReport,
+        verbose_name=_("arrival report"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    task = models.ForeignKey(
+        GridTask,
+        verbose_name=_("grid task"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
     user = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
     viewed_at = models.DateTimeField(auto_now_add=True, db_index=True)
 
@@ -282,6 +306,15 @@ class PersonalDataView(models.Model):
         verbose_name = _("personal data view")
         verbose_name_plural = _("personal data views")
         ordering = ["-viewed_at"]
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(resident__isnull=False)
+                | Q(arrival__isnull=False)
+                | Q(task__isnull=False),
+                name="personal_data_view_names_a_subject",
+            )
+        ]
 
     def __str__(self):
-        return f"{self.user_id} → {self.resident_id}"
+        subject = self.resident_id or self.arrival_id or self.task_id
+        return f"{self.user_id} → {subject}"

@@ -40,6 +40,7 @@ from .lifecycle import (
     venue_report_file,
 )
 from .reviews import review_keep, review_propose
+from .tokens import token_issue, token_revoke
 
 __all__ = [
     "IdentityDiffers",
@@ -77,6 +78,8 @@ __all__ = [
     "self_report_verify",
     "task_close",
     "test_result_record",
+    "token_issue",
+    "token_revoke",
     "traveller_from",
     "venue_report_file",
 ]

@@ -524,8 +524,16 @@ def self_report_verify(
     return resident
 
 
-def personal_data_view_record(*, resident: Resident, user: User) -> None:
-    PersonalDataView.objects.create(resident=resident, user=user)
+def personal_data_view_record(
+    *,
+    user: User,
+    resident: Resident | None = None,
+    arrival: ArrivalReport | None = None,
+    task: GridTask | None = None,
+) -> None:
+    """Record that `user` was shown the full ID number and phone of what is named (one
+    row a page view; at least one of resident, arrival and task)."""
+    PersonalDataView.objects.create(user=user, resident=resident, arrival=arrival, task=task)
 
 
 # --- Recompute -----------------------------------------------------------------------------

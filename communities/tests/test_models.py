@@ -2,7 +2,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError
 
-from communities.models import Jurisdiction, User
+from communities.models import Jurisdiction, PersonalDataView, User
 
 from .factories import JurisdictionFactory, ResidentFactory, UserFactory, tree
 
@@ -70,3 +70,9 @@ def test_id_numbers_are_unique():
     first = ResidentFactory(grid=nodes["grid_a"])
     with pytest.raises(IntegrityError):
         ResidentFactory(grid=nodes["grid_b"], id_number=first.id_number)
+
+
+def test_a_personal_data_view_names_what_was_seen():
+    user = UserFactory(role=User.Role.CITY_OFFICE, jurisdiction=tree()["city"])
+    with pytest.raises(IntegrityError):
+        PersonalDataView.objects.create(user=user)

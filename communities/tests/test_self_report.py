@@ -15,6 +15,7 @@ from communities.models import (
     ControlMeasure,
     GridTask,
     HealthCodeEvent,
+    PersonalDataView,
     Resident,
     Stay,
 )
@@ -398,6 +399,49 @@ def test_outsiders_get_404_and_an_empty_list(client, world, reported, role):
     assert reported.arrival.name not in html
     reported.refresh_from_db()
     assert reported.state == "open"
+
+
+def test_each_view_of_the_verification_page_records_the_full_data_shown(client, world, reported):
+    worker = world["users"]["grid_worker"]
+    client.force_login(worker)
+    url = reverse("tasks:task-verify", args=[reported.pk])
+    html = client.get(url).content.decode()
+    assert reported.arrival.id_number in html and reported.arrival.phone in html
+    view = PersonalDataView.objects.get()
+    assert (view.user, view.task, view.arrival, view.resident) == (
+        worker,
+        reported,
+        reported.arrival,
+        None,
+    )
+    client.get(url)
+    assert PersonalDataView.objects.filter(task=reported, user=worker).count() == 2
+
+
+@pytest.mark.parametrize("role", ["outsider_grid_worker", "outsider_supervisor"])
+def test_an_outsiders_404_on_the_verification_page_records_nothing(client, world, reported, role):
+    client.force_login(world["users"][role])
+    assert client.get(reverse("tasks:task-verify", args=[reported.pk])).status_code == 404
+    assert not PersonalDataView.objects.exists()
+
+
+@pytest.mark.parametrize(
+    ("page", "subject"),
+    [("arrivalreport", lambda task: task.arrival), ("gridtask", lambda task: task)],
+)
+def test_each_admin_change_page_of_a_report_or_task_is_recorded(
+    client, world, reported, page, subject
+):
+    admin_user = world["users"]["superuser"]
+    client.force_login(admin_user)
+    url = reverse(f"admin:communities_{page}_change", args=[subject(reported).pk])
+    assert client.get(url).status_code == 200
+    view = PersonalDataView.objects.get()
+    assert view.user == admin_user
+    assert view.arrival == reported.arrival
+    assert view.task == (reported if page == "gridtask" else None)
+    client.get(url)
+    assert PersonalDataView.objects.count() == 2
 
 
 def test_anonymous_is_sent_to_sign_in_from_the_tasks(client, world, reported):

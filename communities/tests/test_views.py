@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from communities.models import Resident
+from communities.models import PersonalDataView, Resident
 
 ROLES = [
     "grid_worker",
@@ -124,6 +124,25 @@ def test_admin_resident_list_masks_personal_data(client, world):
     html = client.get(reverse("admin:communities_resident_changelist")).content.decode()
     assert resident.id_number not in html
     assert resident.id_number[:6] + "********" + resident.id_number[-4:] in html
+
+
+def test_each_admin_change_page_of_a_resident_is_recorded(client, world):
+    admin_user = world["users"]["superuser"]
+    client.force_login(admin_user)
+    resident = world["residents"]["grid_a"]
+    url = reverse("admin:communities_resident_change", args=[resident.pk])
+    assert resident.id_number in client.get(url).content.decode()
+    view = PersonalDataView.objects.get()
+    assert (view.user, view.resident, view.arrival, view.task) == (
+        admin_user,
+        resident,
+        None,
+        None,
+    )
+    client.get(url)
+    assert PersonalDataView.objects.filter(resident=resident).count() == 2
+    client.get(reverse("admin:communities_resident_changelist"))  # masked: not recorded
+    assert PersonalDataView.objects.count() == 2
 
 
 def test_sign_in_and_out(client, world):
