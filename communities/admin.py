@@ -280,7 +280,7 @@ class GridTaskAdmin(RecordsFullViews, admin.ModelAdmin):
     list_display = ["kind", "community", "due_at", "state", "done_by"]
     list_filter = ["kind", "state"]
     list_select_related = ["community", "done_by"]
-    raw_id_fields = ["arrival"]
+    raw_id_fields = ["arrival", "resident"]  # a drop-down of a million residents would not load
     autocomplete_fields = ["community"]
 
     def personal_data_of(self, obj):
