@@ -166,6 +166,7 @@ def test_follow_ups_fever_no_release_then_district_and_city_release(
     # the district has the review task.
     stricter = json.loads(DEMO.read_text())
     stricter["title"] = "市疫情防控办提示 禅城区调整"
+    stricter["effective"] = today.isoformat()  # the upload page takes dates within a year
     stricter["risk_areas"].append(
         {"level": "high", "province": "广东省", "city": "佛山市", "county": "禅城区"}
     )

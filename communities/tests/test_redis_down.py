@@ -26,7 +26,8 @@ DEAD_CACHE = {
 }
 ANNOUNCEMENT = {
     "title": "市疫情防控办提示",
-    "effective": "2022-03-28",
+    # published on the upload page: an effective date within the window it accepts
+    "effective": timezone.localdate().isoformat(),
     "risk_areas": [{"level": "high", "province": "吉林省", "city": "长春市", "county": "南关区"}],
 }
 
