@@ -11,8 +11,10 @@ from collections import defaultdict
 from django.db.models import Q, QuerySet
 
 from .models import (
+    Anomaly,
     ArrivalReport,
     CodeChangeProposal,
+    DecisionReview,
     GridTask,
     Jurisdiction,
     Resident,
@@ -340,8 +342,6 @@ def can_resolve_anomalies(user) -> bool:
 
 def anomalies_for(user) -> QuerySet:
     """Anomalies of the residents the user may see."""
-    from .models import Anomaly  # imported here so that this section only appends
-
     if not works_with_residents(user):
         return Anomaly.objects.none()
     return _through_resident(user, Anomaly.objects.all())
@@ -361,8 +361,6 @@ def reviews_for(user) -> QuerySet:
     """Review tasks (a stricter re-assessment that a person's decision stands against):
     the district office sees its district's, the city office and administrators the
     city's, nobody else any."""
-    from .models import DecisionReview
-
     if not can_see_reviews(user):
         return DecisionReview.objects.none()
     return _through_resident(user, DecisionReview.objects.all())

@@ -33,6 +33,16 @@ from .models import (
 )
 
 
+class ReadOnlyAdmin(admin.ModelAdmin):
+    """Records written only by the services: read-only here."""
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(Jurisdiction)
 class JurisdictionAdmin(admin.ModelAdmin):
     list_display = ["name", "level", "parent", "code"]
@@ -86,11 +96,9 @@ class IdentityChangeShown:
     @admin.display(description=_("changes"))
     def changes_shown(self, obj):
         """{"field": [before, after]} in words, masked as lists mask them."""
-        masks = rules.identity.IDENTITY_MASKS
         return "；".join(
-            f"{Resident._meta.get_field(field).verbose_name}: "
-            f"{masks[field](before)} → {masks[field](after)}"
-            for field, (before, after) in obj.changes.items()
+            f"{Resident._meta.get_field(field).verbose_name}: {before} → {after}"
+            for field, before, after in rules.identity_change_rows(obj.changes)
         )
 
 
@@ -176,7 +184,7 @@ class EpidemicCityInline(admin.TabularInline):
 
 
 @admin.register(Announcement)
-class AnnouncementAdmin(admin.ModelAdmin):
+class AnnouncementAdmin(ReadOnlyAdmin):
     """Announcements are immutable once loaded: publish through the upload page or API."""
 
     list_display = ["title", "effective", "published_at", "published_by"]
@@ -192,12 +200,6 @@ class AnnouncementAdmin(admin.ModelAdmin):
         "published_at",
     ]
     inlines = [RiskAreaInline, CaseCountyInline, EpidemicCityInline]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(AnnouncedRiskArea)
@@ -241,7 +243,7 @@ class ArrivalReportAdmin(RecordsFullViews, admin.ModelAdmin):
 
 
 @admin.register(HealthCodeEvent)
-class HealthCodeEventAdmin(admin.ModelAdmin):
+class HealthCodeEventAdmin(ReadOnlyAdmin):
     """The code history is written only by the code service: read-only here."""
 
     list_display = ["resident", "kind", "from_code", "to_code", "rule", "actor", "created_at"]
@@ -249,12 +251,6 @@ class HealthCodeEventAdmin(admin.ModelAdmin):
     search_fields = ["resident__name", "=resident__id_number"]
     list_select_related = ["resident", "actor"]
     date_hierarchy = "created_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(ControlMeasure)
@@ -288,19 +284,13 @@ class GridTaskAdmin(RecordsFullViews, admin.ModelAdmin):
 
 
 @admin.register(PersonalDataView)
-class PersonalDataViewAdmin(admin.ModelAdmin):
+class PersonalDataViewAdmin(ReadOnlyAdmin):
     """Who saw whose full personal data, and when: an audit trail, read-only."""
 
     list_display = ["viewed_at", "user", "resident", "arrival", "task"]
     search_fields = ["user__username", "resident__name", "arrival__name"]
     list_select_related = ["user", "resident", "arrival", "task"]
     date_hierarchy = "viewed_at"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
     def has_delete_permission(self, request, obj=None):
         return False
@@ -341,7 +331,7 @@ class FollowUpAdmin(admin.ModelAdmin):
 
 
 @admin.register(Anomaly)
-class AnomalyAdmin(admin.ModelAdmin):
+class AnomalyAdmin(ReadOnlyAdmin):
     """Raised by follow-ups and tests (the code turns red), resolved with an outcome on the
     resident's page (the code comes back, the decision is recorded); read-only here, so
     that none is closed without a word."""
@@ -352,27 +342,15 @@ class AnomalyAdmin(admin.ModelAdmin):
     list_select_related = ["resident"]
     raw_id_fields = ["resident", "followup", "test"]
 
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
 
 @admin.register(CodeChangeProposal)
-class CodeChangeProposalAdmin(admin.ModelAdmin):
+class CodeChangeProposalAdmin(ReadOnlyAdmin):
     """Decided on the review pages (two people); read-only here."""
 
     list_display = ["resident", "from_code", "to_code", "proposed_by", "state", "decided_by"]
     list_filter = ["state", "to_code"]
     search_fields = ["resident__name", "=resident__id_number"]
     list_select_related = ["resident", "proposed_by", "decided_by"]
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(Appeal)
@@ -432,16 +410,6 @@ class RecomputeChunkAdmin(admin.ModelAdmin):
     list_display = ["run", "lo", "hi", "state", "changed", "finished_at"]
     list_filter = ["state"]
     list_select_related = ["run"]
-
-
-class ReadOnlyAdmin(admin.ModelAdmin):
-    """Records written only by the services: read-only here."""
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(PersonDecision)

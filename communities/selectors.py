@@ -130,7 +130,7 @@ def home_waiting(*, user: User) -> list[Waiting]:
     office). One count each."""
     waiting = []
     if access.can_resolve_anomalies(user):
-        anomalies = access.anomalies_for(user).filter(resolved_at__isnull=True).count()
+        anomalies = access.anomalies_for(user).open().count()
         waiting.append(
             Waiting(_("Anomalies to resolve"), anomalies, reverse("care:anomaly-list"), "anomalies")
         )

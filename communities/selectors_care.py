@@ -104,7 +104,7 @@ def care_rows(measures, *, today: date) -> list[CareRow]:
 
 def open_anomalies(*, resident: Resident) -> QuerySet[Anomaly]:
     """The resident's anomalies not resolved yet, the oldest first."""
-    return resident.anomalies.filter(resolved_at__isnull=True).order_by("created_at", "pk")
+    return resident.anomalies.open()
 
 
 def anomaly_queue(*, user: User) -> QuerySet[Anomaly]:
@@ -112,7 +112,7 @@ def anomaly_queue(*, user: User) -> QuerySet[Anomaly]:
     with its resident and grid."""
     return (
         access.anomalies_for(user)
-        .filter(resolved_at__isnull=True)
+        .open()
         .select_related("resident__grid__parent")
         .order_by("-created_at", "-pk")
     )

@@ -46,7 +46,7 @@ def proposal_create(request, resident_pk):
 def _proposals(user):
     """The user's proposals with what a card shows: the people, and the resident's open
     anomalies (a release waits for them)."""
-    open_anomalies = Anomaly.objects.filter(resolved_at__isnull=True).order_by("created_at", "pk")
+    open_anomalies = Anomaly.objects.open()
     return (
         access.proposals_for(user)
         .select_related("resident__grid__parent", "proposed_by", "decided_by")

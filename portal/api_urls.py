@@ -1,11 +1,9 @@
 """Version 1 of the portal's API, under /api/v1/."""
 
 from django.urls import path
-from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.routers import DefaultRouter
 
 from communities import api as communities_api
-from portal.parsers import JSONParser
 from shops import api as shops_api
 
 router = DefaultRouter()
@@ -18,14 +16,7 @@ router.register("inspections", shops_api.InspectionViewSet, basename="inspection
 router.register("campaigns", shops_api.CampaignViewSet, basename="campaign")
 
 urlpatterns = [
-    # DRF's token view names its parsers itself; ours refuses JSON nested too deep.
-    path(
-        "auth/token/",
-        communities_api.TokenObtainView.as_view(
-            parser_classes=[FormParser, MultiPartParser, JSONParser]
-        ),
-        name="auth-token",
-    ),
+    path("auth/token/", communities_api.TokenObtainView.as_view(), name="auth-token"),
     path("me/", communities_api.me, name="me"),
     path("assessments/", communities_api.AssessmentView.as_view(), name="assessment"),
     path("pushes/", communities_api.PushView.as_view(), name="push"),

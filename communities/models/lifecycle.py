@@ -56,6 +56,12 @@ class FollowUp(models.Model):
         return f"{self.resident_id} {self.day:%Y-%m-%d} {self.temperature}"
 
 
+class AnomalyQuerySet(models.QuerySet):
+    def open(self) -> "AnomalyQuerySet":
+        """Not resolved yet, the oldest first (the partial index open_anomaly)."""
+        return self.filter(resolved_at__isnull=True).order_by("created_at", "pk")
+
+
 class Anomaly(models.Model):
     """A positive test, a fever or a symptom during a measure: the code turns red and no
     automatic release happens while it is open."""
@@ -88,6 +94,8 @@ class Anomaly(models.Model):
     )
     outcome = models.CharField(_("outcome"), max_length=24, choices=Outcome.choices, blank=True)
     resolution_note = models.TextField(_("resolution note"), blank=True)
+
+    objects = AnomalyQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("anomaly")

@@ -4,6 +4,7 @@ journeys (journey), health-code assessment (codes) and the policy it reads (poli
 from .identity import (
     id_check_char,
     id_number_problem,
+    identity_change_rows,
     identity_differences,
     identity_differences_masked,
     is_mobile,
@@ -19,6 +20,7 @@ __all__ = [
     "arrival_date_problem",
     "id_check_char",
     "id_number_problem",
+    "identity_change_rows",
     "identity_differences",
     "identity_differences_masked",
     "is_mobile",

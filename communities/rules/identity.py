@@ -111,3 +111,13 @@ def identity_differences_masked(differences: Mapping) -> dict[str, dict[str, str
         field: {"registered": IDENTITY_MASKS[field](registered), "typed": typed}
         for field, (registered, typed) in differences.items()
     }
+
+
+def identity_change_rows(changes: Mapping, *, full: bool = False) -> list[tuple[str, str, str]]:
+    """An IdentityChange's {"field": [before, after]} as (field, before, after) rows,
+    masked as lists mask them unless `full`."""
+    masks = {} if full else IDENTITY_MASKS
+    return [
+        (field, *(masks.get(field, str)(value) for value in (before, after)))
+        for field, (before, after) in changes.items()
+    ]

@@ -114,13 +114,13 @@ def anomaly_raise(
 
 
 def has_open_anomaly(resident: Resident) -> bool:
-    return resident.anomalies.filter(resolved_at__isnull=True).exists()
+    return resident.anomalies.open().exists()
 
 
 def open_anomalies_refuse(resident: Resident) -> None:
     """A manual green (an approved change, an appeal granted) waits until each open
     anomaly is resolved with an outcome: none is closed without a word."""
-    open_ = list(resident.anomalies.filter(resolved_at__isnull=True).order_by("created_at"))
+    open_ = list(resident.anomalies.open())
     if open_:
         raise ValidationError(
             _(

@@ -60,10 +60,9 @@ IDENTITY_LABELS = {"name": pgettext_lazy("person", "Name"), "phone": _("Phone")}
 def identity_rows(changes, full=False):
     """An identity change's {"field": [before, after]} as (label, before, after) rows,
     masked as lists mask them unless `full`."""
-    masks = {} if full else rules.identity.IDENTITY_MASKS
     return [
-        (IDENTITY_LABELS.get(field, field), *(masks.get(field, str)(v) for v in (before, after)))
-        for field, (before, after) in changes.items()
+        (IDENTITY_LABELS.get(field, field), before, after)
+        for field, before, after in rules.identity_change_rows(changes, full=full)
     ]
 
 
