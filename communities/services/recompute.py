@@ -15,7 +15,7 @@ more: its arrivals' decisions are already taken, or their residents no longer ma
 import json
 from collections import defaultdict
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, datetime
 from functools import lru_cache
 
 from django.db import connection, transaction
@@ -82,7 +82,7 @@ class Guard:
     resident_id: int
     code: str
     rule: str
-    stands_at: object  # the last person's decision (a datetime) or None
+    stands_at: datetime | None  # when a person last decided on the code
     grid_id: int
 
 
