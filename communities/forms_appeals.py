@@ -1,11 +1,10 @@
 """Forms of appeals (误赋码申诉): the public form, the grid worker's, and one per step.
 
 The negative test report is checked by its content, not its name: only a real JPEG, PNG
-or PDF of at most 5 MB is accepted, and it is stored under a random name with the
-extension of what it really is (a person's name in a file name would leak into paths).
+or PDF of at most 5 MB is accepted (an image is decoded and stored re-encoded, a PDF must
+read as one), and it is stored under a random name with the extension of what it really
+is (a person's name in a file name would leak into paths).
 """
-
-import uuid
 
 from django import forms
 from django.template.defaultfilters import filesizeformat
@@ -13,25 +12,15 @@ from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .models import Appeal
+from .uploads import PDF_MAGIC, image_reencoded, pdf_checked
 from .validators import validate_id_number, validate_mobile
 
 EVIDENCE_MAX_BYTES = 5 * 1024 * 1024
-# The first bytes of each accepted kind, and the extension it is stored under.
-EVIDENCE_SIGNATURES = (
-    (b"\xff\xd8\xff", "jpg"),
-    (b"\x89PNG\r\n\x1a\n", "png"),
-    (b"%PDF-", "pdf"),
-)
 EVIDENCE_ACCEPT = ".jpg,.jpeg,.png,.pdf,image/jpeg,image/png,application/pdf"
 REASON_MAX = 1000
-
-
-def evidence_extension(file) -> str | None:
-    """The extension matching the file's first bytes, or None for anything else."""
-    file.seek(0)
-    head = file.read(8)
-    file.seek(0)
-    return next((ext for magic, ext in EVIDENCE_SIGNATURES if head.startswith(magic)), None)
+NOT_EVIDENCE = _(
+    "This file is not a JPEG or PNG image or a PDF. Send a photo or a PDF of the report."
+)
 
 
 class EvidenceField(forms.FileField):
@@ -53,17 +42,12 @@ class EvidenceField(forms.FileField):
                 code="too_big",
                 params={"size": filesizeformat(file.size)},
             )
-        extension = evidence_extension(file)
-        if extension is None:
-            raise forms.ValidationError(
-                _(
-                    "This file is not a JPEG or PNG image or a PDF. "
-                    "Send a photo or a PDF of the report."
-                ),
-                code="file_kind",
-            )
-        file.name = f"{uuid.uuid4().hex}.{extension}"
-        return file
+        file.seek(0)
+        is_pdf = file.read(len(PDF_MAGIC)) == PDF_MAGIC
+        file.seek(0)
+        if is_pdf:
+            return pdf_checked(file, not_pdf=NOT_EVIDENCE)
+        return image_reencoded(file, not_image=NOT_EVIDENCE)
 
 
 def _reason_field():

@@ -1,15 +1,28 @@
-"""Uploads of spreadsheets (CSV in UTF-8 or Excel .xlsx): the shape is checked here, the
-rows go to a service. Used by test results and big-data pushes."""
+"""Uploads, checked by their content and never by their name:
+
+- spreadsheets (CSV in UTF-8 or Excel .xlsx): the shape is checked here, the rows go to a
+  service (test results, big-data pushes, the shop register);
+- images (JPEG, PNG): decoded within a pixel limit and stored re-encoded, so that what is
+  kept is a picture and nothing else (no trailing payload, no metadata such as GPS);
+- PDF documents: read as a PDF, with at least one page.
+"""
 
 import csv
 import io
+import uuid
+import warnings
 import zipfile
 from datetime import date, datetime
 
 import openpyxl
 from django import forms
+from django.conf import settings
+from django.core.files.base import ContentFile
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils.exceptions import InvalidFileException
+from PIL import Image, ImageOps, UnidentifiedImageError
+from pypdf import PdfReader
+from pypdf.errors import PyPdfError
 
 XLSX_MAGIC = b"PK\x03\x04"  # an .xlsx is a zip archive
 
@@ -37,9 +50,38 @@ def _csv_lines(data: bytes):
     return csv.reader(io.StringIO(text, newline=""))
 
 
+def check_unpacked_size(data: bytes) -> None:
+    """Refuse a zip archive (an .xlsx) that would unpack beyond XLSX_MAX_UNPACKED_BYTES in
+    all, or any of whose members unpacks more than XLSX_MAX_RATIO times its packed size:
+    a 2 MB workbook can hold gigabytes of shared strings. Read from the archive's
+    directory before anything is decompressed; the sizes it states are binding, since
+    zipfile stops at a member's stated size and fails its checksum past it."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            members = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        raise forms.ValidationError(_("This is not an Excel .xlsx workbook.")) from None
+    total = sum(member.file_size for member in members)
+    ratio = max((member.file_size / max(member.compress_size, 1) for member in members), default=0)
+    if (
+        len(members) > settings.XLSX_MAX_MEMBERS
+        or total > settings.XLSX_MAX_UNPACKED_BYTES
+        or ratio > settings.XLSX_MAX_RATIO
+    ):
+        raise forms.ValidationError(
+            _(
+                "This workbook unpacks to more than %(mb)s MB or is packed unusually "
+                "tightly; it is not read. Save the sheet again in Excel, or as CSV."
+            ),
+            params={"mb": f"{settings.XLSX_MAX_UNPACKED_BYTES / 1024 / 1024:g}"},
+            code="unpacks_too_large",
+        )
+
+
 def _xlsx_lines(data: bytes, limit: int) -> list[list]:
     if not data.startswith(XLSX_MAGIC):
         raise forms.ValidationError(_("This is not an Excel .xlsx workbook."))
+    check_unpacked_size(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
@@ -53,6 +95,80 @@ def _xlsx_lines(data: bytes, limit: int) -> list[list]:
             book.close()
     except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, ValueError, OSError):
         raise forms.ValidationError(_("This is not an Excel .xlsx workbook.")) from None
+
+
+# Pillow's format name -> the extension the file is stored under
+IMAGE_FORMATS = {"JPEG": "jpg", "PNG": "png"}
+PDF_MAGIC = b"%PDF-"
+
+
+def image_reencoded(upload, *, not_image) -> ContentFile:
+    """The upload decoded as a JPEG or PNG and encoded again, under a random name with the
+    extension of what it is. A file that only starts like an image, a truncated one, or
+    one of more than IMAGE_MAX_PIXELS pixels (a 48 KB PNG can declare 20000 x 20000) is
+    refused with `not_image` (or the size message) before its pixels are decoded."""
+    limit = settings.IMAGE_MAX_PIXELS
+    try:
+        upload.seek(0)
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            with Image.open(upload) as image:
+                kind = image.format
+                if kind not in IMAGE_FORMATS:
+                    raise forms.ValidationError(not_image, code="not_image")
+                width, height = image.size
+                if width * height > limit:
+                    raise forms.ValidationError(
+                        _(
+                            "The picture is %(width)s × %(height)s pixels; at most "
+                            "%(megapixels)s million pixels are accepted."
+                        ),
+                        params={
+                            "width": width,
+                            "height": height,
+                            "megapixels": f"{limit / 1_000_000:g}",
+                        },
+                        code="too_many_pixels",
+                    )
+                image.load()
+                picture = ImageOps.exif_transpose(image)
+                out = io.BytesIO()
+                if kind == "JPEG":
+                    picture.convert("RGB").save(out, "JPEG", quality=85, optimize=True)
+                else:
+                    picture.save(out, "PNG", optimize=True)
+    except forms.ValidationError:
+        raise
+    except (
+        UnidentifiedImageError,
+        Image.DecompressionBombError,
+        Image.DecompressionBombWarning,
+        OSError,
+        SyntaxError,
+        ValueError,
+        EOFError,
+    ):
+        raise forms.ValidationError(not_image, code="not_image") from None
+    finally:
+        upload.seek(0)
+    return ContentFile(out.getvalue(), name=f"{uuid.uuid4().hex}.{IMAGE_FORMATS[kind]}")
+
+
+def pdf_checked(upload, *, not_pdf) -> ContentFile:
+    """The upload if it reads as a PDF of at least one page, under a random name; a file
+    that only starts with the PDF marker is refused with `not_pdf`."""
+    upload.seek(0)
+    data = upload.read()
+    upload.seek(0)
+    if not data.startswith(PDF_MAGIC):
+        raise forms.ValidationError(not_pdf, code="not_pdf")
+    try:
+        pages = len(PdfReader(io.BytesIO(data), strict=True).pages)
+    except (PyPdfError, OSError, ValueError, KeyError, TypeError, AttributeError, RecursionError):
+        pages = 0
+    if not pages:
+        raise forms.ValidationError(not_pdf, code="not_pdf")
+    return ContentFile(data, name=f"{uuid.uuid4().hex}.pdf")
 
 
 class SpreadsheetUploadForm(forms.Form):

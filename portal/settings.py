@@ -268,6 +268,14 @@ SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=VAR_DIR / "sms")
 SHOP_MAX_REMINDERS = env.int("SHOP_MAX_REMINDERS", default=2)
 SHOP_RECTIFY_DAYS = env.int("SHOP_RECTIFY_DAYS", default=2)
 SHOP_CLOSURE_DAYS = env.int("SHOP_CLOSURE_DAYS", default=3)
+# Spreadsheet uploads: a workbook (a zip archive) is refused before it is read when it
+# unpacks beyond these (a 2 MB "zip bomb" can unpack to gigabytes).
+XLSX_MAX_UNPACKED_BYTES = env.int("XLSX_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
+XLSX_MAX_RATIO = env.int("XLSX_MAX_RATIO", default=100)
+XLSX_MAX_MEMBERS = env.int("XLSX_MAX_MEMBERS", default=1000)
+# Images (inspection photos, appeal evidence) are decoded within this many pixels and
+# stored re-encoded.
+IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)
 SHOP_PHOTO_MAX_BYTES = env.int("SHOP_PHOTO_MAX_BYTES", default=5 * 1024 * 1024)
 # The public address printed in the placards' QR codes (e.g. https://grid.example.gov.cn);
 # empty: the address the request came in on.

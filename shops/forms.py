@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .models import Inspection
-from .validators import validate_photo
+from .validators import photo_cleaned
 
 YES, NO = "yes", "no"
 
@@ -29,7 +29,6 @@ class InspectionForm(forms.Form):
     photo = forms.FileField(
         label=_("Photo"),
         required=False,
-        validators=[validate_photo],
         widget=forms.FileInput(attrs={"accept": "image/jpeg,image/png", "capture": "environment"}),
     )
     note = forms.CharField(
@@ -68,7 +67,8 @@ class InspectionForm(forms.Form):
         return {item: self.cleaned_data.get(item) for item in rules.CHECKS}
 
     def clean_photo(self):
-        return self.cleaned_data.get("photo") or None
+        photo = self.cleaned_data.get("photo")
+        return photo_cleaned(photo) if photo else None
 
 
 def errors_onto(form, error: ValidationError) -> None:

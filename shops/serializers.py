@@ -8,7 +8,7 @@ from communities import rules as identity
 
 from . import rules
 from .models import Campaign, Inspection, JointGroup, Shop
-from .validators import validate_photo
+from .validators import photo_cleaned
 
 
 class ShopOut(serializers.ModelSerializer):
@@ -77,7 +77,7 @@ class InspectionIn(serializers.Serializer):
 
     shop = serializers.IntegerField()
     note = serializers.CharField(required=False, allow_blank=True, max_length=2000, default="")
-    photo = serializers.FileField(required=False, allow_null=True, validators=[validate_photo])
+    photo = serializers.FileField(required=False, allow_null=True)
     token = serializers.UUIDField(
         required=False,
         allow_null=True,
@@ -93,6 +93,9 @@ class InspectionIn(serializers.Serializer):
                 allow_null=False,
                 error_messages={"required": _("Answer yes or no."), "null": _("Answer yes or no.")},
             )
+
+    def validate_photo(self, photo):
+        return photo_cleaned(photo) if photo else None
 
 
 class GroupOut(serializers.ModelSerializer):

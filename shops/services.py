@@ -18,7 +18,6 @@ from communities.models import Jurisdiction, User
 
 from . import rules, selectors
 from .models import Assignment, Campaign, Inspection, JointGroup, Shop, ShopEvent, one_month_after
-from .validators import photo_renamed
 
 Role = User.Role
 Kind = ShopEvent.Kind
@@ -287,7 +286,7 @@ def inspection_record(
         group=assignment.group,
         inspector=by,
         inspected_at=now,
-        photo=photo_renamed(photo) if photo else "",
+        photo=photo or "",
         note=note.strip(),
         outcome=result.outcome,
         is_reinspection=placard_now == rules.Placard.RED,

@@ -1,6 +1,7 @@
 """Appeals against a wrong code (误赋码申诉): the public form, the grid worker's filing, the
 steps verify → review → resolve, the scoped evidence, and the 24-hour countdown."""
 
+import io
 from datetime import datetime, timedelta
 from unittest import mock
 
@@ -10,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
+from PIL import Image
+from pypdf import PdfWriter
 
 from communities import access, services, views_appeals
 from communities.models import (
@@ -23,9 +26,24 @@ from communities.models import (
 
 from .factories import valid_id_number
 
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
-JPEG = b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 64
-PDF = b"%PDF-1.4\n1 0 obj <<>> endobj\ntrailer <<>>\n%%EOF\n"
+
+def image_bytes(kind: str, size=(40, 30)) -> bytes:
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, kind)
+    return out.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+PNG = image_bytes("PNG")
+JPEG = image_bytes("JPEG")
+PDF = pdf_bytes()
 NOW = timezone.make_aware(datetime(2022, 4, 10, 9, 30))
 
 
@@ -139,7 +157,10 @@ def test_public_appeal_is_stored_due_24_hours_after_filing_with_the_report(clien
     # stored under a random name of its real kind, with its content
     assert appeal.evidence.name.startswith("appeals/")
     assert appeal.evidence.name.endswith(".png") and "report" not in appeal.evidence.name
-    assert [p.read_bytes() for p in stored_files(media)] == [PNG]
+    # re-encoded: the same picture, and nothing but the picture
+    [stored] = stored_files(media)
+    with Image.open(stored) as image:
+        assert (image.format, image.size) == ("PNG", (40, 30))
 
 
 def test_thank_you_page_shows_the_deadline_and_no_personal_data(client, red):
@@ -203,6 +224,14 @@ def test_no_match_gets_one_neutral_message_and_stores_nothing(client, red, media
             "This file is not a JPEG or PNG image or a PDF. Send a photo or a PDF of the report.",
         ),
         (
+            upload(b"\xff\xd8\xff\xe0<html><script>x()</script></html>", "r.jpg", "image/jpeg"),
+            "This file is not a JPEG or PNG image or a PDF. Send a photo or a PDF of the report.",
+        ),
+        (
+            upload(b"%PDF-1.4\n<html></html>\n%%EOF\n", "report.pdf", "application/pdf"),
+            "This file is not a JPEG or PNG image or a PDF. Send a photo or a PDF of the report.",
+        ),
+        (
             upload(b"MZ\x90\x00" + b"\x00" * 64, "report.png", "image/png"),
             "This file is not a JPEG or PNG image or a PDF. Send a photo or a PDF of the report.",
         ),
@@ -211,7 +240,13 @@ def test_no_match_gets_one_neutral_message_and_stores_nothing(client, red, media
             "The file is %(size)s; at most 5 MB is accepted.",
         ),
     ],
-    ids=["text-renamed-pdf", "exe-renamed-png", "six-megabytes"],
+    ids=[
+        "text-renamed-pdf",
+        "jpeg-magic-html",
+        "pdf-magic-html",
+        "exe-renamed-png",
+        "six-megabytes",
+    ],
 )
 def test_a_file_that_is_not_a_small_image_or_pdf_is_refused_and_nothing_stored(
     client, red, media, evidence, message

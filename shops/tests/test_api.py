@@ -11,6 +11,7 @@ from django.utils import timezone
 from PIL import Image
 from rest_framework.test import APIClient
 
+from communities.tests.test_upload_content import png_header
 from shops.models import Inspection, Shop
 
 from .conftest import START, answers, first_share
@@ -116,6 +117,10 @@ def test_photos_are_checked_by_content_and_size(sweep, api, on_day_one, tmp_path
 
     refused = post("fake.jpg", b"%PDF-1.4 not an image")
     assert refused.status_code == 400 and "photo" in refused.json()
+    # a 20000 x 20000 PNG of a few dozen bytes: a field error, not a server error
+    bomb = post("bomb.png", png_header(20000, 20000))
+    assert bomb.status_code == 400 and "photo" in bomb.json()
+    assert post("fake.jpg", b"\xff\xd8\xff\xe0<html></html>").status_code == 400
     with override_settings(SHOP_PHOTO_MAX_BYTES=10):
         assert post("big.png", png_bytes()).status_code == 400
     assert not Inspection.objects.exists()
