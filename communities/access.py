@@ -195,6 +195,20 @@ def can_publish_announcements(user) -> bool:
     return is_citywide(user)
 
 
+def communities_for(user) -> QuerySet[Jurisdiction]:
+    """The communities the user works in: those of their subtree, a grid worker's the
+    communities of their grids."""
+    if _role(user) == Role.GRID_WORKER:
+        return Jurisdiction.objects.filter(pk__in=grids_for(user).values("parent"))
+    return jurisdictions_for(user).filter(level=Level.COMMUNITY)
+
+
+def can_file_venue_reports(user) -> bool:
+    """Those who take a venue's report (grid workers, community staff and the offices);
+    not inspectors, and no one who merely has an account."""
+    return works_with_residents(user)
+
+
 def arrivals_for(user) -> QuerySet[ArrivalReport]:
     """Arrival reports of the user's residents, and self-reports not yet verified that
     landed in a community the user covers."""
@@ -203,9 +217,7 @@ def arrivals_for(user) -> QuerySet[ArrivalReport]:
     if is_citywide(user):
         return ArrivalReport.objects.all()
     residents = residents_for(user)
-    communities = jurisdictions_for(user).filter(level=Level.COMMUNITY)
-    if _role(user) == Role.GRID_WORKER:
-        communities = Jurisdiction.objects.filter(pk__in=grids_for(user).values("parent"))
+    communities = communities_for(user)
     return ArrivalReport.objects.filter(
         Q(resident__in=residents)
         | Q(resident__isnull=True, community__in=communities)

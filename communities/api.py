@@ -8,13 +8,13 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
 from portal.parsers import JSONParser
 
-from . import access, selectors, services
+from . import access, ratelimit, selectors, services
 from .models import HealthCode, Jurisdiction, Resident
 from .serializers import (
     AnnouncementIn,
@@ -23,6 +23,7 @@ from .serializers import (
     ArrivalOut,
     AssessmentIn,
     DecisionOut,
+    HandedOverOut,
     IdentityDiffersOut,
     JurisdictionOutSerializer,
     MeOutSerializer,
@@ -154,7 +155,10 @@ class ArrivalViewSet(
     def get_queryset(self):
         return access.arrivals_for(self.request.user).prefetch_related("stays")
 
-    @extend_schema(request=ArrivalIn, responses={201: ArrivalOut, 409: IdentityDiffersOut})
+    @extend_schema(
+        request=ArrivalIn,
+        responses={201: ArrivalOut, 202: HandedOverOut, 409: IdentityDiffersOut},
+    )
     def create(self, request):
         user = request.user
         if not access.can_file_arrivals(user):
@@ -166,9 +170,10 @@ class ArrivalViewSet(
                 visible=access.residents_for(user), by=user, **data.validated_data
             )
         except services.OutsideJurisdiction:
-            raise ValidationError(
-                {"id_number": [_("This person is registered outside your jurisdiction.")]}
-            ) from None
+            values = data.validated_data
+            values.pop("confirm_identity")
+            services.arrival_hand_over(**values)
+            return Response({"detail": services.HANDED_OVER}, status=status.HTTP_202_ACCEPTED)
         except services.IdentityDiffers as differs:
             body = {"detail": IDENTITY_DIFFERS, "differs": differs.masked}
             return Response(body, status=status.HTTP_409_CONFLICT)
@@ -200,25 +205,23 @@ class PushView(APIView):
 
 
 class VenueReportView(APIView):
-    """A venue reports a person whose code is red or yellow; it becomes a task for that
-    person's grid. The answer carries no personal data."""
+    """A venue reports a person whose code is red or yellow. A resident of the city becomes
+    a task for their grid, anyone else a task to find them in the venue's community; the
+    answer is the same either way and carries no personal data. Filed by those who take
+    venues' reports (grid workers, community staff, the offices), VENUE_REPORTS_PER_HOUR
+    per user."""
 
     @extend_schema(request=VenueReportIn, responses={201: VenueReportOut})
     def post(self, request):
-        data = VenueReportIn(data=request.data)
+        if not access.can_file_venue_reports(request.user):
+            raise PermissionDenied
+        data = VenueReportIn(data=request.data, communities=access.communities_for(request.user))
         data.is_valid(raise_exception=True)
+        if ratelimit.venue_report_slot(request.user) is None:
+            raise Throttled(detail=_("Too many venue reports in an hour; try again later."))
         values = data.validated_data
-        resident = selectors.resident_by_id_or_phone(
-            among=access.residents_to_match(),
-            id_number=values.pop("id_number"),
-            phone=values.pop("phone"),
-        )
-        if resident is None:
-            raise ValidationError({"id_number": [_("No resident of the city matches.")]})
         report = services.venue_report_file(
-            resident=resident,
-            by=request.user,
-            **{**values, "seen_at": values["seen_at"] or timezone.now()},
+            by=request.user, **{**values, "seen_at": values["seen_at"] or timezone.now()}
         )
         return Response(VenueReportOut(report).data, status=status.HTTP_201_CREATED)
 

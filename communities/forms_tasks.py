@@ -70,6 +70,22 @@ class VenueReportForm(forms.Form):
         ],
     )
     note = forms.CharField(label=_("Note"), max_length=200, required=False)
+    community = forms.ModelChoiceField(
+        label=_("venue's community"), queryset=Jurisdiction.objects.none(), required=False
+    )
+
+    def __init__(self, *args, communities, **kwargs):
+        super().__init__(*args, **kwargs)
+        field = self.fields["community"]
+        field.queryset = communities
+        self.only_community = communities.first() if communities.count() == 1 else None
+        if self.only_community is not None:
+            field.widget = forms.HiddenInput()
+        else:
+            field.required = True
+
+    def clean_community(self):
+        return self.cleaned_data.get("community") or self.only_community
 
     def clean(self):
         cleaned = super().clean()

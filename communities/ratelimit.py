@@ -4,6 +4,7 @@ workers: a sliding window of slots per key (an IP address, a hashed ID number)."
 import logging
 from datetime import timedelta
 
+from django.conf import settings
 from django.core.cache import cache
 from django.utils.crypto import salted_hmac
 
@@ -47,3 +48,14 @@ def ip_key(form: str, request) -> str:
 def id_key(form: str, id_number: str) -> str:
     # Hashed: the cache is no place for identity numbers.
     return f"{form}:id:" + salted_hmac(form, id_number).hexdigest()
+
+
+def user_key(form: str, user) -> str:
+    return f"{form}:user:{user.pk}"
+
+
+def venue_report_slot(user) -> str | None:
+    """One of the user's venue reports of the hour (VENUE_REPORTS_PER_HOUR), or None."""
+    return slot_claim(
+        user_key("venue-report", user), settings.VENUE_REPORTS_PER_HOUR, timedelta(hours=1)
+    )

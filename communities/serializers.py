@@ -307,6 +307,13 @@ class IdentityShownOut(serializers.Serializer):
     typed = serializers.CharField()
 
 
+class HandedOverOut(serializers.Serializer):
+    """202: the person is registered outside the caller's grids; the report went to their
+    own grid to verify (nothing more is said about them)."""
+
+    detail = serializers.CharField()
+
+
 class IdentityDiffersOut(serializers.Serializer):
     """409: the ID number is registered to a person with another name or phone."""
 
@@ -447,15 +454,34 @@ class PushIn(StrictSerializer):
 
 
 class VenueReportIn(PersonRefIn):
+    """`community`: where the venue is, one of the filer's communities (may be left out by
+    a filer who works in one community only)."""
+
+    community = serializers.PrimaryKeyRelatedField(
+        queryset=Jurisdiction.objects.none(), required=False, allow_null=True, default=None
+    )
     venue_kind = serializers.ChoiceField(choices=VenueReport.VenueKind.choices)
     venue_name = serializers.CharField(max_length=100)
     seen_code = serializers.ChoiceField(choices=[HealthCode.RED, HealthCode.YELLOW])
     seen_at = serializers.DateTimeField(required=False, default=None, allow_null=True)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
+    def __init__(self, *args, communities=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.communities = communities if communities is not None else Jurisdiction.objects.none()
+        self.fields["community"].queryset = self.communities
+
     def validate_seen_at(self, value):
         if value and value > timezone.now():
             raise serializers.ValidationError(_("This time is in the future."))
+        return value
+
+    def validate_community(self, value):
+        if value is None:
+            only = list(self.communities[:2])
+            if len(only) != 1:
+                raise serializers.ValidationError(_("Name the venue's community."))
+            value = only[0]
         return value
 
 

@@ -311,8 +311,11 @@ def _arrival_file(request, form: ArrivalForm, stays):
             **form.cleaned_data,
         )
     except services.OutsideJurisdiction:
-        form.add_error("id_number", _("This person is registered outside your jurisdiction."))
-        return None
+        services.arrival_hand_over(
+            stays=stays.stays(), source=ArrivalReport.Source.GRID_WORKER, **form.cleaned_data
+        )
+        messages.info(request, services.HANDED_OVER)
+        return redirect("communities:arrival-create")
     except services.IdentityDiffers as differs:
         # The registered person masked; the form's values ride along in hidden fields.
         context = {

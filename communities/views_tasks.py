@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import access, selectors, services
+from . import access, ratelimit, selectors, services
 from .announcements import flatten_errors
 from .forms import StayFormSet, journey_valid
 from .forms_tasks import PushUploadForm, TaskVerifyForm, TaskWorkForm, VenueReportForm
@@ -192,25 +192,19 @@ def push_upload(request):
 @login_required
 def venue_report_create(request):
     """A venue (shop, station) reports a person showing a red or yellow code; the report
-    becomes a task for that person's grid. The reporter learns nothing about the person."""
-    form = VenueReportForm(request.POST or None)
+    becomes a task for that person's grid, or a task to find them in the venue's
+    community. The reporter learns nothing about the person, not even whether they are
+    registered."""
+    if not access.can_file_venue_reports(request.user):
+        raise PermissionDenied
+    form = VenueReportForm(request.POST or None, communities=access.communities_for(request.user))
+    status = 200
     if request.method == "POST" and form.is_valid():
-        values = form.cleaned_data
-        resident = selectors.resident_by_id_or_phone(
-            among=access.residents_to_match(), id_number=values["id_number"], phone=values["phone"]
-        )
-        if resident is None:
-            form.add_error(None, _("No resident of the city matches."))
+        if ratelimit.venue_report_slot(request.user) is None:
+            form.add_error(None, _("Too many venue reports in an hour; try again later."))
+            status = 429
         else:
-            services.venue_report_file(
-                resident=resident,
-                venue_kind=values["venue_kind"],
-                venue_name=values["venue_name"],
-                seen_code=values["seen_code"],
-                seen_at=timezone.now(),
-                note=values["note"],
-                by=request.user,
-            )
+            services.venue_report_file(**form.cleaned_data, seen_at=timezone.now(), by=request.user)
             messages.success(request, _("Reported; the person's grid will follow up."))
             return redirect("tasks:venue-report")
-    return render(request, "communities/venue_report_form.html", {"form": form})
+    return render(request, "communities/venue_report_form.html", {"form": form}, status=status)

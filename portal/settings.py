@@ -268,6 +268,8 @@ SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=VAR_DIR / "sms")
 SHOP_MAX_REMINDERS = env.int("SHOP_MAX_REMINDERS", default=2)
 SHOP_RECTIFY_DAYS = env.int("SHOP_RECTIFY_DAYS", default=2)
 SHOP_CLOSURE_DAYS = env.int("SHOP_CLOSURE_DAYS", default=3)
+# Venue reports a user may file in an hour (the API and the page together).
+VENUE_REPORTS_PER_HOUR = env.int("VENUE_REPORTS_PER_HOUR", default=30)
 # Spreadsheet uploads: a workbook (a zip archive) is refused before it is read when it
 # unpacks beyond these (a 2 MB "zip bomb" can unpack to gigabytes).
 XLSX_MAX_UNPACKED_BYTES = env.int("XLSX_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)

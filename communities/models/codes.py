@@ -227,7 +227,7 @@ class GridTask(models.Model):
     class Kind(models.TextChoices):
         VERIFY_SELF_REPORT = "verify_self_report", _("Verify a self-reported arrival")
         VERIFY_PUSH = "verify_push", _("Verify a big-data push")
-        FIND_PERSON = "find_person", _("Find a pushed person")
+        FIND_PERSON = "find_person", _("Find a person")
         VENUE_REPORT = "venue_report", _("Follow up a venue report")
 
     class State(models.TextChoices):

@@ -222,7 +222,8 @@ class Appeal(models.Model):
 
 
 class VenueReport(models.Model):
-    """A venue (shop, station) reports a person whose code is red or yellow."""
+    """A venue (shop, station) reports a person whose code is red or yellow: a resident of
+    the city, or someone the venue's community is to find (no resident)."""
 
     class VenueKind(models.TextChoices):
         SHOP = "shop", _("Shop")
@@ -230,7 +231,19 @@ class VenueReport(models.Model):
         HOTEL = "hotel", _("Hotel")
         OTHER = "other", _("Other")
 
-    resident = models.ForeignKey("Resident", on_delete=models.CASCADE, related_name="venue_reports")
+    resident = models.ForeignKey(
+        "Resident", null=True, blank=True, on_delete=models.CASCADE, related_name="venue_reports"
+    )
+    # Where the venue is (reports filed before it was asked have none).
+    community = models.ForeignKey(
+        "Jurisdiction",
+        verbose_name=_("venue's community"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+        limit_choices_to={"level": "community"},
+    )
     venue_kind = models.CharField(_("venue kind"), max_length=16, choices=VenueKind.choices)
     venue_name = models.CharField(_("venue"), max_length=100)
     seen_code = models.CharField(

@@ -1,10 +1,12 @@
 """Writes. Each service is atomic and keyword-only; views, the API and tasks call these."""
 
 from .arrivals import (
+    HANDED_OVER,
     IdentityDiffers,
     OutsideJurisdiction,
     announcement_load,
     arrival_file,
+    arrival_hand_over,
     arrival_report_file,
     assessment_run,
     decision_apply,
@@ -43,6 +45,7 @@ from .reviews import review_keep, review_propose
 from .tokens import token_issue, token_revoke
 
 __all__ = [
+    "HANDED_OVER",
     "IdentityDiffers",
     "OutsideJurisdiction",
     "announcement_load",
@@ -53,6 +56,7 @@ __all__ = [
     "appeal_review",
     "appeal_verify",
     "arrival_file",
+    "arrival_hand_over",
     "arrival_report_file",
     "assessment_run",
     "code_change_manual",

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from .. import access, policies
 from ..models import (
@@ -32,6 +33,12 @@ from ..rules.identity import identity_differences, identity_differences_masked
 
 log = logging.getLogger(__name__)
 SELF_REPORT_VERIFY_HOURS = 24
+
+
+HANDED_OVER = gettext_lazy(
+    "Received. The report was handed to the grid that keeps this person's record, which "
+    "verifies it within 24 hours."
+)
 
 
 class OutsideJurisdiction(Exception):
@@ -438,9 +445,13 @@ def self_report_submit(
     landing_point: str,
     transport: str,
     abroad_quarantine_days: int | None,
+    source: str = ArrivalReport.Source.SELF,
+    reason: str = "",
+    to_residents_grid: bool = False,
 ) -> ArrivalReport:
     """A report from the public form: kept as submitted with a preview of its decision,
-    and a task for the community's grid workers to verify it within 24 hours."""
+    and a task for the community's grid workers to verify it within 24 hours (for the
+    registered person's own grid with `to_residents_grid`)."""
     resident = access.residents_to_match().filter(id_number=id_number).first()
     decision = _decide(
         stays=stays,
@@ -455,7 +466,7 @@ def self_report_submit(
         id_number=id_number,
         phone=phone,
         address=address,
-        source=ArrivalReport.Source.SELF,
+        source=source,
         arrival_date=arrival_date,
         landing_point_kind=landing_point_kind,
         landing_point=landing_point,
@@ -469,9 +480,28 @@ def self_report_submit(
         kind=GridTask.Kind.VERIFY_SELF_REPORT,
         community=community,
         arrival=arrival,
+        resident=resident if to_residents_grid else None,
+        reason=reason,
         due_at=timezone.now() + timedelta(hours=SELF_REPORT_VERIFY_HOURS),
     )
     return arrival
+
+
+def arrival_hand_over(*, id_number: str, source: str, grid: Jurisdiction, **report) -> None:
+    """An arrival filed for a person registered outside the filer's grids: kept as
+    submitted, with a task for the person's own grid to verify it within 24 hours, as a
+    self-report is. The filer is told no more than that it was handed over (neither
+    where the person lives nor their code); `grid`, the filer's choice for a new person,
+    does not apply."""
+    resident = access.residents_to_match().select_related("grid").get(id_number=id_number)
+    self_report_submit(
+        community=resident.grid.parent,
+        id_number=id_number,
+        source=source,
+        reason=_("Reported arriving by another grid."),
+        to_residents_grid=True,
+        **report,
+    )
 
 
 @transaction.atomic

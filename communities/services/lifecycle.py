@@ -624,7 +624,9 @@ def task_close(*, task: GridTask, note: str, by: User) -> None:
 @transaction.atomic
 def venue_report_file(
     *,
-    resident: Resident,
+    id_number: str,
+    phone: str,
+    community: Jurisdiction,
     venue_kind: str,
     venue_name: str,
     seen_code: str,
@@ -632,9 +634,16 @@ def venue_report_file(
     note: str,
     by: User | None,
 ) -> VenueReport:
-    """A venue reports a person with a red or yellow code: a task for their grid."""
+    """A venue in `community` reports a person with a red or yellow code. A resident of
+    the city becomes a task for their grid; anyone else a task to find them in the
+    venue's community. The reporter is told the same either way: the report must not
+    tell who is registered where."""
+    resident = selectors.resident_by_id_or_phone(
+        among=access.residents_to_match(), id_number=id_number, phone=phone
+    )
     report = VenueReport.objects.create(
         resident=resident,
+        community=community,
         venue_kind=venue_kind,
         venue_name=venue_name,
         seen_code=seen_code,
@@ -642,17 +651,28 @@ def venue_report_file(
         note=note,
         reported_by=by,
     )
-    GridTask.objects.create(
-        kind=GridTask.Kind.VENUE_REPORT,
-        community_id=resident.grid.parent_id,
-        resident=resident,
-        subject_name=resident.name,
-        reason=_("%(venue)s saw a %(code)s code at %(at)s")
-        % {
-            "venue": venue_name,
-            "code": HealthCode(seen_code).label,
-            "at": timezone.localtime(seen_at).strftime("%Y-%m-%d %H:%M"),
-        },
-        due_at=timezone.now() + timedelta(hours=VERIFY_WITHIN_HOURS),
-    )
+    reason = _("%(venue)s saw a %(code)s code at %(at)s") % {
+        "venue": venue_name,
+        "code": HealthCode(seen_code).label,
+        "at": timezone.localtime(seen_at).strftime("%Y-%m-%d %H:%M"),
+    }
+    due = timezone.now() + timedelta(hours=VERIFY_WITHIN_HOURS)
+    if resident is None:
+        GridTask.objects.create(
+            kind=GridTask.Kind.FIND_PERSON,
+            community=community,
+            subject_id_number=id_number,
+            subject_phone=phone,
+            reason=reason,
+            due_at=due,
+        )
+    else:
+        GridTask.objects.create(
+            kind=GridTask.Kind.VENUE_REPORT,
+            community_id=resident.grid.parent_id,
+            resident=resident,
+            subject_name=resident.name,
+            reason=reason,
+            due_at=due,
+        )
     return report

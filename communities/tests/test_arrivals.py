@@ -97,13 +97,16 @@ def test_a_known_id_number_with_the_same_name_and_phone_opens_the_existing_perso
     assert resident.code == "red" and not IdentityChange.objects.exists()
 
 
-def test_a_person_of_another_grid_is_refused(api, world):
+def test_a_person_of_another_grid_is_handed_over_not_filed(api, world):
     outsider = world["residents"]["other_grid"]
     response = api.post(
         "/api/v1/arrivals/", payload(world, id_number=outsider.id_number), format="json"
     )
-    assert response.status_code == 400 and "id_number" in response.json()
-    assert not ArrivalReport.objects.exists()
+    assert response.status_code == 202 and set(response.json()) == {"detail"}
+    (report,) = ArrivalReport.objects.all()
+    assert report.state == ArrivalReport.State.SUBMITTED and report.resident == outsider
+    outsider.refresh_from_db()
+    assert outsider.code_events.count() == 0  # decided by the person's grid on verifying
 
 
 def test_a_grid_outside_the_workers_grids_is_refused(api, world):

@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from rest_framework.test import APIClient
 
-from communities import rules, services
+from communities import access, rules, services
 from communities.models import (
     ArrivalReport,
     ControlMeasure,
@@ -259,27 +259,51 @@ def test_the_api_files_the_same_person_at_once(api, world):
     assert not IdentityChange.objects.exists()
 
 
-# --- Another grid's person: no more than "registered outside your jurisdiction" -------------
+# --- Another grid's person: handed over to their grid, nothing said about them (issue 11) ---
 
 
 @pytest.mark.parametrize("confirm", [False, True])
-def test_a_person_of_another_grid_is_refused_without_showing_them(api, worker, world, confirm):
+def test_a_person_of_another_grid_is_handed_over_without_showing_them(
+    api, worker, world, confirm
+):
     outsider = world["residents"]["other_grid"]
-    registered, before = identity(outsider), counts()
+    registered = identity(outsider)
     body = api_body(world, id_number=outsider.id_number, confirm_identity=confirm)
     response = api.post("/api/v1/arrivals/", body, format="json")
-    assert response.status_code == 400
-    assert set(response.json()) == {"id_number"} and "辖区之外" in response.json()["id_number"][0]
+    # no "registered outside your jurisdiction": received, handed to the person's grid
+    assert response.status_code == 202
+    assert set(response.json()) == {"detail"} and "辖区" not in response.json()["detail"]
     data = form_data(world, id_number=outsider.id_number)
     if confirm:
         data["confirm_identity"] = "1"
-    response = worker.post(reverse("communities:arrival-create"), data)
+    response = worker.post(reverse("communities:arrival-create"), data, follow=True)
     html = response.content.decode()
-    assert "此人登记在您的辖区之外" in html
-    for shown in (rules.mask_name(outsider.name), rules.mask_phone(outsider.phone)):
+    assert "辖区之外" not in html and "已移交" in html
+    for shown in (outsider.name, rules.mask_name(outsider.name), rules.mask_phone(outsider.phone)):
         assert shown not in html
     assert "是否为同一人" not in html
-    assert counts() == before and identity(outsider) == registered
+    assert identity(outsider) == registered  # the person's record is not touched
+    # two reports waiting for the person's own grid to verify, tasks of that grid only
+    tasks = GridTask.objects.filter(resident=outsider, kind=GridTask.Kind.VERIFY_SELF_REPORT)
+    assert tasks.count() == 2
+    assert {t.community for t in tasks} == {world["nodes"]["other_community"]}
+    assert {t.arrival.state for t in tasks} == {ArrivalReport.State.SUBMITTED}
+    assert not access.tasks_for(world["users"]["grid_worker"]).filter(resident=outsider).exists()
+    outsider_worker = world["users"]["outsider_grid_worker"]
+    assert access.tasks_for(outsider_worker).filter(pk__in=tasks).count() == 2
+
+
+def test_the_persons_grid_verifies_a_handed_over_report(client, api, world):
+    outsider = world["residents"]["other_grid"]
+    body = api_body(world, id_number=outsider.id_number, name=outsider.name, phone=outsider.phone)
+    assert api.post("/api/v1/arrivals/", body, format="json").status_code == 202
+    task = GridTask.objects.get(resident=outsider)
+    client.force_login(world["users"]["outsider_grid_worker"])
+    url = reverse("tasks:task-verify", args=[task.pk])
+    response = client.post(url, {"grid": world["nodes"]["other_grid"].pk})
+    assert response.status_code == 302
+    task.refresh_from_db()
+    assert task.state == "done" and task.arrival.state == ArrivalReport.State.ASSESSED
 
 
 def test_an_outsider_gets_404_for_a_resident_of_another_grid(client, world):

@@ -233,7 +233,9 @@ def test_verifying_a_push_with_a_risk_area_stay_transfers_to_red(world):
 
 def test_a_venue_report_becomes_a_task_for_the_persons_grid(world, red_resident):
     services.venue_report_file(
-        resident=red_resident,
+        id_number=red_resident.id_number,
+        phone="",
+        community=world["nodes"]["community"],
         venue_kind="shop",
         venue_name="通达药房",
         seen_code="red",
