@@ -63,6 +63,11 @@ class ShopImportForm(SpreadsheetUploadForm):
         self.fields["file"].label = _("Register file (CSV or Excel .xlsx)")
 
 
+# A start further from today is a typo (9999-12-31 overflowed the date arithmetic).
+CAMPAIGN_START_WITHIN_DAYS = 365
+CAMPAIGN_MAX_DAYS = 366
+
+
 class CampaignForm(forms.Form):
     title = forms.CharField(label=_("Title"), max_length=100)
     starts_on = forms.DateField(label=_("Starts on"), widget=DateInput())
@@ -92,6 +97,30 @@ class CampaignForm(forms.Form):
         self.fields["roads"].choices = [
             (road, _("%(road)s (%(n)s shops)") % {"road": road, "n": n}) for road, n in roads
         ]
+
+    def clean_starts_on(self):
+        starts_on = self.cleaned_data["starts_on"]
+        today = timezone.localdate()
+        if abs((starts_on - today).days) > CAMPAIGN_START_WITHIN_DAYS:
+            raise forms.ValidationError(
+                _("A campaign starts within a year of today; check the year."),
+                code="start_out_of_range",
+            )
+        return starts_on
+
+    def clean(self):
+        cleaned = super().clean()
+        starts_on, ends_on = cleaned.get("starts_on"), cleaned.get("ends_on")
+        if starts_on and ends_on and (ends_on - starts_on).days > CAMPAIGN_MAX_DAYS:
+            self.add_error(
+                "ends_on",
+                forms.ValidationError(
+                    _("A campaign lasts at most %(days)s days."),
+                    params={"days": CAMPAIGN_MAX_DAYS},
+                    code="too_long",
+                ),
+            )
+        return cleaned
 
 
 class MemberChoiceField(forms.ModelChoiceField):

@@ -4,12 +4,14 @@ groups and shares, and the progress board."""
 import csv
 import io
 import json
+from datetime import timedelta
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count
 from django.urls import reverse
+from django.utils import timezone
 
 from communities.models import User
 from communities.tests.factories import JurisdictionFactory, UserFactory
@@ -21,6 +23,9 @@ from .factories import ShopFactory
 
 Role = User.Role
 HEADER = "name,address,community,grid,road,kind,licence_number,contact_phone,venue_code_posted\n"
+
+
+TODAY = timezone.localdate()
 
 
 def login(client, world, role):
@@ -291,7 +296,7 @@ def test_supervisor_creates_a_campaign_on_some_roads(client, world):
     assert page.context["form"]["roads"].field.choices[0][0] == "小店路"
     response = client.post(
         reverse("shops:campaign-create"),
-        {"title": "扫街行动", "starts_on": "2022-03-28", "roads": ["通达街"]},
+        {"title": "扫街行动", "starts_on": str(TODAY), "roads": ["通达街"]},
     )
     campaign = Campaign.objects.get()
     assert response.status_code == 302
@@ -299,15 +304,33 @@ def test_supervisor_creates_a_campaign_on_some_roads(client, world):
     assert (campaign.street, campaign.roads, str(campaign.ends_on)) == (
         world["nodes"]["street"],
         ["通达街"],
-        "2022-04-27",
+        str(TODAY + timedelta(days=30)),
     )
+
+
+@pytest.mark.parametrize(
+    ("starts_on", "ends_on", "field"),
+    [
+        ("9999-12-31", "", "starts_on"),  # was an OverflowError: a 500
+        ("0001-01-01", "", "starts_on"),
+        (str(TODAY + timedelta(days=400)), "", "starts_on"),
+        (str(TODAY), "9999-12-31", "ends_on"),
+    ],
+)
+def test_a_campaign_date_far_from_today_is_a_field_error(client, world, starts_on, ends_on, field):
+    login(client, world, "street_supervisor")
+    data = {"title": "扫街", "starts_on": starts_on, "ends_on": ends_on}
+    response = client.post(reverse("shops:campaign-create"), data)
+    assert response.status_code == 200
+    assert response.context["form"].errors[field]
+    assert not Campaign.objects.exists()
 
 
 def test_a_campaign_ending_before_it_starts_is_refused(client, world):
     login(client, world, "street_supervisor")
     response = client.post(
         reverse("shops:campaign-create"),
-        {"title": "扫街", "starts_on": "2022-03-28", "ends_on": "2022-03-01"},
+        {"title": "扫街", "starts_on": str(TODAY), "ends_on": str(TODAY - timedelta(days=27))},
     )
     assert response.status_code == 200
     assert response.context["form"].errors["ends_on"]
@@ -318,14 +341,14 @@ def test_a_campaign_ending_before_it_starts_is_refused(client, world):
 def test_only_supervisors_create_campaigns(client, world, role):
     login(client, world, role)
     assert client.get(reverse("shops:campaign-create")).status_code == 403
-    data = {"title": "扫街", "starts_on": "2022-03-28"}
+    data = {"title": "扫街", "starts_on": str(TODAY)}
     assert client.post(reverse("shops:campaign-create"), data).status_code == 403
     assert not Campaign.objects.exists()
 
 
 def test_a_superuser_placed_at_no_street_is_told_so(client, world):
     login(client, world, "superuser")
-    data = {"title": "扫街", "starts_on": "2022-03-28"}
+    data = {"title": "扫街", "starts_on": str(TODAY)}
     response = client.post(reverse("shops:campaign-create"), data)
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert not Campaign.objects.exists()
