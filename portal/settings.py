@@ -118,10 +118,11 @@ if REDIS_URL:
         "default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}
     }
 else:
-    # Shared by every process on the machine (rate limits must hold across web workers).
+    # Shared by every process on the machine (rate limits must hold across web workers;
+    # its add() is atomic across them).
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "BACKEND": "portal.cache.LockingFileBasedCache",
             "LOCATION": str(VAR_DIR / "cache"),
         }
     }
