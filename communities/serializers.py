@@ -433,10 +433,32 @@ class PersonRefIn(StrictSerializer):
         return attrs
 
 
+class CommunityRefField(serializers.PrimaryKeyRelatedField):
+    """A community of the caller's area by its number; a name that was not found (the push
+    file's 街道/社区) or a number outside the area is told as such, naming it."""
+
+    def to_internal_value(self, data):
+        if isinstance(data, bool) or not isinstance(data, (int, str)):
+            self.fail("incorrect_type", data_type=type(data).__name__)
+        if isinstance(data, str) and not data.isdigit():
+            raise serializers.ValidationError(
+                _("“%(community)s” is not a community of your area.") % {"community": data},
+                code="not_in_area",
+            )
+        try:
+            return self.get_queryset().get(pk=int(data))
+        except (Jurisdiction.DoesNotExist, ValueError, OverflowError):
+            raise serializers.ValidationError(
+                _("Community number %(community)s is not a community of your area.")
+                % {"community": data},
+                code="not_in_area",
+            ) from None
+
+
 class PushPersonIn(PersonRefIn):
     name = serializers.CharField(max_length=50, required=False, allow_blank=True, default="")
     reason = serializers.CharField(max_length=500)
-    community = serializers.PrimaryKeyRelatedField(
+    community = CommunityRefField(
         queryset=Jurisdiction.objects.filter(level=Jurisdiction.Level.COMMUNITY),
         required=False,
         allow_null=True,
@@ -457,7 +479,7 @@ class VenueReportIn(PersonRefIn):
     """`community`: where the venue is, one of the filer's communities (may be left out by
     a filer who works in one community only)."""
 
-    community = serializers.PrimaryKeyRelatedField(
+    community = CommunityRefField(
         queryset=Jurisdiction.objects.none(), required=False, allow_null=True, default=None
     )
     venue_kind = serializers.ChoiceField(choices=VenueReport.VenueKind.choices)

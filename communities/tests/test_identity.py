@@ -263,9 +263,7 @@ def test_the_api_files_the_same_person_at_once(api, world):
 
 
 @pytest.mark.parametrize("confirm", [False, True])
-def test_a_person_of_another_grid_is_handed_over_without_showing_them(
-    api, worker, world, confirm
-):
+def test_a_person_of_another_grid_is_handed_over_without_showing_them(api, worker, world, confirm):
     outsider = world["residents"]["other_grid"]
     registered = identity(outsider)
     body = api_body(world, id_number=outsider.id_number, confirm_identity=confirm)

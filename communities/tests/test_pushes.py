@@ -236,6 +236,23 @@ def test_push_file_creates_tasks(client, world):
     assert resident.code == "yellow"
 
 
+def test_a_community_of_another_district_is_named_as_outside_the_area(client, world):
+    client.force_login(world["users"]["district_office"])
+    text = "id_number,phone,name,reason,community\n,13700002222,未登记,时空伴随,尖草坪街道/尖草坪社区\n"
+    html = upload(client, text).content.decode()
+    assert "“尖草坪街道/尖草坪社区” 不是您辖区内的社区" in html
+    assert "类型错误" not in html
+    other = world["nodes"]["other_community"].pk
+    response = api_for(world["users"]["district_office"]).post(
+        "/api/v1/pushes/",
+        {"persons": [{"phone": "13700002222", "reason": "x", "community": other}]},
+        format="json",
+    )
+    assert response.status_code == 400
+    assert f"社区编号 {other} 不是您辖区内的社区" in str(response.json())
+    assert not GridTask.objects.exists()
+
+
 def test_a_bad_row_refuses_the_whole_file_naming_it(client, world):
     resident = world["residents"]["grid_a"]
     client.force_login(world["users"]["district_office"])
