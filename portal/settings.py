@@ -55,6 +55,8 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Before anything reads the body: one larger than MAX_REQUEST_BYTES is a 400.
+    "portal.middleware.RequestSizeLimitMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -269,6 +271,11 @@ SMS_FILE_PATH = env.path("SMS_FILE_PATH", default=VAR_DIR / "sms")
 SHOP_MAX_REMINDERS = env.int("SHOP_MAX_REMINDERS", default=2)
 SHOP_RECTIFY_DAYS = env.int("SHOP_RECTIFY_DAYS", default=2)
 SHOP_CLOSURE_DAYS = env.int("SHOP_CLOSURE_DAYS", default=3)
+# The largest request body taken, files included (the largest file taken is 5 MB: a photo
+# or an appeal's report); a reverse proxy in front should allow at least as much.
+MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=10 * 1024 * 1024)
+CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
+
 # Venue reports a user may file in an hour (the API and the page together).
 VENUE_REPORTS_PER_HOUR = env.int("VENUE_REPORTS_PER_HOUR", default=30)
 # Spreadsheet uploads: a workbook (a zip archive) is refused before it is read when it

@@ -238,7 +238,10 @@ def test_push_file_creates_tasks(client, world):
 
 def test_a_community_of_another_district_is_named_as_outside_the_area(client, world):
     client.force_login(world["users"]["district_office"])
-    text = "id_number,phone,name,reason,community\n,13700002222,未登记,时空伴随,尖草坪街道/尖草坪社区\n"
+    text = (
+        "id_number,phone,name,reason,community\n"
+        ",13700002222,未登记,时空伴随,尖草坪街道/尖草坪社区\n"
+    )
     html = upload(client, text).content.decode()
     assert "“尖草坪街道/尖草坪社区” 不是您辖区内的社区" in html
     assert "类型错误" not in html
