@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -8,7 +9,7 @@ from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, status, viewsets
 from rest_framework.authtoken.views import ObtainAuthToken
 from rest_framework.decorators import api_view
-from rest_framework.exceptions import PermissionDenied, ValidationError
+from rest_framework.exceptions import PermissionDenied, Throttled, ValidationError
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
@@ -37,6 +38,12 @@ IDENTITY_DIFFERS = gettext_lazy(
     "This ID number is registered to a person with another name or phone. If it is the "
     'same person, send the report again with "confirm_identity": true (the resident then '
     "takes the values sent, and the change is recorded); if not, correct the ID number."
+)
+
+
+LOCKED_OUT = gettext_lazy(
+    "Too many failed sign-ins for this account from this address, or from this address "
+    "altogether: signing in from here is locked for %(minutes)s minutes."
 )
 
 
@@ -232,6 +239,12 @@ class TokenObtainView(ObtainAuthToken):
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            # Axes flags the request it refused (portal/lockout.py); its middleware turns
+            # the flag into the 429 page only on Django's request, not on DRF's.
+            if getattr(request, "axes_locked_out", False):
+                wait = int(settings.AXES_COOLOFF_TIME.total_seconds())
+                raise Throttled(wait=wait, detail=LOCKED_OUT % {"minutes": wait // 60})
+            raise ValidationError(serializer.errors)
         token = services.token_issue(user=serializer.validated_data["user"])
         return Response({"token": token.key})
