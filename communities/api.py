@@ -39,11 +39,12 @@ IDENTITY_DIFFERS = gettext_lazy(
     'same person, send the report again with "confirm_identity": true (the resident then '
     "takes the values sent, and the change is recorded); if not, correct the ID number."
 )
-
-
 LOCKED_OUT = gettext_lazy(
     "Too many failed sign-ins for this account from this address, or from this address "
     "altogether: signing in from here is locked for %(minutes)s minutes."
+)
+MUST_CHANGE_PASSWORD = gettext_lazy(
+    "Your password was reset: set your own on the portal's password page first."
 )
 
 
@@ -246,5 +247,7 @@ class TokenObtainView(ObtainAuthToken):
                 wait = int(settings.AXES_COOLOFF_TIME.total_seconds())
                 raise Throttled(wait=wait, detail=LOCKED_OUT % {"minutes": wait // 60})
             raise ValidationError(serializer.errors)
+        if serializer.validated_data["user"].must_change_password:
+            raise PermissionDenied(MUST_CHANGE_PASSWORD)
         token = services.token_issue(user=serializer.validated_data["user"])
         return Response({"token": token.key})

@@ -61,6 +61,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A temporary password from the district office is changed before anything else.
+    "communities.middleware.PasswordChangeRequiredMiddleware",
     # Axes last: it needs the request that the middleware above have prepared.
     "axes.middleware.AxesMiddleware",
 ]

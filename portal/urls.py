@@ -27,6 +27,7 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path("accounts/staff/", include("communities.urls_accounts")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", monitoring_views.healthz, name="healthz"),
     path("places/cities/", communities_views.place_cities, name="place-cities"),
