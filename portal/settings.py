@@ -189,6 +189,8 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
+# The link of a reset e-mail works once, for an hour (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = 3600
 # Lock-out (portal/lockout.py): five failures for one username from one address lock that
 # username at that address (it still signs in from elsewhere: nobody can lock the city
 # office out from afar); twenty failures from one address, whatever the usernames, lock the

@@ -1,6 +1,11 @@
 """Writes. Each service is atomic and keyword-only; views, the API and tasks call these."""
 
-from .accounts import password_changed, password_generate, password_reset_by_office
+from .accounts import (
+    password_changed,
+    password_generate,
+    password_reset_by_email,
+    password_reset_by_office,
+)
 from .arrivals import (
     IdentityDiffers,
     OutsideJurisdiction,
@@ -65,6 +70,7 @@ __all__ = [
     "open_anomalies_refuse",
     "password_changed",
     "password_generate",
+    "password_reset_by_email",
     "password_reset_by_office",
     "person_decision_record",
     "personal_data_view_record",

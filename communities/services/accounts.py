@@ -63,3 +63,13 @@ def password_changed(*, user: User) -> None:
     token_revoke(user=user)
     User.objects.filter(pk=user.pk).update(must_change_password=False)
     user.must_change_password = False
+
+
+@transaction.atomic
+def password_reset_by_email(*, user: User) -> None:
+    """After the user set a new password from the e-mailed link (Django's form saved it):
+    the API token ends, the lock-out is lifted, a temporary password no longer waits to be
+    changed, and the admin's history of the account records the reset."""
+    User.objects.filter(pk=user.pk).update(must_change_password=False)
+    user.must_change_password = False
+    _password_reset_record(user=user, by=user, what=RESET_BY_EMAIL)
