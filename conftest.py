@@ -2,6 +2,7 @@ import os
 from pathlib import Path
 
 import pytest
+from django.core.cache import cache
 
 SCREENSHOTS = Path(__file__).resolve().parent / "var" / "screenshots"
 
@@ -15,6 +16,22 @@ def _fast_tests(settings):
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
+
+
+@pytest.fixture
+def own_cache(settings, tmp_path):
+    """The same kind of shared cache as the default (files), but one of the test's own:
+    clearing the configured one would empty the dev server's cache, or in CI the Redis
+    database that the Celery broker uses too."""
+    settings.CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(tmp_path / "cache"),
+        }
+    }
+    cache.clear()
+    yield
+    cache.clear()
 
 
 @pytest.fixture(scope="session")

@@ -187,6 +187,32 @@ def users_for(user) -> QuerySet[User]:
     return User.objects.filter(jurisdiction__path__startswith=user.jurisdiction.path)
 
 
+# Who gives a staff member who forgot their password a temporary one in the portal: the
+# district office for its district's staff; the city's administrators for anyone.
+PASSWORD_RESET_ROLES = {Role.DISTRICT_OFFICE, Role.ADMIN}
+# Accounts a district office leaves to the administrators: its peers and the offices above.
+OFFICE_ROLES = {Role.DISTRICT_OFFICE, Role.CITY_OFFICE, Role.ADMIN}
+
+
+def can_reset_passwords(user) -> bool:
+    return bool(user.is_superuser or _role(user) in PASSWORD_RESET_ROLES)
+
+
+def accounts_to_reset_for(user) -> QuerySet[User]:
+    """The active accounts whose password the user may reset, never their own: a district
+    office, the staff placed in its district but the offices; an administrator, everyone.
+    Only a superuser resets an account that reaches the admin site (is_staff): a temporary
+    password known to its giver would be a way in."""
+    if not can_reset_passwords(user):
+        return User.objects.none()
+    accounts = users_for(user).filter(is_active=True).exclude(pk=user.pk)
+    if user.is_superuser:
+        return accounts
+    if _role(user) == Role.DISTRICT_OFFICE:
+        accounts = accounts.exclude(role__in=OFFICE_ROLES)
+    return accounts.exclude(Q(is_staff=True) | Q(is_superuser=True))
+
+
 def can_file_arrivals(user) -> bool:
     return works_with_residents(user)
 

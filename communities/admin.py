@@ -71,7 +71,10 @@ class UserAdmin(BaseUserAdmin):
     autocomplete_fields = ["jurisdiction", "grids"]
     fieldsets = (
         *BaseUserAdmin.fieldsets,
-        (_("Role and jurisdiction"), {"fields": ("role", "jurisdiction", "grids", "phone")}),
+        (
+            _("Role and jurisdiction"),
+            {"fields": ("role", "jurisdiction", "grids", "phone", "must_change_password")},
+        ),
     )
     add_fieldsets = (
         *BaseUserAdmin.add_fieldsets,

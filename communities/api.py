@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
@@ -38,6 +39,13 @@ IDENTITY_DIFFERS = gettext_lazy(
     "This ID number is registered to a person with another name or phone. If it is the "
     'same person, send the report again with "confirm_identity": true (the resident then '
     "takes the values sent, and the change is recorded); if not, correct the ID number."
+)
+LOCKED_OUT = gettext_lazy(
+    "Too many failed sign-ins for this account from this address, or from this address "
+    "altogether: signing in from here is locked for %(minutes)s minutes."
+)
+MUST_CHANGE_PASSWORD = gettext_lazy(
+    "Your password was reset: set your own on the portal's password page first."
 )
 
 
@@ -235,6 +243,14 @@ class TokenObtainView(ObtainAuthToken):
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)
-        serializer.is_valid(raise_exception=True)
+        if not serializer.is_valid():
+            # Axes flags the request it refused (portal/lockout.py); its middleware turns
+            # the flag into the 429 page only on Django's request, not on DRF's.
+            if getattr(request, "axes_locked_out", False):
+                wait = int(settings.AXES_COOLOFF_TIME.total_seconds())
+                raise Throttled(wait=wait, detail=LOCKED_OUT % {"minutes": wait // 60})
+            raise ValidationError(serializer.errors)
+        if serializer.validated_data["user"].must_change_password:
+            raise PermissionDenied(MUST_CHANGE_PASSWORD)
         token = services.token_issue(user=serializer.validated_data["user"])
         return Response({"token": token.key})

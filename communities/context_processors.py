@@ -12,5 +12,8 @@ def menu(request):
             "residents": access.works_with_residents(user),
             "anomalies": access.can_resolve_anomalies(user),
             "reviews": access.can_see_reviews(user),
+            "staff_passwords": access.can_reset_passwords(user),
+            # a temporary password is changed first: no menu until then
+            "password_first": user.must_change_password,
         }
     }

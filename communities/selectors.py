@@ -160,6 +160,20 @@ def resident_list(*, user: User, query: str = "", code: str = "") -> QuerySet[Re
     return residents.order_by("name", "pk")
 
 
+def staff_list(*, user: User, query: str = "") -> QuerySet[User]:
+    """The accounts whose password the user may reset, by place and username; `query` is
+    part of a username or a name."""
+    accounts = access.accounts_to_reset_for(user).select_related("jurisdiction")
+    query = query.strip()
+    if query:
+        accounts = accounts.filter(
+            Q(username__icontains=query)
+            | Q(first_name__icontains=query)
+            | Q(last_name__icontains=query)
+        )
+    return accounts.order_by("jurisdiction__path", "username")
+
+
 def resident_get(*, user: User, pk) -> Resident:
     return get_object_or_404(access.residents_for(user).select_related("grid__parent"), pk=pk)
 

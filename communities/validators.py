@@ -69,3 +69,18 @@ def validate_mobile(value: str) -> None:
             _("Enter an 11-digit mainland mobile number, such as 13812345678."),
             code="mobile",
         )
+
+
+class UsernameNotInPasswordValidator:
+    """A password validator (AUTH_PASSWORD_VALIDATORS): the username, in any case, is not
+    part of the password ("grid3grid3", "Grid3-2022!")."""
+
+    def validate(self, password: str, user=None) -> None:
+        username = (getattr(user, "username", "") or "").casefold()
+        if username and username in password.casefold():
+            raise ValidationError(
+                _("The password cannot contain the username."), code="password_has_username"
+            )
+
+    def get_help_text(self) -> str:
+        return _("Your password cannot contain your username.")

@@ -90,11 +90,12 @@ def id_param(request, name: str) -> int:
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
-    """Django's page; a new password also ends the user's API token."""
+    """Django's page; a new password also ends the user's API token, and replaces a
+    temporary one that the district office gave."""
 
     def form_valid(self, form):
         response = super().form_valid(form)
-        services.token_revoke(user=form.user)
+        services.password_changed(user=form.user)
         return response
 
 

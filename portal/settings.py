@@ -63,6 +63,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
+    # A temporary password from the district office is changed before anything else.
+    "communities.middleware.PasswordChangeRequiredMiddleware",
     # Axes last: it needs the request that the middleware above have prepared.
     "axes.middleware.AxesMiddleware",
 ]
@@ -175,24 +177,37 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Every account is staff with access to personal data: ten characters at least, not
+# common, not all digits, not like the user's name, and not holding the username (Django's
+# similarity check lets the username typed twice through: "grid3grid3" scores 0.67 < 0.7).
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator"},
+    {
+        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
+        "OPTIONS": {"min_length": 10},
+    },
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "communities.validators.UsernameNotInPasswordValidator"},
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "home"
-# Five failures in a row for one username lock it for 15 minutes; a success resets.
+# The link of a reset e-mail works once, for an hour (Django's default is three days).
+PASSWORD_RESET_TIMEOUT = 3600
+# Lock-out (portal/lockout.py): five failures for one username from one address lock that
+# username at that address (it still signs in from elsewhere: nobody can lock the city
+# office out from afar); twenty failures from one address, whatever the usernames, lock the
+# address. Both for 15 minutes; a success clears its own username's failures there. Not
+# the address alone at five: an office or a carrier's NAT puts many staff behind one
+# address, and one person's typos must not lock out a whole street office.
+AXES_HANDLER = "portal.lockout.PairAndAddressHandler"
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"], "ip_address"]
 AXES_FAILURE_LIMIT = env.int("AXES_FAILURE_LIMIT", default=5)
+AXES_ADDRESS_FAILURE_LIMIT = env.int("AXES_ADDRESS_FAILURE_LIMIT", default=20)
 AXES_COOLOFF_TIME = timedelta(minutes=env.int("AXES_COOLOFF_MINUTES", default=15))
-AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 AXES_VERBOSE = False
-# Not per IP address as well: an office or a carrier's NAT puts many staff behind one
-# address, and one person's typos must not lock out a whole street office.
-SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 
 # --- Language and time -------------------------------------------------------------------
 LANGUAGE_CODE = "zh-hans"

@@ -4,6 +4,7 @@ from django.urls import include, path
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerView
 
 from communities import views as communities_views
+from communities import views_accounts as communities_views_accounts
 from monitoring import views as monitoring_views
 
 admin.site.site_header = "网格化管理门户 · 管理"
@@ -27,6 +28,27 @@ urlpatterns = [
         auth_views.PasswordChangeDoneView.as_view(),
         name="password_change_done",
     ),
+    path(
+        "accounts/password/reset/",
+        communities_views_accounts.PasswordResetView.as_view(),
+        name="password_reset",
+    ),
+    path(
+        "accounts/password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "accounts/password/reset/<uidb64>/<token>/",
+        communities_views_accounts.PasswordResetConfirmView.as_view(),
+        name="password_reset_confirm",
+    ),
+    path(
+        "accounts/password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    path("accounts/staff/", include("communities.urls_accounts")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("healthz/", monitoring_views.healthz, name="healthz"),
     path("places/cities/", communities_views.place_cities, name="place-cities"),

@@ -154,6 +154,14 @@ class User(AbstractUser):
         limit_choices_to={"level": Jurisdiction.Level.GRID},
     )
     phone = models.CharField(_("phone"), max_length=11, blank=True, validators=[validate_mobile])
+    must_change_password = models.BooleanField(
+        _("must change password"),
+        default=False,
+        help_text=_(
+            "Set when the district office gives a temporary password: the user sets their "
+            "own before anything else."
+        ),
+    )
 
     class Meta:
         verbose_name = _("user")

@@ -1,5 +1,11 @@
 """Writes. Each service is atomic and keyword-only; views, the API and tasks call these."""
 
+from .accounts import (
+    password_changed,
+    password_generate,
+    password_reset_by_email,
+    password_reset_by_office,
+)
 from .arrivals import (
     HANDED_OVER,
     IdentityDiffers,
@@ -66,6 +72,10 @@ __all__ = [
     "has_open_anomaly",
     "health_code_change",
     "open_anomalies_refuse",
+    "password_changed",
+    "password_generate",
+    "password_reset_by_email",
+    "password_reset_by_office",
     "person_decision_record",
     "personal_data_view_record",
     "proposal_create",

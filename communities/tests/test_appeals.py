@@ -6,7 +6,6 @@ from datetime import datetime, timedelta
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.core.exceptions import PermissionDenied
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
@@ -55,17 +54,8 @@ def media(settings, tmp_path):
 
 
 @pytest.fixture(autouse=True)
-def rate_cache(settings, tmp_path):
-    """A file cache of the test's own (see test_self_report.rate_cache)."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
-    cache.clear()
-    yield
-    cache.clear()
+def _own_cache(own_cache):
+    """A file cache of the test's own (conftest.own_cache): the rate limits count there."""
 
 
 def make_red(resident: Resident) -> Resident:

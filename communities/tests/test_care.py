@@ -8,7 +8,6 @@ from unittest import mock
 
 import openpyxl
 import pytest
-from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
@@ -36,17 +35,8 @@ HTMX = {"HTTP_HX_REQUEST": "true"}
 
 
 @pytest.fixture(autouse=True)
-def own_cache(settings, tmp_path):
-    """A file cache of the test's own, never the configured one (see test_self_report)."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
-    cache.clear()
-    yield
-    cache.clear()
+def _own_cache(own_cache):
+    """A file cache of the test's own (conftest.own_cache)."""
 
 
 def pending(resident, *, due=TODAY, kind="landing"):

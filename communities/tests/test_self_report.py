@@ -5,7 +5,6 @@ from pathlib import Path
 from unittest import mock
 
 import pytest
-from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone, translation
 
@@ -32,19 +31,8 @@ def announcement(db):
 
 
 @pytest.fixture(autouse=True)
-def rate_cache(settings, tmp_path):
-    """The same kind of shared cache as the default (files), but one of the test's own:
-    clearing the configured one would empty the dev server's cache, or in CI the Redis
-    database that the Celery broker uses too."""
-    settings.CACHES = {
-        "default": {
-            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
-            "LOCATION": str(tmp_path / "cache"),
-        }
-    }
-    cache.clear()
-    yield
-    cache.clear()
+def _own_cache(own_cache):
+    """A file cache of the test's own (conftest.own_cache): the rate limits count there."""
 
 
 def form_data(world, **changes):
