@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('communities', '0011_personal_data_view_subjects'),
+        ('communities', '0012_user_must_change_password'),
     ]
 
     operations = [
