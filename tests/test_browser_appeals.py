@@ -8,12 +8,12 @@ from django.core.cache import cache
 from django.utils import timezone
 
 from communities.models import Appeal, ControlMeasure, Resident
-from communities.tests.factories import ResidentFactory, UserFactory, tree
+from communities.tests.factories import ResidentFactory, UserFactory, image_bytes, tree
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+PNG = image_bytes("PNG")
 
 
 @pytest.fixture

@@ -23,6 +23,7 @@ from communities.tests.factories import (
     UserFactory,
     announcement_publish,
     arrival_file,
+    pdf_bytes,
     tree,
     wait_for,
 )
@@ -35,7 +36,7 @@ DESK = {"width": 1280, "height": 900}
 DEMO = (
     Path(__file__).resolve().parent.parent / "communities" / "fixtures" / "demo_announcement.json"
 )
-PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+PDF = pdf_bytes()
 
 
 @pytest.fixture

@@ -39,6 +39,7 @@ from communities.tests.factories import (
     DecisionReviewFactory,
     ResidentFactory,
     UserFactory,
+    image_bytes,
     tree,
 )
 from shops import services as shop_services
@@ -47,7 +48,7 @@ from shops.tests.conftest import answers
 from shops.tests.factories import ShopFactory
 
 Role = User.Role
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
+PNG = image_bytes("PNG")
 ID_NAMES = {"pk", "id", "uuid", "public_id", "object_id"}
 
 # --- The walk --------------------------------------------------------------------------------

@@ -198,3 +198,27 @@ def wait_for(condition, seconds=30) -> bool:
     while not condition() and time.monotonic() < deadline:
         time.sleep(0.2)
     return condition()
+
+
+def image_bytes(kind: str = "PNG", size=(40, 30)) -> bytes:
+    """A real picture (uploads are decoded and re-encoded, so a header alone is refused)."""
+    import io
+
+    from PIL import Image
+
+    out = io.BytesIO()
+    Image.new("RGB", size, (200, 30, 30)).save(out, kind)
+    return out.getvalue()
+
+
+def pdf_bytes() -> bytes:
+    """A real one-page PDF."""
+    import io
+
+    from pypdf import PdfWriter
+
+    writer = PdfWriter()
+    writer.add_blank_page(width=595, height=842)
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()

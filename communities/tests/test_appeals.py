@@ -1,7 +1,6 @@
 """Appeals against a wrong code (误赋码申诉): the public form, the grid worker's filing, the
 steps verify → review → resolve, the scoped evidence, and the 24-hour countdown."""
 
-import io
 from datetime import datetime, timedelta
 from unittest import mock
 
@@ -11,7 +10,6 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone, translation
 from PIL import Image
-from pypdf import PdfWriter
 
 from communities import access, services, views_appeals
 from communities.models import (
@@ -23,22 +21,7 @@ from communities.models import (
     Resident,
 )
 
-from .factories import valid_id_number
-
-
-def image_bytes(kind: str, size=(40, 30)) -> bytes:
-    out = io.BytesIO()
-    Image.new("RGB", size, (200, 30, 30)).save(out, kind)
-    return out.getvalue()
-
-
-def pdf_bytes() -> bytes:
-    writer = PdfWriter()
-    writer.add_blank_page(width=595, height=842)
-    out = io.BytesIO()
-    writer.write(out)
-    return out.getvalue()
-
+from .factories import image_bytes, pdf_bytes, valid_id_number
 
 PNG = image_bytes("PNG")
 JPEG = image_bytes("JPEG")

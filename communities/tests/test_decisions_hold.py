@@ -12,14 +12,14 @@ from django.utils import timezone
 from communities import services
 from communities.models import DecisionReview, HealthCodeEvent, NucleicAcidTest, PersonDecision
 from communities.services import recompute
-from communities.tests.factories import announcement_publish, arrival_file
+from communities.tests.factories import announcement_publish, arrival_file, image_bytes
 from notices import texts
 from notices.models import Notice
 
 TODAY = timezone.localdate()
 NANGUAN = {"province": "吉林省", "city": "长春市", "county": "南关区"}
 CHANGCHUN = {"province": "吉林省", "city": "长春市", "since": "2022-03-01"}
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
+PNG = image_bytes("PNG")
 
 
 def publish(title, **lists):
