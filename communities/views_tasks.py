@@ -94,7 +94,9 @@ def task_verify(request, pk):
             messages.warning(request, str(exc))
             return redirect("tasks:task-verify", pk=task.pk)
         except services.OutsideJurisdiction:
-            form.add_error(None, _("This person is registered outside your jurisdiction."))
+            services.self_report_hand_over(arrival=arrival)
+            messages.info(request, services.HANDED_OVER)
+            return redirect("tasks:task-list")
         except services.IdentityDiffers as error:
             differs = error  # the page asks to confirm that it is the same person
         else:

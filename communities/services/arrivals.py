@@ -487,6 +487,19 @@ def self_report_submit(
     return arrival
 
 
+@transaction.atomic
+def self_report_hand_over(*, arrival: ArrivalReport) -> None:
+    """A self-report whose person turned out to be registered in another community: the
+    report and its open task move to the person's own grid, which verifies it (the grid
+    worker who found this out is told no more than that)."""
+    resident = access.residents_to_match().select_related("grid").get(id_number=arrival.id_number)
+    community = resident.grid.parent_id
+    ArrivalReport.objects.filter(pk=arrival.pk).update(resident=resident, community_id=community)
+    GridTask.objects.filter(arrival=arrival, state=GridTask.State.OPEN).update(
+        resident=resident, community_id=community, reason=_("Reported arriving by another grid.")
+    )
+
+
 def arrival_hand_over(*, id_number: str, source: str, grid: Jurisdiction, **report) -> None:
     """An arrival filed for a person registered outside the filer's grids: kept as
     submitted, with a task for the person's own grid to verify it within 24 hours, as a

@@ -364,17 +364,25 @@ def test_only_the_workers_own_grids_of_the_community_are_offered(client, world, 
     assert set(form.fields["grid"].queryset) == {world["nodes"]["grid_a"], world["nodes"]["grid_b"]}
 
 
-def test_a_person_registered_outside_the_workers_grids_is_refused(client, world):
+def test_a_person_registered_outside_the_workers_grids_is_handed_to_their_grid(client, world):
     outsider = world["residents"]["other_grid"]
     assert submit(client, world, id_number=outsider.id_number).status_code == 302
     task = GridTask.objects.get()
     client.force_login(world["users"]["grid_worker"])
     url = reverse("tasks:task-verify", args=[task.pk])
-    response = client.post(url, {"grid": world["nodes"]["grid_a"].pk})
-    assert response.status_code == 200
-    assert "此人登记在您的辖区之外" in response.content.decode()
+    response = client.post(url, {"grid": world["nodes"]["grid_a"].pk}, follow=True)
+    html = response.content.decode()
+    assert "已移交" in html and "辖区之外" not in html and outsider.name not in html
     task.refresh_from_db()
-    assert task.state == "open"
+    assert task.state == "open" and task.resident == outsider
+    assert task.community == world["nodes"]["other_community"]
+    assert client.get(url).status_code == 404  # no longer this grid worker's
+    # the person's own grid verifies it
+    client.force_login(world["users"]["outsider_grid_worker"])
+    data = {"grid": world["nodes"]["other_grid"].pk, "confirm_identity": "1"}
+    assert client.post(url, data).status_code == 302
+    task.refresh_from_db()
+    assert task.state == "done"
 
 
 @pytest.mark.parametrize("role", ["outsider_grid_worker", "outsider_supervisor", "inspector"])
