@@ -82,6 +82,8 @@ class StayForm(forms.Form):
                 "hx-get": cities,
                 "hx-trigger": "change",
                 "hx-target": f"#{self['city'].auto_id}",
+                # explicit: a form around it may set another swap (the dry run's outerHTML)
+                "hx-swap": "innerHTML",
                 # a new province empties the county picker until a city is chosen
                 "hx-on::after-request": f"document.getElementById('{county_id}').innerHTML=''",
             }
@@ -91,6 +93,7 @@ class StayForm(forms.Form):
                 "hx-get": counties,
                 "hx-trigger": "change",
                 "hx-target": f"#{self['county'].auto_id}",
+                "hx-swap": "innerHTML",
                 "hx-include": f"#{self['province'].auto_id}",
             }
         )

@@ -159,3 +159,22 @@ def test_another_name_for_a_registered_id_number_is_confirmed_on_the_phone(
     resident.refresh_from_db()
     assert resident.name == "张新名" and resident.identity_changes.count() == 1
     assert resident.arrivals.get().name == "张新名"
+
+
+def test_the_dry_run_page_keeps_its_pickers_and_shows_the_decision(
+    page, live_server, setting, screenshot_dir
+):
+    """Issue 13: on /assess/ the province picker once took the form's outerHTML swap and
+    replaced the city picker with loose text. The pickers cascade and the result shows."""
+    today = timezone.localdate()
+    sign_in_on_a_phone(page, live_server)
+    page.goto(f"{live_server.url}/assess/")
+    page.fill("input[name=arrival_date]", (today - timedelta(days=1)).isoformat())
+    stay_pick(page, "船营区", today - timedelta(days=9), today - timedelta(days=2))
+    # still three selects, the city one holding the cities of the province
+    assert page.locator("select[name=stays-0-city]").count() == 1
+    assert page.locator("select[name=stays-0-city] option").count() > 5
+    page.click("main button[type=submit]")
+    page.wait_for_selector("#result [data-testid=decision]")
+    assert "“14+7”" in page.inner_text("#result [data-testid=decision]")
+    page.screenshot(path=screenshot_dir / "assessment_dry_run.png", full_page=True)
