@@ -21,7 +21,7 @@ from .forms import (
 )
 from .forms_care import AnomalyResolveForm
 from .forms_review import ProposalForm
-from .models import Announcement, ArrivalReport, HealthCode, Jurisdiction, User
+from .models import Announcement, ArrivalReport, HealthCode, Jurisdiction, RiskLevel, User
 from .serializers import EFFECTIVE_DAYS_AHEAD, effective_is_later
 
 Role = User.Role
@@ -386,11 +386,12 @@ def announcement_compare(request):
     """What changed between two announcements: places added and removed per list."""
     base = get_object_or_404(Announcement, pk=id_param(request, "a"))
     other = get_object_or_404(Announcement, pk=id_param(request, "b"))
-    context = {
-        "base": base,
-        "other": other,
-        "changes": selectors.announcement_changes(base=base, other=other),
-    }
+    changes = selectors.announcement_changes(base=base, other=other)
+    for side in ("added", "removed"):  # a risk area's level in words (高风险), not "high"
+        changes["risk_areas"][side] = [
+            (RiskLevel(level).label, *rest) for level, *rest in changes["risk_areas"][side]
+        ]
+    context = {"base": base, "other": other, "changes": changes}
     return render(request, "communities/announcement_compare.html", context)
 
 

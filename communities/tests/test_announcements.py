@@ -187,8 +187,8 @@ def test_compare_shows_what_changed(client, world, no_queue):
     html = client.get(
         reverse("communities:announcement-compare"), {"a": first.pk, "b": second.pk}
     ).content.decode()
-    assert "+ high 吉林省 长春市 南关区" in html
-    assert "− medium 广东省 深圳市 福田区" in html
+    assert "+ 高风险 吉林省 长春市 南关区" in html  # the level in words, not "high"
+    assert "− 中风险 广东省 深圳市 福田区" in html
 
 
 def test_window_boundary_against_today(db, no_queue):
