@@ -153,6 +153,7 @@ def resident_list(request):
         user=request.user, query=request.GET.get("q", ""), code=request.GET.get("code", "")
     )
     page = Paginator(residents, 50).get_page(request.GET.get("page"))
+    selectors.residents_at_a_glance(page.object_list)
     template = "communities/resident_list.html"
     if request.htmx:
         template += "#rows"

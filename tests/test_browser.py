@@ -77,3 +77,31 @@ def test_each_role_signs_in_to_its_home(page, live_server, role, screenshot_dir)
     assert page.inner_text("[data-testid=role]") == label
     assert nodes[level].name in page.inner_text("h1")
     page.screenshot(path=screenshot_dir / f"home_{role}.png", full_page=True)
+
+
+def test_the_resident_list_is_cards_on_a_phone_without_sideways_scrolling(
+    page, live_server, grid_worker, screenshot_dir
+):
+    """Issue 13: on a phone the grid column wrapped one character a line (a 50-row page
+    was about 10,000 px tall); now one card a resident, and nothing scrolls sideways."""
+    from communities.models import Resident
+
+    grid = Resident.objects.get().grid
+    for n in range(30):
+        ResidentFactory(grid=grid, name=f"居民{n:02d}")
+    page.set_viewport_size(PHONE)
+    page.goto(f"{live_server.url}/accounts/login/")
+    page.fill("input[name=username]", "tongda")
+    page.fill("input[name=password]", "pw-for-tests-123")
+    page.click("button[type=submit]")
+    page.wait_for_selector("[data-testid=role]")
+    page.goto(f"{live_server.url}/residents/")
+    cards = page.locator("[data-testid=resident-cards] > li")
+    assert cards.count() == 31 and page.locator("table").is_hidden()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    # about 80 px a card, not a column one character wide
+    assert page.evaluate("document.documentElement.scrollHeight") < 31 * 120 + 600
+    page.screenshot(path=screenshot_dir / "resident_list_phone.png", full_page=True)
+    page.set_viewport_size(DESK)
+    assert page.locator("table").is_visible() and cards.first.is_hidden()
+    assert page.inner_text("table thead").startswith("姓名")

@@ -332,3 +332,24 @@ def test_the_appeal_button_is_offered_only_to_those_who_may_file(client, world, 
     client.force_login(world["users"][role])
     html = client.get(reverse("communities:resident-detail", args=[resident.pk])).content.decode()
     assert (reverse("appeals:create") in html) == offered
+
+
+def test_the_resident_list_shows_measure_and_next_test_in_a_fixed_number_of_queries(
+    client, world, django_assert_max_num_queries
+):
+    from .factories import ResidentFactory, announcement_publish, arrival_file
+
+    nanguan = {"province": "吉林省", "city": "长春市", "county": "南关区"}
+    announcement_publish(
+        {"title": "南关区", "effective": "2022-03-28", "risk_areas": [{"level": "high", **nanguan}]}
+    )
+    resident = world["residents"]["grid_a"]
+    arrival_file(resident)  # from a high-risk area: red, a measure and tests
+    for _ in range(20):
+        ResidentFactory(grid=world["nodes"]["grid_a"])
+    client.force_login(world["users"]["grid_worker"])
+    with django_assert_max_num_queries(12):
+        html = client.get(reverse("communities:resident-list")).content.decode()
+    measure = resident.measures.get()
+    first_test = resident.tests.order_by("due").first()
+    assert measure.release_due.isoformat() in html and first_test.due.isoformat() in html
