@@ -85,6 +85,7 @@ def worklist(request):
         "groups": my_groups,
         "joined": bool(items) or groups.exists(),
         "today": today,
+        "can_manage": access.can_manage_campaigns(request.user),
     }
     return render(request, "shops/worklist.html", context)
 
@@ -151,8 +152,12 @@ def shop_detail(request, pk):
         "label": _field_labels(Shop),
         "events": selectors.shop_timeline(shop),
         "inspections": inspections,
-        "share": services.inspection_share(shop=shop, by=user, today=timezone.localdate())[0],
     }
+    # the big button only when an inspection would be taken today (not on a red shop
+    # before its re-inspection day: the reason shows instead)
+    context["share"], context["refusal"] = services.inspection_share(
+        shop=shop, by=user, today=timezone.localdate()
+    )
     return render(request, "shops/shop_detail.html", context)
 
 

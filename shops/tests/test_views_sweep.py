@@ -109,6 +109,29 @@ def test_worklist_puts_due_reinspections_first_and_inspected_shops_last(client, 
     assert (today + timedelta(days=2)).isoformat() in html  # the waiting shop's due day
     assert html.count('data-testid="worklist-item"') == 5
     assert inspect_url(red_due) in html
+    # no 检查 button for the red shop before its re-inspection day (it would be refused)
+    assert inspect_url(waiting) not in html and inspect_url(done) in html
+
+
+def test_a_red_shops_page_has_no_inspect_button_before_its_day(client, team):
+    shop = team["share"][0]
+    due = timezone.localdate() + timedelta(days=2)
+    Shop.objects.filter(pk=shop.pk).update(
+        placard=Shop.Placard.RED, state=Shop.State.CLOSED, reinspection_due=due
+    )
+    client.force_login(team["users"]["market"])
+    html = client.get(reverse("sweep:shop-detail", args=[shop.pk])).content.decode()
+    assert 'data-testid="inspect"' not in html and due.isoformat() in html
+    Shop.objects.filter(pk=shop.pk).update(reinspection_due=timezone.localdate())
+    html = client.get(reverse("sweep:shop-detail", args=[shop.pk])).content.decode()
+    assert 'data-testid="inspect"' in html
+
+
+def test_the_street_supervisor_is_sent_to_the_campaign_pages(client, team):
+    client.force_login(team["users"]["street_supervisor"])
+    html = client.get(reverse("sweep:worklist")).content.decode()
+    assert 'data-testid="supervisor"' in html and reverse("shops:campaign-list") in html
+    assert 'data-testid="no-group"' not in html
 
 
 def test_worklist_shows_only_the_users_group_share(client, team):
