@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from communities.forms import DateInput
 from communities.uploads import SpreadsheetUploadForm
 
-from .models import Placard, Shop, one_month_after
+from .models import Placard, Shop
 
 # The register's file: what the import reads, in the order the export writes it.
 COLUMNS = ("name", "address", "community", "grid")
@@ -87,12 +87,8 @@ class CampaignForm(forms.Form):
     )
 
     def __init__(self, *args, roads=(), **kwargs):
-        """`roads`: (road, number of shops) of the street's register."""
-        today = timezone.localdate()
-        kwargs.setdefault(
-            "initial",
-            {"title": _("Street sweep"), "starts_on": today, "ends_on": one_month_after(today)},
-        )
+        """`roads`: (road, number of shops) of the street's register. A new campaign starts
+        from an empty form (one tap must not create one)."""
         super().__init__(*args, **kwargs)
         self.fields["roads"].choices = [
             (road, _("%(road)s (%(n)s shops)") % {"road": road, "n": n}) for road, n in roads
@@ -100,6 +96,8 @@ class CampaignForm(forms.Form):
 
     def clean_starts_on(self):
         starts_on = self.cleaned_data["starts_on"]
+        if starts_on == self.initial.get("starts_on"):
+            return starts_on  # a campaign's own start, kept while it is changed
         today = timezone.localdate()
         if abs((starts_on - today).days) > CAMPAIGN_START_WITHIN_DAYS:
             raise forms.ValidationError(

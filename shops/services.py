@@ -54,20 +54,122 @@ def campaign_create(
     by: User,
 ) -> Campaign:
     """A sweep of `street` (one month unless told); its target is the shops of `roads`,
-    or all the street's shops when no road is named."""
+    or all the street's shops when no road is named. One sweep a road at a time: a
+    campaign overlapping another on the same roads is refused."""
     if street.level != Jurisdiction.Level.STREET:
         raise ValidationError({"street": _("A campaign covers one street.")})
     ends_on = ends_on or one_month_after(starts_on)
-    if ends_on < starts_on:
-        raise ValidationError({"ends_on": _("The campaign cannot end before it starts.")})
+    roads = _clean_roads(roads)
+    campaign_check(street=street, starts_on=starts_on, ends_on=ends_on, roads=roads)
     return Campaign.objects.create(
         street=street,
         title=title.strip(),
         starts_on=starts_on,
         ends_on=ends_on,
-        roads=_clean_roads(roads),
+        roads=roads,
         created_by=by,
     )
+
+
+def campaign_check(
+    *,
+    street: Jurisdiction,
+    starts_on: date,
+    ends_on: date,
+    roads: list[str],
+    campaign: Campaign | None = None,
+) -> None:
+    """Refuse dates in the wrong order, or a period that overlaps another campaign of the
+    street on a road they share (no roads: every road of the street)."""
+    if ends_on < starts_on:
+        raise ValidationError({"ends_on": _("The campaign cannot end before it starts.")})
+    others = Campaign.objects.filter(street=street, starts_on__lte=ends_on, ends_on__gte=starts_on)
+    if campaign is not None:
+        others = others.exclude(pk=campaign.pk)
+    for other in others.order_by("starts_on", "pk"):
+        if not roads or not other.roads or set(roads) & set(other.roads):
+            raise ValidationError(
+                _(
+                    "“%(title)s” already sweeps these roads from %(start)s to %(end)s: "
+                    "choose other dates or other roads, or change that campaign."
+                )
+                % {
+                    "title": other.title,
+                    "start": other.starts_on.isoformat(),
+                    "end": other.ends_on.isoformat(),
+                }
+            )
+
+
+def campaign_inspected(campaign: Campaign) -> bool:
+    return campaign.inspections.exists()
+
+
+@transaction.atomic
+def campaign_update(
+    *,
+    campaign: Campaign,
+    title: str,
+    starts_on: date,
+    ends_on: date | None,
+    roads: list[str] | None,
+    by: User,
+) -> Campaign:
+    """Change a campaign. Once a shop was inspected under it, its start and roads stay
+    (the inspections were made against them); the title and end may still change."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    ends_on = ends_on or one_month_after(starts_on)
+    roads = _clean_roads(roads)
+    if campaign_inspected(campaign):
+        if starts_on != campaign.starts_on:
+            raise ValidationError(
+                {"starts_on": _("Shops were inspected under this campaign: its start stays.")}
+            )
+        if roads != campaign.roads:
+            raise ValidationError(
+                {"roads": _("Shops were inspected under this campaign: its roads stay.")}
+            )
+        last = campaign.inspections.order_by("-inspected_at").values_list(
+            "inspected_at", flat=True
+        )[0]
+        if ends_on < timezone.localtime(last).date():
+            raise ValidationError(
+                {
+                    "ends_on": _("It cannot end before its last inspection (%(day)s).")
+                    % {"day": timezone.localtime(last).date().isoformat()}
+                }
+            )
+    campaign_check(
+        street=campaign.street, starts_on=starts_on, ends_on=ends_on, roads=roads, campaign=campaign
+    )
+    campaign.title, campaign.starts_on, campaign.ends_on = title.strip(), starts_on, ends_on
+    campaign.roads = roads
+    campaign.save(update_fields=["title", "starts_on", "ends_on", "roads"])
+    return campaign
+
+
+@transaction.atomic
+def campaign_close(*, campaign: Campaign, by: User, today: date) -> Campaign:
+    """End a running campaign today: its groups' shares leave the work lists tomorrow."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign.ends_on <= today:
+        raise ValidationError(_("This campaign has already ended."))
+    if campaign.starts_on > today:
+        raise ValidationError(_("This campaign has not started yet: delete it instead."))
+    campaign.ends_on = today
+    campaign.save(update_fields=["ends_on"])
+    return campaign
+
+
+@transaction.atomic
+def campaign_delete(*, campaign: Campaign, by: User) -> None:
+    """Delete a campaign in which nothing was inspected, with its groups and shares."""
+    campaign = Campaign.objects.select_for_update().get(pk=campaign.pk)
+    if campaign_inspected(campaign):
+        raise ValidationError(
+            _("Shops were inspected under this campaign; it can be closed, not deleted.")
+        )
+    campaign.delete()
 
 
 @transaction.atomic

@@ -35,7 +35,7 @@ from .forms_campaigns import (
     ShopFilterForm,
     ShopImportForm,
 )
-from .models import Shop
+from .models import Shop, one_month_after
 
 PER_PAGE = 50
 UNASSIGNED_SHOWN = 100  # the assign form lists this many unassigned shops; roads do the rest
@@ -223,35 +223,119 @@ def campaign_list(request):
     return render(request, "shops/campaign_list.html", context)
 
 
+def _street_roads(user, street) -> list[tuple[str, int]]:
+    """(road, number of shops) of the street's register, for the roads to tick."""
+    if street is None:
+        return []
+    shops = access.shops_for(user).filter(grid__path__startswith=street.path)
+    return list(
+        shops.exclude(road="")
+        .values("road")
+        .annotate(n=Count("pk"))
+        .order_by("road")
+        .values_list("road", "n")
+    )
+
+
 @login_required
 def campaign_create(request):
+    """An empty form; a valid one is shown back with what it would create (street, dates,
+    roads, how many shops) and created only when confirmed."""
     user = request.user
     if not access.can_manage_campaigns(user):
         raise PermissionDenied
     street = _street_of(user)
-    roads = []
-    if street is not None:
-        shops = access.shops_for(user).filter(grid__path__startswith=street.path)
-        roads = list(
-            shops.exclude(road="")
-            .values("road")
-            .annotate(n=Count("pk"))
-            .order_by("road")
-            .values_list("road", "n")
-        )
+    roads = _street_roads(user, street)
     form = CampaignForm(request.POST or None, roads=roads)
+    preview = None
     if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
         if street is None:
             form.add_error(None, _("Your account is not placed at a street; a campaign needs one."))
-        else:
+        elif request.POST.get("confirm"):
             try:
-                campaign = services.campaign_create(street=street, by=user, **form.cleaned_data)
+                campaign = services.campaign_create(street=street, by=user, **values)
             except ValidationError as error:
                 errors_onto(form, error)
             else:
                 messages.success(request, _("Campaign created. Now add its joint groups."))
                 return redirect("shops:campaign-detail", pk=campaign.pk)
-    return render(request, "shops/campaign_form.html", {"form": form, "street": street})
+        else:
+            ends_on = values["ends_on"] or one_month_after(values["starts_on"])
+            try:
+                services.campaign_check(
+                    street=street,
+                    starts_on=values["starts_on"],
+                    ends_on=ends_on,
+                    roads=values["roads"],
+                )
+            except ValidationError as error:
+                errors_onto(form, error)
+            else:
+                chosen = set(values["roads"])
+                preview = {
+                    "ends_on": ends_on,
+                    "shops": sum(n for road, n in roads if not chosen or road in chosen),
+                }
+    context = {"form": form, "street": street, "preview": preview}
+    return render(request, "shops/campaign_form.html", context)
+
+
+@login_required
+def campaign_edit(request, pk):
+    campaign = _campaign(request, pk, manage=True)
+    inspected = services.campaign_inspected(campaign)
+    initial = {
+        "title": campaign.title,
+        "starts_on": campaign.starts_on,
+        "ends_on": campaign.ends_on,
+        "roads": campaign.roads,
+    }
+    roads = _street_roads(request.user, campaign.street)
+    form = CampaignForm(request.POST or None, roads=roads, initial=initial)
+    if inspected:  # inspections were made against them: shown, not sent
+        form.fields["starts_on"].disabled = form.fields["roads"].disabled = True
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.campaign_update(campaign=campaign, by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            errors_onto(form, error)
+        else:
+            messages.success(request, _("Campaign saved."))
+            return redirect("shops:campaign-detail", pk=campaign.pk)
+    context = {
+        "form": form,
+        "street": campaign.street,
+        "campaign": campaign,
+        "inspected": inspected,
+    }
+    return render(request, "shops/campaign_form.html", context)
+
+
+@login_required
+@require_POST
+def campaign_close(request, pk):
+    campaign = _campaign(request, pk, manage=True)
+    try:
+        services.campaign_close(campaign=campaign, by=request.user, today=timezone.localdate())
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, _("The campaign ends today."))
+    return redirect("shops:campaign-detail", pk=campaign.pk)
+
+
+@login_required
+@require_POST
+def campaign_delete(request, pk):
+    campaign = _campaign(request, pk, manage=True)
+    try:
+        services.campaign_delete(campaign=campaign, by=request.user)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+        return redirect("shops:campaign-detail", pk=campaign.pk)
+    messages.success(request, _("Campaign deleted."))
+    return redirect("shops:campaign-list")
 
 
 def _campaign(request, pk, *, manage=False):
@@ -307,6 +391,9 @@ def _detail(request, campaign, *, group_form=None, assign_form=None):
         "target_count": target.count(),
         "unassigned_count": unassigned.count(),
         "can_manage": access.can_manage_campaigns(user),
+        "running": campaign.is_active(timezone.localdate())
+        and campaign.ends_on > timezone.localdate(),
+        "inspected": services.campaign_inspected(campaign),
     }
     if context["can_manage"]:
         context.update(

@@ -123,6 +123,9 @@ TARGETS = {
     "shops:campaign-split": ["campaign"],
     "shops:campaign-assign": ["campaign"],
     "shops:campaign-progress": ["campaign"],
+    "shops:campaign-edit": ["campaign"],
+    "shops:campaign-close": ["campaign"],
+    "shops:campaign-delete": ["campaign"],
     "placards:placard": ["shop"],
     "placards:placard-pdf": ["shop"],
     "sweep:shop-detail": ["shop"],
@@ -171,6 +174,8 @@ POST_ONLY = {
     "shops:campaign-group-create",
     "shops:campaign-split",
     "shops:campaign-assign",
+    "shops:campaign-close",
+    "shops:campaign-delete",
 }
 # A signed-in outsider may get 403 instead of 404 only where the view refuses the role
 # before it looks anything up: (route, user) → why. None today.
@@ -243,6 +248,8 @@ def _grid_a_build() -> dict:
         "city_office": UserFactory(role=Role.CITY_OFFICE, jurisdiction=nodes["city"]),
         # the control for staff accounts, which the district office resets
         "district_office": district,
+        # the control for changing a campaign, which only the street's supervisor does
+        "street_supervisor": supervisor,
     }
 
     review = DecisionReviewFactory(resident=resident)
@@ -366,7 +373,10 @@ def test_outsider_gets_nothing(grid_a, db, name, route, params, key, user, metho
 
 # Who finds the object when the outsiders do not: the city office, except where another
 # role's scope holds it and the city office's does not.
-CONTROL = {"accounts:staff-password": "district_office"}
+CONTROL = {
+    "accounts:staff-password": "district_office",
+    "shops:campaign-edit": "street_supervisor",
+}
 
 
 def _control_cases():

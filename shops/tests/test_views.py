@@ -18,7 +18,7 @@ from communities.tests.factories import JurisdictionFactory, UserFactory
 from shops import services
 from shops.models import Assignment, Campaign, JointGroup, Shop
 
-from .conftest import START, inspect
+from .conftest import START, first_share, inspect
 from .factories import ShopFactory
 
 Role = User.Role
@@ -278,7 +278,7 @@ def test_campaign_list_query_count_is_pinned(client, sweep, django_assert_num_qu
         services.campaign_create(
             street=sweep["nodes"]["street"],
             title=f"扫街{n}",
-            starts_on=START,
+            starts_on=START + timedelta(days=40 * (n + 1)),  # one sweep a road at a time
             by=sweep["users"]["street_supervisor"],
         )
     login(client, sweep, "street_supervisor")
@@ -294,10 +294,13 @@ def test_supervisor_creates_a_campaign_on_some_roads(client, world):
     login(client, world, "street_supervisor")
     page = client.get(reverse("shops:campaign-create"))
     assert page.context["form"]["roads"].field.choices[0][0] == "小店路"
-    response = client.post(
-        reverse("shops:campaign-create"),
-        {"title": "扫街行动", "starts_on": str(TODAY), "roads": ["通达街"]},
-    )
+    data = {"title": "扫街行动", "starts_on": str(TODAY), "roads": ["通达街"]}
+    preview = client.post(reverse("shops:campaign-create"), data)
+    # shown back with what it would create, nothing stored until confirmed
+    assert preview.status_code == 200 and not Campaign.objects.exists()
+    assert preview.context["preview"]["shops"] == 1
+    assert 'data-testid="confirm"' in preview.content.decode()
+    response = client.post(reverse("shops:campaign-create"), {**data, "confirm": "1"})
     campaign = Campaign.objects.get()
     assert response.status_code == 302
     assert response.url == reverse("shops:campaign-detail", args=[campaign.pk])
@@ -603,3 +606,103 @@ def test_progress_of_a_campaign_without_inspections(client, sweep):
     response = client.get(reverse("shops:campaign-progress", args=[sweep["campaign"].pk]))
     assert response.context["chart"]["labels"] == []
     assert 'data-testid="no-inspection"' in response.content.decode()
+
+
+# --- A campaign's life: overlap refused, changed, ended early, deleted (issue 13) -----------
+
+
+def running(world, **changes):
+    login_as = world["users"]["street_supervisor"]
+    return services.campaign_create(
+        street=world["nodes"]["street"],
+        title=changes.pop("title", "扫街"),
+        starts_on=changes.pop("starts_on", TODAY - timedelta(days=3)),
+        by=login_as,
+        **changes,
+    )
+
+
+@pytest.mark.parametrize(
+    ("first_roads", "second_roads", "refused"),
+    [
+        ([], ["通达街"], True),
+        (["通达街"], [], True),
+        (["通达街"], ["通达街", "小店路"], True),
+        (["通达街"], ["小店路"], False),
+    ],
+)
+def test_an_overlapping_campaign_on_the_same_roads_is_refused(
+    client, world, first_roads, second_roads, refused
+):
+    ShopFactory(grid=world["nodes"]["grid_a"], road="通达街")
+    ShopFactory(grid=world["nodes"]["grid_b"], road="小店路")
+    running(world, roads=first_roads)
+    login(client, world, "street_supervisor")
+    data = {"title": "又一次", "starts_on": str(TODAY), "roads": second_roads, "confirm": "1"}
+    response = client.post(reverse("shops:campaign-create"), data)
+    assert (Campaign.objects.count() == 1) == refused
+    if refused:
+        assert "已在" in response.content.decode()
+
+
+def test_one_tap_on_the_empty_form_creates_nothing(client, world):
+    login(client, world, "street_supervisor")
+    page = client.get(reverse("shops:campaign-create"))
+    assert not page.context["form"].initial  # nothing pre-filled
+    response = client.post(reverse("shops:campaign-create"), {"confirm": "1"})
+    assert response.status_code == 200 and not Campaign.objects.exists()
+    assert response.context["form"].errors["starts_on"]
+
+
+def test_a_campaign_is_changed_ended_early_and_deleted_while_nothing_was_inspected(client, world):
+    campaign = running(world)
+    login(client, world, "street_supervisor")
+    detail = client.get(reverse("shops:campaign-detail", args=[campaign.pk])).content.decode()
+    for action in ("edit", "close", "delete"):
+        assert f'data-testid="{action}"' in detail
+    data = {
+        "title": "扫街（延长）",
+        "starts_on": str(campaign.starts_on),
+        "ends_on": str(TODAY + timedelta(days=40)),
+    }
+    assert client.post(reverse("shops:campaign-edit", args=[campaign.pk]), data).status_code == 302
+    campaign.refresh_from_db()
+    assert (campaign.title, campaign.ends_on) == ("扫街（延长）", TODAY + timedelta(days=40))
+    client.post(reverse("shops:campaign-close", args=[campaign.pk]))
+    campaign.refresh_from_db()
+    assert campaign.ends_on == TODAY
+    client.post(reverse("shops:campaign-delete", args=[campaign.pk]))
+    assert not Campaign.objects.exists()
+
+
+def test_an_inspected_campaign_keeps_its_start_and_roads_and_is_not_deleted(client, sweep):
+    campaign = sweep["campaign"]
+    inspect(sweep, first_share(sweep))
+    login(client, sweep, "street_supervisor")
+    edit = reverse("shops:campaign-edit", args=[campaign.pk])
+    page = client.get(edit)
+    assert page.context["form"].fields["starts_on"].disabled
+    later = {
+        "title": "改名",
+        "starts_on": "2022-04-01",
+        "ends_on": str(campaign.ends_on),
+        "roads": [],
+    }
+    assert client.post(edit, later).status_code == 302  # the start and roads are not sent
+    campaign.refresh_from_db()
+    assert (campaign.title, campaign.starts_on) == ("改名", START)
+    response = client.post(reverse("shops:campaign-delete", args=[campaign.pk]), follow=True)
+    assert Campaign.objects.filter(pk=campaign.pk).exists()
+    assert "不能删除" in response.content.decode()
+    detail = client.get(reverse("shops:campaign-detail", args=[campaign.pk])).content.decode()
+    assert 'data-testid="delete"' not in detail
+
+
+@pytest.mark.parametrize("role", ["grid_worker", "inspector", "district_office"])
+def test_only_the_supervisor_changes_ends_or_deletes_a_campaign(client, world, role):
+    campaign = running(world)
+    login(client, world, role)
+    for name in ("shops:campaign-edit", "shops:campaign-close", "shops:campaign-delete"):
+        assert client.post(reverse(name, args=[campaign.pk]), {}).status_code in {403, 404}
+    campaign.refresh_from_db()
+    assert campaign.ends_on > TODAY
