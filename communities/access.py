@@ -286,6 +286,11 @@ def proposals_for(user) -> QuerySet[CodeChangeProposal]:
     return CodeChangeProposal.objects.filter(resident__in=residents_for(user))
 
 
+def has_inbox(user) -> bool:
+    """The offices and community staff, whose work waits in the home page's inbox."""
+    return _role(user) in {Role.COMMUNITY_STAFF, Role.DISTRICT_OFFICE, Role.CITY_OFFICE}
+
+
 def can_file_appeals(user) -> bool:
     """Grid workers file appeals for their residents (anyone may on the public page)."""
     return bool(user.is_superuser or _role(user) == Role.GRID_WORKER)

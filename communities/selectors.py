@@ -18,6 +18,7 @@ from .models import (
     AnnouncedRiskArea,
     Announcement,
     Appeal,
+    CodeChangeProposal,
     ControlMeasure,
     DecisionReview,
     GridTask,
@@ -28,6 +29,8 @@ from .models import (
     Resident,
     User,
 )
+
+Role = User.Role
 
 
 @dataclass(frozen=True)
@@ -125,10 +128,49 @@ class Waiting:
 
 
 def home_waiting(*, user: User) -> list[Waiting]:
-    """What waits for the user, only for the roles that may open each list: open
-    anomalies (community staff, the district office) and open review tasks (the district
-    office). One count each."""
+    """The inbox: what waits for the user, only for the roles whose step it is, each
+    count a link to the list behind it, filtered the same way. Community staff: appeals to
+    verify and anomalies; the district: appeals to review, appeals past their 24 hours
+    (escalated), anomalies and review tasks; the city: proposals to decide and appeals to
+    resolve."""
     waiting = []
+    appeals = access.appeals_for(user)
+    role = getattr(user, "role", "")
+
+    def appeals_at(label, state, testid, qs):
+        url = reverse("appeals:list") + f"?state={state}"
+        waiting.append(Waiting(label, qs.count(), url, testid))
+
+    if role == Role.COMMUNITY_STAFF:
+        appeals_at(
+            _("Appeals to verify"),
+            Appeal.State.FILED,
+            "appeals-filed",
+            appeals.filter(state=Appeal.State.FILED),
+        )
+    if role == Role.DISTRICT_OFFICE:
+        appeals_at(
+            _("Appeals to review"),
+            Appeal.State.VERIFIED,
+            "appeals-verified",
+            appeals.filter(state=Appeal.State.VERIFIED),
+        )
+        appeals_at(
+            _("Appeals past 24 hours"),
+            "overdue",
+            "appeals-overdue",
+            appeals.exclude(state=Appeal.State.RESOLVED).filter(due_at__lte=timezone.now()),
+        )
+    if role == Role.CITY_OFFICE:
+        pending = access.proposals_for(user).filter(state=CodeChangeProposal.State.PENDING)
+        url = reverse("review:proposal-list") + f"?state={CodeChangeProposal.State.PENDING}"
+        waiting.append(Waiting(_("Proposals to decide"), pending.count(), url, "proposals"))
+        appeals_at(
+            _("Appeals to resolve"),
+            Appeal.State.REVIEWED,
+            "appeals-reviewed",
+            appeals.filter(state=Appeal.State.REVIEWED),
+        )
     if access.can_resolve_anomalies(user):
         anomalies = access.anomalies_for(user).open().count()
         waiting.append(
@@ -145,6 +187,12 @@ def home_waiting(*, user: User) -> list[Waiting]:
             )
         )
     return waiting
+
+
+def inbox_count(*, user: User) -> int:
+    """The menu's count: everything waiting for the user (past-24-hour appeals are also
+    counted at their stage, so they are not added twice)."""
+    return sum(w.count for w in home_waiting(user=user) if w.testid != "appeals-overdue")
 
 
 def resident_list(*, user: User, query: str = "", code: str = "") -> QuerySet[Resident]:

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
 from django.shortcuts import get_object_or_404
+from django.utils import timezone
 
 from . import access
 from .models import APPEAL_REMIND_AFTER, Appeal, Resident, User
@@ -13,9 +14,11 @@ from .models import APPEAL_REMIND_AFTER, Appeal, Resident, User
 # DOMAIN.md §5: an appeal is resolved within 24 hours of filing (APPEAL_DEADLINE); the
 # staff are reminded at 20 hours, so from then on an open appeal is shown as a warning.
 
-# The state filter of the list: "open" is every state but resolved.
+# The state filter of the list: "open" is every state but resolved; "overdue" the open
+# ones past their 24 hours (escalated to the district).
 OPEN = "open"
-STATE_FILTERS = (OPEN, *Appeal.State.values)
+OVERDUE = "overdue"
+STATE_FILTERS = (OPEN, OVERDUE, *Appeal.State.values)
 
 
 @dataclass(frozen=True)
@@ -50,6 +53,8 @@ def appeal_list(*, user: User, state: str = "") -> QuerySet[Appeal]:
     qs = access.appeals_for(user).select_related("resident__grid__parent")
     if state == OPEN:
         qs = qs.exclude(state=resolved)
+    elif state == OVERDUE:
+        qs = qs.exclude(state=resolved).filter(due_at__lte=timezone.now())
     elif state in Appeal.State.values:
         qs = qs.filter(state=state)
     return qs.order_by(

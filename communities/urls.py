@@ -7,6 +7,7 @@ app_name = "communities"
 urlpatterns = [
     path("areas/", views.jurisdiction_list, name="jurisdiction-list"),
     path("areas/<int:pk>/", views.jurisdiction_detail, name="jurisdiction-detail"),
+    path("inbox/count/", views.inbox_count, name="inbox-count"),
     path("residents/", views.resident_list, name="resident-list"),
     path("residents/<int:pk>/", views.resident_detail, name="resident-detail"),
     path("arrivals/new/", views.arrival_create, name="arrival-create"),

@@ -118,6 +118,13 @@ def home(request):
 
 
 @login_required
+def inbox_count(request):
+    """The menu's 待办 badge, loaded by htmx so that pages carry no extra queries."""
+    count = selectors.inbox_count(user=request.user) if access.has_inbox(request.user) else 0
+    return render(request, "communities/partials/inbox_count.html", {"count": count})
+
+
+@login_required
 def jurisdiction_list(request):
     nodes = selectors.jurisdiction_list(user=request.user)
     level = request.GET.get("level", "")

@@ -68,6 +68,8 @@ STEP_ROLE = {
     "review": Role.DISTRICT_OFFICE,
     "resolve": Role.CITY_OFFICE,
 }
+# Community staff may verify in the grid worker's place (DOMAIN.md section 5).
+STEP_STANDINS = {"verify": {Role.COMMUNITY_STAFF}}
 STEP_FORMS = {
     "verify": AppealVerifyForm,
     "review": AppealReviewForm,
@@ -151,7 +153,8 @@ def _step_for(user, appeal: Appeal) -> str | None:
     step = STEP_OF_STATE.get(appeal.state)
     if step is None:
         return None
-    return step if user.is_superuser or user.role == STEP_ROLE[step] else None
+    takes = user.role == STEP_ROLE[step] or user.role in STEP_STANDINS.get(step, ())
+    return step if user.is_superuser or takes else None
 
 
 @login_required
@@ -200,7 +203,11 @@ def appeal_list(request):
     context = {
         "page": page,
         "state": state,
-        "states": [(selectors_appeals.OPEN, _("Not resolved yet")), *Appeal.State.choices],
+        "states": [
+            (selectors_appeals.OPEN, _("Not resolved yet")),
+            (selectors_appeals.OVERDUE, _("Past 24 hours")),
+            *Appeal.State.choices,
+        ],
         # The rows refresh themselves with the same filter and page.
         "query": urlencode({"state": state, "page": page.number}),
     }

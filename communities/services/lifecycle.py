@@ -455,9 +455,12 @@ def _appeal_step(appeal: Appeal, expected: str) -> Appeal:
 
 @transaction.atomic
 def appeal_verify(*, appeal: Appeal, note: str, by: User) -> Appeal:
-    """The grid worker (or community staff) who serves the person verifies."""
-    if not (by.is_superuser or by.role == Role.GRID_WORKER):
-        raise PermissionDenied(_("Appeals are verified by the grid worker of the person's grid."))
+    """The grid worker who serves the person verifies, or community staff in their place
+    (DOMAIN.md section 5); the views give them only appeals of their own residents."""
+    if not (by.is_superuser or by.role in {Role.GRID_WORKER, Role.COMMUNITY_STAFF}):
+        raise PermissionDenied(
+            _("Appeals are verified by the grid worker of the person's grid or community staff.")
+        )
     appeal = _appeal_step(appeal, Appeal.State.FILED)
     appeal.state, appeal.verified_by, appeal.verified_at = Appeal.State.VERIFIED, by, timezone.now()
     appeal.verification_note = note

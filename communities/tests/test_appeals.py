@@ -458,11 +458,11 @@ def test_a_release_while_an_anomaly_is_open_is_refused_on_the_form_and_shows_it(
 @pytest.mark.parametrize(
     ("state", "role", "name"),
     [
-        # filed: only the grid worker of the person's grid verifies
+        # filed: the grid worker of the person's grid (or community staff) verifies
         ("filed", "district_office", "verify"),
         ("filed", "city_office", "verify"),
-        ("filed", "community_staff", "verify"),
         ("filed", "street_supervisor", "verify"),
+        ("filed", "community_staff", "review"),
         ("filed", "grid_worker", "review"),
         ("filed", "city_office", "resolve"),  # skipping steps
         # verified: only the district office reviews
@@ -495,11 +495,12 @@ def test_the_wrong_role_or_step_is_refused_with_no_change(client, world, red, st
 def test_each_role_sees_only_its_own_step(client, world, red, state, role):
     users = world["users"]
     appeal = advance(file_appeal(red), users, state)
+    takers = {role, "community_staff"} if state == "filed" else {role}  # staff stand in
     for name in ("grid_worker", "community_staff", "district_office", "city_office"):
         client.force_login(users[name])
         response = client.get(detail_url(appeal))
         assert response.status_code == 200
-        assert ('data-testid="step-form"' in response.content.decode()) is (name == role), name
+        assert ('data-testid="step-form"' in response.content.decode()) is (name in takers), name
 
 
 def test_an_empty_note_is_asked_for_again(client, world, red):
@@ -686,10 +687,25 @@ def test_the_htmx_refresh_returns_the_rows_with_the_same_filter(client, world, f
     assert "甲" not in html and "丙" in html
 
 
-def test_the_verify_service_itself_refuses_community_staff(world):
-    """The role of each step is the service's rule, not only the page's."""
+def test_community_staff_verify_in_the_grid_workers_place(client, world):
+    """DOMAIN.md section 5 (issue 13): community staff may take the verification step;
+    the service's rule, not only the page's. The review stays the district's."""
     appeal = file_appeal(make_red(world["residents"]["grid_a"]))
+    staff = world["users"]["community_staff"]
+    client.force_login(staff)
+    home = client.get(reverse("home")).content.decode()
+    assert 'data-testid="count-appeals-filed">1<' in home
+    step(client, staff, appeal, "verify")
+    appeal.refresh_from_db()
+    assert (appeal.state, appeal.verified_by) == (Appeal.State.VERIFIED, staff)
     with pytest.raises(PermissionDenied):
-        services.appeal_verify(appeal=appeal, note="", by=world["users"]["community_staff"])
+        services.appeal_review(appeal=appeal, note="", by=staff)
+
+
+def test_the_verify_service_refuses_the_offices(world):
+    appeal = file_appeal(make_red(world["residents"]["grid_a"]))
+    for role in ("street_supervisor", "district_office", "city_office"):
+        with pytest.raises(PermissionDenied):
+            services.appeal_verify(appeal=appeal, note="", by=world["users"][role])
     appeal.refresh_from_db()
     assert appeal.state == Appeal.State.FILED

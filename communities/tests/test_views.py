@@ -266,14 +266,15 @@ def test_admin_form_refuses_a_role_at_the_wrong_level(world):
 
 def test_home_query_count_does_not_grow_with_children(client, world, django_assert_num_queries):
     client.force_login(world["users"]["city_office"])
-    # session, user, node, 4 counts, children, residents per grid, shops per grid, grids
-    with django_assert_num_queries(11):
+    # session, user, node, 4 counts, the inbox's 2 (proposals, appeals to resolve),
+    # children, residents per grid, shops per grid, grids
+    with django_assert_num_queries(13):
         client.get(reverse("home"))
     from .factories import JurisdictionFactory
 
     for n in range(5):
         JurisdictionFactory(name=f"新区{n}", level="district", parent=world["nodes"]["city"])
-    with django_assert_num_queries(11):
+    with django_assert_num_queries(13):
         client.get(reverse("home"))
 
 
