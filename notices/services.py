@@ -11,10 +11,9 @@ from django.db.models import Case, F, Value, When
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from communities import access
 from portal.sms import send_sms
 
-from . import texts
+from . import access, texts
 from .models import Notice
 
 log = logging.getLogger(__name__)
