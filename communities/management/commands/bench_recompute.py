@@ -27,7 +27,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 
 from communities import recompute, services
-from communities.management.commands.seed_demo import demo_announcement_load
+from communities.demo import demo_announcement_load
 from communities.models import (
     ArrivalReport,
     ControlMeasure,
