@@ -14,6 +14,7 @@ test:
 lint: venv-dev
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports --no-logo --no-cache
 	SECRET_KEY=lint DATABASE_URL= REDIS_URL= $(PY) manage.py makemigrations --check --dry-run
 
 $(PY):

@@ -4,6 +4,11 @@ Every view, API endpoint, export and task that acts for a user starts from these
 functions; `get_object_or_404(<noun>_for(user), pk=pk)` makes anything outside the user's
 jurisdiction a 404. The scope is always a subtree of the tree (a path prefix), except for a
 grid worker, whose scope is the grids they serve.
+
+The apps that build on communities keep their own access.py (shops/access.py: shops_for),
+made only of the public primitives here: role_of, is_citywide, scope_filter (the user's
+subtree or grids as a filter on a jurisdiction path), jurisdictions_for and grids_for. This
+module imports no other app: the core does not know who builds on it.
 """
 
 from collections import defaultdict
@@ -37,24 +42,26 @@ RESIDENT_ROLES = {
 }
 
 
-def _role(user) -> str:
-    # Anonymous users (the schema generator, public pages) have no role.
+def role_of(user) -> str:
+    """The user's role; "" for anonymous users (the schema generator, public pages)."""
     return getattr(user, "role", "")
 
 
 def is_citywide(user) -> bool:
-    return bool(user.is_superuser or _role(user) in CITYWIDE_ROLES)
+    return bool(user.is_superuser or role_of(user) in CITYWIDE_ROLES)
 
 
-def _scope_filter(user, prefix: str = "") -> Q | None:
-    """A filter on `<prefix>path` for the user's subtree; None means everything."""
+def scope_filter(user, prefix: str = "") -> Q | None:
+    """A filter on `<prefix>path` for the user's subtree (on `<prefix>pk` for a grid
+    worker's grids); None means everything. `prefix` leads from the row to its node
+    ("grid__" for a row of a grid)."""
     if not user.is_authenticated or not user.is_active:
         return Q(pk__in=[])
     if is_citywide(user):
         return None
     if user.jurisdiction_id is None:
         return Q(pk__in=[])
-    if _role(user) == Role.GRID_WORKER:
+    if role_of(user) == Role.GRID_WORKER:
         own = Q(**{f"{prefix}pk__in": user.grids.values("pk")})
         if user.jurisdiction.level == Level.GRID:
             own |= Q(**{f"{prefix}pk": user.jurisdiction_id})
@@ -64,7 +71,7 @@ def _scope_filter(user, prefix: str = "") -> Q | None:
 
 def jurisdictions_for(user) -> QuerySet[Jurisdiction]:
     """Every node the user may see (their subtree; a grid worker's grids)."""
-    scope = _scope_filter(user)
+    scope = scope_filter(user)
     qs = Jurisdiction.objects.all()
     return qs if scope is None else qs.filter(scope)
 
@@ -74,14 +81,14 @@ def grids_for(user) -> QuerySet[Jurisdiction]:
 
 
 def works_with_residents(user) -> bool:
-    return bool(user.is_superuser or _role(user) in RESIDENT_ROLES)
+    return bool(user.is_superuser or role_of(user) in RESIDENT_ROLES)
 
 
 def residents_for(user) -> QuerySet[Resident]:
     """Residents of the user's grids; none for roles that do not work with residents."""
     if not works_with_residents(user):
         return Resident.objects.none()
-    scope = _scope_filter(user, prefix="grid__")
+    scope = scope_filter(user, prefix="grid__")
     qs = Resident.objects.all()
     return qs if scope is None else qs.filter(scope)
 
@@ -95,94 +102,13 @@ def residents_to_match() -> QuerySet[Resident]:
     return Resident.objects.all()
 
 
-def shops_for(user):
-    """Shops of the user's jurisdiction. An inspector sees only the shares of the joint
-    groups they belong to; a grid worker, their grids' shops and their groups' shares."""
-    from shops.models import Assignment, Shop  # shops depends on communities, not the reverse
-
-    if not user.is_authenticated or not user.is_active:
-        return Shop.objects.none()
-    shared = Q(pk__in=Assignment.objects.filter(group__in=groups_joined(user)).values("shop_id"))
-    if _role(user) == Role.INSPECTOR and not user.is_superuser:
-        return Shop.objects.filter(shared)
-    scope = _scope_filter(user, prefix="grid__")
-    if scope is None:
-        return Shop.objects.all()
-    if _role(user) == Role.GRID_WORKER:
-        return Shop.objects.filter(scope | shared)
-    return Shop.objects.filter(scope)
-
-
-def groups_joined(user):
-    """The joint groups the user is a member of (in any campaign)."""
-    from shops.models import JointGroup
-
-    if not user.is_authenticated:
-        return JointGroup.objects.none()
-    return JointGroup.objects.filter(
-        Q(grid_worker=user) | Q(market_officer=user) | Q(enforcement_officer=user)
-    )
-
-
-def campaigns_for(user):
-    """Campaigns of the streets in the user's jurisdiction (a street's supervisor and the
-    offices above), or those the user works in as a member of a joint group."""
-    from shops.models import Campaign
-
-    if not user.is_authenticated or not user.is_active:
-        return Campaign.objects.none()
-    joined = Q(pk__in=groups_joined(user).values("campaign_id"))
-    if _role(user) in {Role.INSPECTOR, Role.GRID_WORKER, Role.COMMUNITY_STAFF}:
-        return Campaign.objects.filter(joined)
-    scope = _scope_filter(user, prefix="street__")
-    return Campaign.objects.all() if scope is None else Campaign.objects.filter(scope | joined)
-
-
-def group_members_of(street: Jurisdiction) -> QuerySet[User]:
-    """Who may join a joint group of a campaign of `street`: its active grid workers, and
-    the active inspectors placed at the street or at its district (market supervision and
-    law enforcement often sit at the district)."""
-    return User.objects.filter(is_active=True).filter(
-        Q(role=Role.GRID_WORKER, jurisdiction__path__startswith=street.path)
-        | Q(role=Role.INSPECTOR, jurisdiction_id__in=[street.pk, street.parent_id])
-    )
-
-
-def group_candidates(user, street: Jurisdiction) -> QuerySet[User]:
-    """The possible members of `street`'s groups, for a user who sees the street."""
-    if not jurisdictions_for(user).filter(pk=street.pk).exists():
-        return User.objects.none()
-    return group_members_of(street)
-
-
-def inspections_for(user):
-    """Inspections of the shops the user sees."""
-    from shops.models import Inspection
-
-    return Inspection.objects.filter(shop__in=shops_for(user))
-
-
-def can_manage_campaigns(user) -> bool:
-    """Street supervisors run their street's sweep: campaigns, groups and shares, the
-    register's import."""
-    return bool(user.is_superuser or _role(user) == Role.STREET_SUPERVISOR)
-
-
-def can_see_shop_phones(user) -> bool:
-    """Full shop phone numbers in exports: the offices that keep the register."""
-    return bool(
-        user.is_superuser
-        or _role(user) in {Role.STREET_SUPERVISOR, Role.DISTRICT_OFFICE, Role.CITY_OFFICE}
-    )
-
-
 def users_for(user) -> QuerySet[User]:
     """Staff placed inside the user's jurisdiction (a grid worker sees only themself)."""
     if not user.is_authenticated:
         return User.objects.none()
     if is_citywide(user):
         return User.objects.all()
-    if _role(user) == Role.GRID_WORKER or user.jurisdiction_id is None:
+    if role_of(user) == Role.GRID_WORKER or user.jurisdiction_id is None:
         return User.objects.filter(pk=user.pk)
     return User.objects.filter(jurisdiction__path__startswith=user.jurisdiction.path)
 
@@ -195,7 +121,7 @@ OFFICE_ROLES = {Role.DISTRICT_OFFICE, Role.CITY_OFFICE, Role.ADMIN}
 
 
 def can_reset_passwords(user) -> bool:
-    return bool(user.is_superuser or _role(user) in PASSWORD_RESET_ROLES)
+    return bool(user.is_superuser or role_of(user) in PASSWORD_RESET_ROLES)
 
 
 def accounts_to_reset_for(user) -> QuerySet[User]:
@@ -208,7 +134,7 @@ def accounts_to_reset_for(user) -> QuerySet[User]:
     accounts = users_for(user).filter(is_active=True).exclude(pk=user.pk)
     if user.is_superuser:
         return accounts
-    if _role(user) == Role.DISTRICT_OFFICE:
+    if role_of(user) == Role.DISTRICT_OFFICE:
         accounts = accounts.exclude(role__in=OFFICE_ROLES)
     return accounts.exclude(Q(is_staff=True) | Q(is_superuser=True))
 
@@ -224,7 +150,7 @@ def can_publish_announcements(user) -> bool:
 def communities_for(user) -> QuerySet[Jurisdiction]:
     """The communities the user works in: those of their subtree, a grid worker's the
     communities of their grids."""
-    if _role(user) == Role.GRID_WORKER:
+    if role_of(user) == Role.GRID_WORKER:
         return Jurisdiction.objects.filter(pk__in=grids_for(user).values("parent"))
     return jurisdictions_for(user).filter(level=Level.COMMUNITY)
 
@@ -259,26 +185,26 @@ def tasks_for(user) -> QuerySet[GridTask]:
         return GridTask.objects.none()
     if is_citywide(user):
         return GridTask.objects.all()
-    if _role(user) == Role.GRID_WORKER:
+    if role_of(user) == Role.GRID_WORKER:
         communities = grids_for(user).values("parent")
         return GridTask.objects.filter(
             Q(resident__isnull=True, community__in=communities)
-            | _scope_filter(user, prefix="resident__grid__")
+            | scope_filter(user, prefix="resident__grid__")
         )
     # the same subtree as every other scope (an unplaced or inactive user: nothing)
-    return GridTask.objects.filter(_scope_filter(user, prefix="community__"))
+    return GridTask.objects.filter(scope_filter(user, prefix="community__"))
 
 
 def can_see_full_personal_data(user) -> bool:
     """Whether the detail page may show a full ID number and phone (each view recorded)."""
     return bool(
         user.is_superuser
-        or _role(user)
+        or role_of(user)
         in {Role.GRID_WORKER, Role.COMMUNITY_STAFF, Role.DISTRICT_OFFICE, Role.CITY_OFFICE}
     )
 
 
-# --- Manual changes and notices -----------------------------------------------------------
+# --- Manual changes ----------------------------------------------------------------------
 
 
 def proposals_for(user) -> QuerySet[CodeChangeProposal]:
@@ -288,31 +214,20 @@ def proposals_for(user) -> QuerySet[CodeChangeProposal]:
 
 def has_inbox(user) -> bool:
     """The offices and community staff, whose work waits in the home page's inbox."""
-    return _role(user) in {Role.COMMUNITY_STAFF, Role.DISTRICT_OFFICE, Role.CITY_OFFICE}
+    return role_of(user) in {Role.COMMUNITY_STAFF, Role.DISTRICT_OFFICE, Role.CITY_OFFICE}
 
 
 def can_file_appeals(user) -> bool:
     """Grid workers file appeals for their residents (anyone may on the public page)."""
-    return bool(user.is_superuser or _role(user) == Role.GRID_WORKER)
+    return bool(user.is_superuser or role_of(user) == Role.GRID_WORKER)
 
 
 def can_propose(user) -> bool:
-    return bool(user.is_superuser or _role(user) == Role.DISTRICT_OFFICE)
+    return bool(user.is_superuser or role_of(user) == Role.DISTRICT_OFFICE)
 
 
 def can_decide_proposals(user) -> bool:
-    return bool(user.is_superuser or _role(user) == Role.CITY_OFFICE)
-
-
-def notices_for(user) -> QuerySet:
-    """The user's in-app inbox: notices to them that the send task has delivered."""
-    from notices.models import Notice  # another app's model, imported where used (as shops_for)
-
-    if not user.is_authenticated:
-        return Notice.objects.none()
-    return Notice.objects.filter(
-        recipient=user, channel=Notice.Channel.INAPP, state=Notice.State.SENT
-    )
+    return bool(user.is_superuser or role_of(user) == Role.CITY_OFFICE)
 
 
 # --- Appeals (误赋码申诉) ------------------------------------------------------------------
@@ -332,14 +247,14 @@ def appeals_for(user) -> QuerySet:
 def _through_resident(user, qs: QuerySet) -> QuerySet:
     """`qs` narrowed to rows of the user's residents: residents_for's filter through the
     row's resident, so that it stays one query."""
-    scope = _scope_filter(user, prefix="resident__grid__")
+    scope = scope_filter(user, prefix="resident__grid__")
     return qs if scope is None else qs.filter(scope)
 
 
 def can_push(user) -> bool:
     """The big-data platform's accounts: the city office, or a district office for its
     district."""
-    return bool(is_citywide(user) or _role(user) == Role.DISTRICT_OFFICE)
+    return bool(is_citywide(user) or role_of(user) == Role.DISTRICT_OFFICE)
 
 
 def grid_workers_by_grid(grid_ids: set[int] | None) -> dict[int, set[int]]:
@@ -380,7 +295,7 @@ REVIEW_ROLES = {Role.DISTRICT_OFFICE, *CITYWIDE_ROLES}
 
 
 def can_resolve_anomalies(user) -> bool:
-    return bool(user.is_superuser or _role(user) in ANOMALY_ROLES)
+    return bool(user.is_superuser or role_of(user) in ANOMALY_ROLES)
 
 
 def anomalies_for(user) -> QuerySet:
@@ -391,7 +306,7 @@ def anomalies_for(user) -> QuerySet:
 
 
 def can_see_reviews(user) -> bool:
-    return bool(user.is_superuser or _role(user) in REVIEW_ROLES)
+    return bool(user.is_superuser or role_of(user) in REVIEW_ROLES)
 
 
 def can_handle_reviews(user) -> bool:

@@ -4,11 +4,14 @@ syntax) or the field at fault."""
 
 import json
 from dataclasses import dataclass, field
+from pathlib import Path
 
+from django.core.management.base import CommandError
 from django.utils.translation import gettext as _
 
 from portal.parsers import TooDeep, loads
 
+from . import services
 from .places import unknown_places
 from .serializers import AnnouncementIn
 
@@ -73,3 +76,18 @@ def parse_announcement(
     if not serializer.is_valid():
         return Parsed(None, flatten_errors(serializer.errors))
     return Parsed(serializer.validated_data, [], unknown_places(serializer.validated_data))
+
+
+def file_load(file: Path, *, check_window: bool = True):
+    """Load the announcement in `file`: (announcement, created, warnings about names not
+    on the official division list). A malformed file, or one effective outside the window
+    of AnnouncementIn (unless check_window is off), is a CommandError, nothing stored."""
+    try:
+        text = file.read_bytes()
+    except OSError as error:
+        raise CommandError(f"{file}: {error.strerror}") from error
+    parsed = parse_announcement(text, check_window=check_window)
+    if parsed.errors:
+        raise CommandError(f"{file} refused, nothing stored:\n  " + "\n  ".join(parsed.errors))
+    announcement, created = services.announcement_load(data=parsed.data, by=None)
+    return announcement, created, parsed.warnings

@@ -12,6 +12,7 @@ from .validators import (
     validate_id_number,
     validate_mobile,
 )
+from .widgets import DateInput
 
 
 class StaffUserChangeForm(UserChangeForm):
@@ -43,13 +44,6 @@ class StaffUserChangeForm(UserChangeForm):
 
 
 # --- Arrivals, stays and the dry run -------------------------------------------------------
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
 class StayForm(forms.Form):

@@ -6,9 +6,9 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .forms import DateInput
 from .models import Anomaly, NucleicAcidTest, Symptom
 from .uploads import SpreadsheetUploadForm
+from .widgets import DateInput
 
 Result = NucleicAcidTest.Result
 

@@ -2,10 +2,10 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
-from .forms import DateInput
 from .models import HealthCode, Jurisdiction, VenueReport
 from .uploads import SpreadsheetUploadForm
 from .validators import validate_arrival_date, validate_id_number, validate_mobile
+from .widgets import DateInput
 
 
 class TaskVerifyForm(forms.Form):

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import access
+from . import access, figures
 from .models import (
     AnnouncedCaseCounty,
     AnnouncedEpidemicCity,
@@ -37,8 +37,15 @@ Role = User.Role
 class NodeCounts:
     node: Jurisdiction
     residents: int
-    shops: int
     grids: int
+    figures: dict[str, int]  # the registered figures (communities.figures) by key
+
+    def __getattr__(self, key: str) -> int:
+        """A registered figure reads like the core's own counts (row.shops)."""
+        try:
+            return self.__dict__["figures"][key]
+        except KeyError:
+            raise AttributeError(key) from None
 
 
 def jurisdiction_list(*, user: User) -> QuerySet[Jurisdiction]:
@@ -88,12 +95,16 @@ def _roll_up(per_grid: Counter, node: Jurisdiction) -> int:
 
 def node_breakdown(*, user: User, node: Jurisdiction) -> list[NodeCounts]:
     """The visible children of `node` (for a grid worker, the grids they serve) with the
-    residents, shops and grids under each: four queries whatever the number of children."""
+    residents, the registered figures (shops) and the grids under each: three queries and
+    one a figure, whatever the number of children."""
     children = list(jurisdiction_list(user=user).filter(parent=node).order_by("path"))
     if not children:
         return []
     residents = _per_grid(access.residents_for(user).filter(grid__path__startswith=node.path))
-    shops = _per_grid(access.shops_for(user).filter(grid__path__startswith=node.path))
+    per_figure = {
+        figure.key: _per_grid(figure.visible(user).filter(grid__path__startswith=node.path))
+        for figure in figures.registered()
+    }
     grid_paths = list(
         access.grids_for(user).filter(path__startswith=node.path).values_list("path", flat=True)
     )
@@ -101,17 +112,18 @@ def node_breakdown(*, user: User, node: Jurisdiction) -> list[NodeCounts]:
         NodeCounts(
             node=child,
             residents=_roll_up(residents, child),
-            shops=_roll_up(shops, child),
             grids=sum(1 for p in grid_paths if p.startswith(child.path)),
+            figures={key: _roll_up(rows, child) for key, rows in per_figure.items()},
         )
         for child in children
     ]
 
 
 def home_counts(*, user: User) -> dict[str, int]:
+    """The residents, the registered figures (shops), the grids and the staff the user sees."""
     return {
         "residents": access.residents_for(user).count(),
-        "shops": access.shops_for(user).count(),
+        **{figure.key: figure.visible(user).count() for figure in figures.registered()},
         "grids": access.grids_for(user).count(),
         "staff": access.users_for(user).count(),
     }

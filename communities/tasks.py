@@ -6,8 +6,8 @@ from datetime import date, timedelta
 from celery import group, shared_task
 from django.utils import timezone
 
+from . import recompute
 from .models import Announcement, RecomputeRun
-from .services import recompute
 
 log = logging.getLogger(__name__)
 

@@ -9,7 +9,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import access, places, policies, rules, selectors, services
+from . import access, figures, places, policies, rules, selectors, services
 from .announcements import parse_announcement
 from .forms import (
     AnnouncementUploadForm,
@@ -111,6 +111,7 @@ def home(request):
             (text, reverse(url) if url else None) for text, url in NEXT_STEPS.get(role, [])
         ],
         "counts": selectors.home_counts(user=user),
+        "figures": figures.registered(),
         "waiting": selectors.home_waiting(user=user),
         "breakdown": selectors.node_breakdown(user=user, node=root) if root else [],
     }
@@ -147,6 +148,7 @@ def jurisdiction_detail(request, pk):
             pk__in=node.ancestor_ids
         ),
         "breakdown": selectors.node_breakdown(user=request.user, node=node),
+        "figures": figures.registered(),
     }
     return render(request, "communities/jurisdiction_detail.html", context)
 

@@ -1,9 +1,12 @@
-"""The producers: each finds what falls due and creates its notices in bulk.
+"""The producers of notices' own reminders, and the pieces every producer uses (the
+re-inspection reminder of shops is in shops/reminders.py): each finds what falls due and
+creates its notices in bulk.
 
 Set-based: each producer walks its rows in batches (keyset, by id) and looks up the
 recipients of a whole batch in one query. Every notice carries a dedupe key, so running a
-producer twice, or two beats at once, creates nothing new. Beat runs them through
-tasks.reminders_task (schedule in schedule.py)."""
+producer twice, or two beats at once, creates nothing new. Each is registered by kind
+(registry.producer); beat runs them through tasks.reminders_task (schedule in
+schedule.py)."""
 
 from collections.abc import Iterator
 from datetime import date, datetime, time, timedelta
@@ -24,10 +27,8 @@ from communities.models import (
     Resident,
     User,
 )
-from shops import selectors as shops_selectors
-from shops.models import Assignment, Shop
 
-from . import services, texts
+from . import registry, sending, services, texts
 from .models import Notice
 
 Kind = Notice.Kind
@@ -38,21 +39,23 @@ Role = User.Role
 # on the grid worker's care list and in the street digest, not in the residents' SMS.
 OVERDUE_REMIND_DAYS = 3
 STAFF_CHANNELS = (Channel.INAPP, Channel.EMAIL)  # offices: in the inbox and by e-mail
+STREET = "grid__parent__parent"  # from a row of a grid: grid → community → street
 
 
-def _batches(queryset: QuerySet) -> Iterator[list]:
-    """The rows of `queryset` in batches of services.BATCH, by id (keyset pagination:
+def batches(queryset: QuerySet) -> Iterator[list]:
+    """The rows of `queryset` in batches of sending.BATCH, by id (keyset pagination:
     the same query at every depth, never the whole table in memory)."""
     last = 0
     while True:
-        rows = list(queryset.filter(pk__gt=last).order_by("pk")[: services.BATCH])
+        rows = list(queryset.filter(pk__gt=last).order_by("pk")[: sending.BATCH])
         if not rows:
             return
         yield rows
         last = rows[-1].pk
 
 
-def _day_start(day: date) -> datetime:
+def day_start(day: date) -> datetime:
+    """Midnight at the start of `day`, in the portal's time zone (a notice's due time)."""
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
@@ -78,7 +81,8 @@ def _resident_sms(kind, resident: Resident, key: str, text: str, due_at) -> Noti
     )
 
 
-def _staff(kind, user_id: int, channel: str, key: str, text: str, due_at, resident=None):
+def staff(kind, user_id: int, channel: str, key: str, text: str, due_at, resident=None):
+    """A notice to a staff user on `channel`, deduplicated by `key`, channel and user."""
     return Notice(
         kind=kind,
         channel=channel,
@@ -98,22 +102,23 @@ def _test_notices(kind, tests: QuerySet[NucleicAcidTest], key_of) -> int:
     resident's grid."""
     cities = _city_names()
     created = 0
-    for batch in _batches(tests.select_related("resident__grid")):
+    for batch in batches(tests.select_related("resident__grid")):
         workers = access.grid_workers_by_grid({t.resident.grid_id for t in batch})
         notices = []
         for test in batch:
-            resident, key, due_at = test.resident, key_of(test), _day_start(test.due)
+            resident, key, due_at = test.resident, key_of(test), day_start(test.due)
             sms = texts.sms_text(kind, city=_city_of(resident.grid, cities), due=test.due)
             notices.append(_resident_sms(kind, resident, key, sms, due_at))
             text = texts.staff_text(kind, name=resident.name, grid=resident.grid.name, due=test.due)
             notices += [
-                _staff(kind, uid, Channel.INAPP, key, text, due_at, resident)
+                staff(kind, uid, Channel.INAPP, key, text, due_at, resident)
                 for uid in sorted(workers[resident.grid_id])
             ]
         created += services.notices_create(notices=notices, dispatch=False)
     return created
 
 
+@registry.producer(Kind.TEST_DUE_TOMORROW)
 def test_due_tomorrow(*, now: datetime | None = None) -> int:
     """Pending tests due tomorrow: the resident and their grid workers, once per test."""
     tomorrow = timezone.localdate(now) + timedelta(days=1)
@@ -121,6 +126,7 @@ def test_due_tomorrow(*, now: datetime | None = None) -> int:
     return _test_notices(Kind.TEST_DUE_TOMORROW, tests, lambda t: f"test-due:{t.pk}:{t.due}")
 
 
+@registry.producer(Kind.TEST_OVERDUE)
 def test_overdue(*, now: datetime | None = None) -> int:
     """Pending tests due before today: the resident and their grid workers, once a day
     on each of the first OVERDUE_REMIND_DAYS days the test is overdue."""
@@ -136,6 +142,7 @@ def test_overdue(*, now: datetime | None = None) -> int:
 # --- Follow-ups and measures -------------------------------------------------------------------
 
 
+@registry.producer(Kind.FOLLOWUP_MISSING)
 def followup_missing(*, now: datetime | None = None) -> int:
     """Residents under an active measure that covers today without today's follow-up:
     an in-app notice to the grid workers of their grid (beat runs this at 18:00)."""
@@ -148,7 +155,7 @@ def followup_missing(*, now: datetime | None = None) -> int:
         .select_related("resident__grid")
     )
     kind, created = Kind.FOLLOWUP_MISSING, 0
-    for batch in _batches(measures):
+    for batch in batches(measures):
         workers = access.grid_workers_by_grid({m.resident.grid_id for m in batch})
         notices = []
         for measure in batch:
@@ -156,13 +163,14 @@ def followup_missing(*, now: datetime | None = None) -> int:
             key = f"followup-missing:{resident.pk}:{today}"
             text = texts.staff_text(kind, name=resident.name, grid=resident.grid.name, day=today)
             notices += [
-                _staff(kind, uid, Channel.INAPP, key, text, _day_start(today), resident)
+                staff(kind, uid, Channel.INAPP, key, text, day_start(today), resident)
                 for uid in sorted(workers[resident.grid_id])
             ]
         created += services.notices_create(notices=notices, dispatch=False)
     return created
 
 
+@registry.producer(Kind.MEASURE_ENDS_TOMORROW)
 def measure_ends_tomorrow(*, now: datetime | None = None) -> int:
     """Active measures whose last day is tomorrow: an SMS to the resident."""
     tomorrow = timezone.localdate(now) + timedelta(days=1)
@@ -170,7 +178,7 @@ def measure_ends_tomorrow(*, now: datetime | None = None) -> int:
         state=ControlMeasure.State.ACTIVE, end=tomorrow
     ).select_related("resident__grid")
     kind, cities, created = Kind.MEASURE_ENDS_TOMORROW, _city_names(), 0
-    for batch in _batches(measures):
+    for batch in batches(measures):
         notices = []
         for measure in batch:
             resident = measure.resident
@@ -181,7 +189,7 @@ def measure_ends_tomorrow(*, now: datetime | None = None) -> int:
                 release=measure.release_due,
             )
             key = f"measure-ends:{measure.pk}:{measure.end}"
-            notices.append(_resident_sms(kind, resident, key, text, _day_start(measure.end)))
+            notices.append(_resident_sms(kind, resident, key, text, day_start(measure.end)))
         created += services.notices_create(notices=notices, dispatch=False)
     return created
 
@@ -192,7 +200,7 @@ def measure_ends_tomorrow(*, now: datetime | None = None) -> int:
 def _appeal_notices(kind, appeals: QuerySet[Appeal], role: str, key: str) -> int:
     """In-app and e-mail notices to the users of `role` above each appeal's grid."""
     created = 0
-    for batch in _batches(appeals.select_related("resident__grid")):
+    for batch in batches(appeals.select_related("resident__grid")):
         above = {a.pk: a.resident.grid.ancestor_ids for a in batch}
         nodes = {node for ids in above.values() for node in ids}
         officers = access.officers_by_node({role}, nodes)
@@ -208,7 +216,7 @@ def _appeal_notices(kind, appeals: QuerySet[Appeal], role: str, key: str) -> int
             )
             users = sorted({uid for node in above[appeal.pk] for uid in officers[node]})
             notices += [
-                _staff(kind, uid, channel, f"{key}:{appeal.pk}", text, appeal.due_at, resident)
+                staff(kind, uid, channel, f"{key}:{appeal.pk}", text, appeal.due_at, resident)
                 for uid in users
                 for channel in STAFF_CHANNELS
             ]
@@ -216,6 +224,7 @@ def _appeal_notices(kind, appeals: QuerySet[Appeal], role: str, key: str) -> int
     return created
 
 
+@registry.producer(Kind.APPEAL_20H)
 def appeal_20h(*, now: datetime | None = None) -> int:
     """Unresolved appeals filed 20 hours ago or more and not yet overdue: the district
     offices above the person's grid, once per appeal."""
@@ -226,6 +235,7 @@ def appeal_20h(*, now: datetime | None = None) -> int:
     return _appeal_notices(Kind.APPEAL_20H, appeals, Role.DISTRICT_OFFICE, "appeal-20h")
 
 
+@registry.producer(Kind.APPEAL_OVERDUE)
 def appeal_overdue(*, now: datetime | None = None) -> int:
     """Appeals unresolved past their 24-hour deadline: escalated to the city offices above
     the person's grid, once per appeal."""
@@ -237,16 +247,20 @@ def appeal_overdue(*, now: datetime | None = None) -> int:
 # --- The street supervisor's morning digest -----------------------------------------------------
 
 
-def _per_street(queryset: QuerySet, street: str, **counts) -> dict[int, dict]:
+def per_street(queryset: QuerySet, street: str, **counts) -> dict[int, dict]:
+    """The `counts` of `queryset` grouped by the street its rows lead to through `street`
+    (STREET from a row of a grid), by street id; one query."""
     rows = queryset.order_by().values(street).annotate(**counts)
     return {row[street]: row for row in rows}
 
 
+@registry.producer(Kind.STREET_DIGEST)
 def street_digest(*, now: datetime | None = None) -> int:
     """Each street supervisor's counts for their street: red and yellow codes, overdue
-    tests, open appeals, overdue grid tasks, and the sweep's shops under a red placard and
-    those due for re-inspection; in-app and e-mail, once a day. Five grouped queries for
-    the whole city, whatever the number of streets."""
+    tests, open appeals, overdue grid tasks, and the figures other apps register
+    (registry.digest_figures; shops: the shops under a red placard and those due for
+    re-inspection); in-app and e-mail, once a day. Four grouped queries for the whole city
+    and one a registered function, whatever the number of streets."""
     now = now or timezone.now()
     today = timezone.localdate(now)
     supervisors = list(
@@ -259,8 +273,8 @@ def street_digest(*, now: datetime | None = None) -> int:
         .values_list("pk", "jurisdiction_id", "jurisdiction__name")
     )
     streets = {street_id for _, street_id, _ in supervisors}
-    street = "grid__parent__parent"  # grid → community → street
-    codes = _per_street(
+    street = STREET
+    codes = per_street(
         Resident.objects.filter(
             **{f"{street}__in": streets}, code__in=[HealthCode.RED, HealthCode.YELLOW]
         ),
@@ -268,7 +282,7 @@ def street_digest(*, now: datetime | None = None) -> int:
         red=Count("pk", filter=Q(code=HealthCode.RED)),
         yellow=Count("pk", filter=Q(code=HealthCode.YELLOW)),
     )
-    tests = _per_street(
+    tests = per_street(
         NucleicAcidTest.objects.filter(
             **{f"resident__{street}__in": streets},
             result=NucleicAcidTest.Result.PENDING,
@@ -277,29 +291,26 @@ def street_digest(*, now: datetime | None = None) -> int:
         f"resident__{street}",
         n=Count("pk"),
     )
-    appeals = _per_street(
+    appeals = per_street(
         Appeal.objects.filter(**{f"resident__{street}__in": streets}).exclude(
             state=Appeal.State.RESOLVED
         ),
         f"resident__{street}",
         n=Count("pk"),
     )
-    tasks = _per_street(
+    tasks = per_street(
         GridTask.objects.filter(
             community__parent__in=streets, state=GridTask.State.OPEN, due_at__lt=now
         ),
         "community__parent",
         n=Count("pk"),
     )
-    red_shops = _per_street(
-        Shop.objects.filter(**{f"{street}__in": streets}, placard=Shop.Placard.RED),
-        street,
-        red=Count("pk"),
-        due=Count("pk", filter=Q(reinspection_due__lte=today)),
-    )
+    registered = {
+        names: figures(streets, today) for names, figures in registry.DIGEST_FIGURES.items()
+    }
     kind, notices = Kind.STREET_DIGEST, []
     for user_id, street_id, street_name in supervisors:
-        code, shops = codes.get(street_id, {}), red_shops.get(street_id, {})
+        code = codes.get(street_id, {})
         text = texts.staff_text(
             kind,
             street=street_name,
@@ -309,64 +320,14 @@ def street_digest(*, now: datetime | None = None) -> int:
             tests=tests.get(street_id, {}).get("n", 0),
             appeals=appeals.get(street_id, {}).get("n", 0),
             tasks=tasks.get(street_id, {}).get("n", 0),
-            red_shops=shops.get("red", 0),
-            shops_due=shops.get("due", 0),
+            **{
+                name: rows.get(street_id, {}).get(name, 0)
+                for names, rows in registered.items()
+                for name in names
+            },
         )
         notices += [
-            _staff(kind, user_id, channel, f"digest:{street_id}:{today}", text, None)
+            staff(kind, user_id, channel, f"digest:{street_id}:{today}", text, None)
             for channel in STAFF_CHANNELS
         ]
     return services.notices_create(notices=notices, dispatch=False)
-
-
-# --- Shops: red placards due for re-inspection -----------------------------------------------
-
-
-def shop_reinspection_due(*, now: datetime | None = None) -> int:
-    """Red placards whose closure is over (停业整改3天): the three members of the joint group
-    whose share holds the shop, in the inbox, once per closure."""
-    today = timezone.localdate(now)
-    red = Shop.objects.filter(placard=Shop.Placard.RED, reinspection_due__lte=today)
-    created = 0
-    for batch in _batches(red):
-        groups = {}  # the shop's latest share: the group that closed it comes back
-        shares = (
-            Assignment.objects.filter(shop__in=batch)
-            .filter(shops_selectors.shares_open(today))
-            .select_related("group")
-            .order_by("shop_id", "-campaign__starts_on", "-pk")
-        )
-        for share in shares:
-            groups.setdefault(share.shop_id, share.group)
-        notices = []
-        for shop in batch:
-            group = groups.get(shop.pk)
-            if group is None:
-                continue
-            key = f"shop-reinspection:{shop.pk}:{shop.reinspection_due.isoformat()}"
-            text = texts.staff_text(
-                Kind.SHOP_REINSPECTION_DUE,
-                shop=shop.name,
-                address=shop.address,
-                group=group.number,
-                due=shop.reinspection_due,
-            )
-            due_at = _day_start(shop.reinspection_due)
-            notices += [
-                _staff(Kind.SHOP_REINSPECTION_DUE, uid, Channel.INAPP, key, text, due_at)
-                for uid in sorted(group.member_ids)
-            ]
-        created += services.notices_create(notices=notices, dispatch=False)
-    return created
-
-
-PRODUCERS = {
-    Kind.TEST_DUE_TOMORROW: test_due_tomorrow,
-    Kind.TEST_OVERDUE: test_overdue,
-    Kind.FOLLOWUP_MISSING: followup_missing,
-    Kind.MEASURE_ENDS_TOMORROW: measure_ends_tomorrow,
-    Kind.APPEAL_20H: appeal_20h,
-    Kind.APPEAL_OVERDUE: appeal_overdue,
-    Kind.STREET_DIGEST: street_digest,
-    Kind.SHOP_REINSPECTION_DUE: shop_reinspection_due,
-}

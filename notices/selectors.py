@@ -1,7 +1,6 @@
 from django.db.models import QuerySet
 
-from communities import access
-
+from . import access
 from .models import Notice
 
 

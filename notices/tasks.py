@@ -1,22 +1,23 @@
-"""Thin tasks: ids in, a service call, a number out. Any of them may run twice."""
+"""Thin tasks: ids in, a call of sending.py or a registered producer, a number out. Any of
+them may run twice."""
 
 from celery import shared_task
 
-from . import reminders, services
+from . import registry, sending
 
 
 @shared_task(soft_time_limit=30, time_limit=60, acks_late=True)
 def notice_send_task(notice_id: int) -> bool:
-    """Send one notice. No autoretry: a failed send is rescheduled by the service and
+    """Send one notice. No autoretry: a failed send is rescheduled by sending.py and
     queued again by dispatch, so the backoff lives in the database, not in the broker."""
-    return services.notice_send(notice_id=notice_id)
+    return sending.notice_send(notice_id=notice_id)
 
 
 @shared_task(soft_time_limit=60, time_limit=90, acks_late=True)
 def notices_dispatch_task() -> int:
     """Queue a send task for each of up to BATCH due notices; queue itself again while
     more are due. Beat runs it every minute."""
-    ids, more = services.notices_due_claim(limit=services.BATCH)
+    ids, more = sending.notices_due_claim(limit=sending.BATCH)
     for notice_id in ids:
         notice_send_task.delay(notice_id)
     if more:
@@ -26,8 +27,9 @@ def notices_dispatch_task() -> int:
 
 @shared_task(soft_time_limit=600, time_limit=660, acks_late=True)
 def reminders_task(kind: str) -> int:
-    """Run the producer of one kind of reminder (beat passes the kind), then dispatch."""
-    created = reminders.PRODUCERS[kind]()
+    """Run the registered producer of one kind of reminder (beat passes the kind), then
+    dispatch."""
+    created = registry.PRODUCERS[kind]()
     if created:
         notices_dispatch_task.delay()
     return created

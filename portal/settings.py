@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "shops",
     "monitoring",
     "notices",
+    "portal",  # the project's own commands (seed_demo assembles every app's demo)
 ]
 
 MIDDLEWARE = [

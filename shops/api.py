@@ -9,10 +9,9 @@ from rest_framework.exceptions import ValidationError
 from rest_framework.parsers import FormParser, MultiPartParser
 from rest_framework.response import Response
 
-from communities import access
 from portal.parsers import JSONParser
 
-from . import services
+from . import access, services
 from .models import Inspection, JointGroup, Shop
 from .serializers import CampaignOut, InspectionIn, InspectionOut, ShopOut
 

@@ -5,3 +5,13 @@ from django.utils.translation import gettext_lazy as _
 class ShopsConfig(AppConfig):
     name = "shops"
     verbose_name = _("Shops")
+
+    def ready(self):
+        # What shops adds to the apps it builds on: its shops on the home page and in each
+        # node's breakdown, counted as the user sees them; its reminder and digest figures,
+        # which notices runs (shops/reminders.py registers them when imported).
+        from communities import figures
+
+        from . import access, reminders  # noqa: F401
+
+        figures.register(key="shops", label=_("Shops"), visible=access.shops_for)

@@ -1,14 +1,28 @@
-"""The demo's street sweep (seed_demo): the campaign of 小店街道 on four main roads, two
-joint groups, and a few days already done so that every page has something to show."""
+"""What seed_demo builds of shops: the register's shops along the demo's roads, and the
+street sweep, the campaign of 小店街道 on four main roads, two joint groups, and a few
+days already done so that every page has something to show."""
 
 from datetime import date, datetime, time, timedelta
 
 from django.utils import timezone
 
+from communities import demo as communities_demo
 from communities.models import Jurisdiction, User
 
 from . import rules, services
 from .models import Campaign, Shop
+
+DEMO_SHOPS = 120
+CHUNK = 20_000
+SHOP_NAMES = {
+    "pharmacy": "大药房",
+    "restaurant": "面馆",
+    "supermarket": "便利超市",
+    "clothing": "服装店",
+    "barber": "美发店",
+    "hotel": "快捷酒店",
+    "other": "五金店",
+}
 
 TITLE = "小店街道疫情防控扫街行动"
 ROADS = ["通达街", "小店路", "太榆路", "坞城路"]
@@ -17,6 +31,39 @@ GROUPS = [("grid", "inspector", "enforcer"), ("grid3", "market2", "enforcer2")]
 STARTED_DAYS_AGO = 10  # or earlier, if the red shop's failures need more days
 GREEN_SHOPS = 6  # shops of group 1 already passed, after the two below
 RED_FAILURES = ("venue_code_used", "supplies_in_place", "temperature_taken")
+
+
+def demo_shops_add(*, total: int) -> int:
+    """Shops 1..total in 小店街道's grids along the demo's roads, those not there yet (a
+    shop is unique by grid, name and address); returns how many were added."""
+    street = Jurisdiction.objects.get(name="小店街道")
+    grid_ids = list(
+        Jurisdiction.objects.filter(level=Jurisdiction.Level.GRID, path__startswith=street.path)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    kinds = list(Shop.Kind.values)
+    before = Shop.objects.count()
+    rows = []
+    for j in range(total):
+        kind = kinds[j % len(kinds)]
+        road = communities_demo.ROADS[j % len(communities_demo.ROADS)]
+        rows.append(
+            Shop(
+                name=f"{road}{SHOP_NAMES[kind]}{j + 1}号店",
+                address=f"{road}{j + 1}号",
+                road=road,
+                grid_id=grid_ids[j % len(grid_ids)],
+                kind=kind,
+                contact_phone=f"1{5 + j % 4}{j:09d}",
+                venue_code_posted=j % 3 != 0,
+            )
+        )
+        if len(rows) == CHUNK:
+            Shop.objects.bulk_create(rows, ignore_conflicts=True)
+            rows = []
+    Shop.objects.bulk_create(rows, ignore_conflicts=True)
+    return Shop.objects.count() - before
 
 
 def _at(day: date, hour: int) -> datetime:

@@ -5,8 +5,8 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.forms import DateInput
 from communities.uploads import SpreadsheetUploadForm
+from communities.widgets import DateInput
 
 from .models import Placard, Shop
 

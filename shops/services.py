@@ -13,10 +13,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communities import access
 from communities.models import Jurisdiction, User
 
-from . import rules, selectors
+from . import access, rules, selectors
 from .models import Assignment, Campaign, Inspection, JointGroup, Shop, ShopEvent, one_month_after
 
 Role = User.Role

@@ -19,11 +19,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl.cell import WriteOnlyCell
 
-from communities import access
 from communities.models import Jurisdiction, User
 from communities.rules import mask_phone
 
-from . import selectors, services
+from . import access, selectors, services
 from .forms import errors_onto
 from .forms_campaigns import (
     COLUMNS,

@@ -7,9 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.utils import timezone
 from django.views.decorators.http import require_safe
 
-from communities import access
-
-from . import placards, selectors
+from . import access, placards, selectors
 from .models import Placard
 
 

@@ -15,9 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from communities import access
-
-from . import rules, selectors, services
+from . import access, rules, selectors, services
 from .forms import InspectionForm, check_labels, errors_onto
 from .models import Inspection, Shop
 

@@ -12,9 +12,8 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from communities import access
 from communities.models import User
-from shops import rules, selectors
+from shops import access, rules, selectors
 from shops.models import Campaign, Shop
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]

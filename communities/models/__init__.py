@@ -16,6 +16,7 @@ from .codes import (
     NucleicAcidTest,
     PersonalDataView,
     Stay,
+    code_event_kind,
 )
 from .jobs import RecomputeChunk, RecomputeRun
 from .lifecycle import (
@@ -65,4 +66,5 @@ __all__ = [
     "Symptom",
     "User",
     "VenueReport",
+    "code_event_kind",
 ]

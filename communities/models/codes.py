@@ -154,6 +154,15 @@ class HealthCodeEvent(models.Model):
         return f"{self.resident_id}: {self.from_code} → {self.to_code}"
 
 
+def code_event_kind(from_code: str, to_code: str) -> str:
+    """The kind of event a change of code from `from_code` to `to_code` is."""
+    if to_code == HealthCode.GREEN:
+        return HealthCodeEvent.Kind.RELEASE
+    if from_code == HealthCode.GREEN:
+        return HealthCodeEvent.Kind.ASSIGN
+    return HealthCodeEvent.Kind.TRANSFER
+
+
 class ControlMeasure(models.Model):
     """A plan of phases run back to back from `start`; release is due the day after."""
 

@@ -1,4 +1,5 @@
-"""Writes. Each service is atomic and keyword-only; views, the API and tasks call these."""
+"""Writes. Each service is atomic and keyword-only; views, the API and commands call these.
+The tasks run the recompute jobs (communities/recompute.py), which the services queue."""
 
 from .accounts import (
     password_changed,

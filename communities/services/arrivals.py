@@ -26,10 +26,13 @@ from ..models import (
     Resident,
     Stay,
     User,
+    code_event_kind,
 )
+from ..recompute import run_inline
 from ..rules.codes import Decision, Traveller, assess, is_stricter
 from ..rules.codes import Stay as StayIn
 from ..rules.identity import identity_differences, identity_differences_masked
+from ..tasks import recompute_after_announcement_task
 
 log = logging.getLogger(__name__)
 SELF_REPORT_VERIFY_HOURS = 24
@@ -98,8 +101,6 @@ def announcement_load(*, data: dict, by: User | None) -> tuple[Announcement, boo
         AnnouncedEpidemicCity(announcement=announcement, **row)
         for row in data.get("epidemic_cities", [])
     )
-    from ..tasks import recompute_after_announcement_task
-
     # robust: with the broker down the announcement stays published and the page answers;
     # tasks.recompute_missed_task starts the run when the broker is back.
     transaction.on_commit(
@@ -109,14 +110,6 @@ def announcement_load(*, data: dict, by: User | None) -> tuple[Announcement, boo
 
 
 # --- Health codes --------------------------------------------------------------------------
-
-
-def code_event_kind(from_code: str, to_code: str) -> str:
-    if to_code == HealthCode.GREEN:
-        return HealthCodeEvent.Kind.RELEASE
-    if from_code == HealthCode.GREEN:
-        return HealthCodeEvent.Kind.ASSIGN
-    return HealthCodeEvent.Kind.TRANSFER
 
 
 @transaction.atomic
@@ -586,7 +579,5 @@ def residents_reassess(*, today: date | None = None) -> int:
     """Re-assess, now and in this process, everyone an announcement may affect (the
     residents with an arrival in the last 14 days); returns how many changed. The workers
     do the same through tasks.recompute_after_announcement_task."""
-    from .recompute import run_inline
-
     run = run_inline(kind="announcement", today=today or timezone.localdate())
     return run.changed

@@ -19,6 +19,12 @@ TEST_KINDS = dict(NucleicAcidTest.Kind.choices)
 
 
 @register.filter
+def get(mapping, key):
+    """`mapping[key]` for a key held in a variable (a registered figure's, communities.figures)."""
+    return mapping.get(key)
+
+
+@register.filter
 def measure_kind(value):
     return MEASURE_KINDS.get(value, value)
 

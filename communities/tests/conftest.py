@@ -1,7 +1,6 @@
 import pytest
 
 from communities.models import User
-from shops.tests.factories import ShopFactory
 
 from .factories import JurisdictionFactory, ResidentFactory, UserFactory, tree
 
@@ -10,8 +9,12 @@ Role = User.Role
 
 @pytest.fixture
 def world(db):
-    """Two districts of one city, a resident and a shop in every grid, one user per role
-    in 小店区 and outsiders in 尖草坪区."""
+    """Two districts of one city, a resident in every grid, one user per role in 小店区
+    and outsiders in 尖草坪区 (shops/tests/conftest.py adds a shop in every grid)."""
+    return world_build()
+
+
+def world_build() -> dict:
     nodes = tree()
     other_district = JurisdictionFactory(name="尖草坪区", level="district", parent=nodes["city"])
     other_street = JurisdictionFactory(name="尖草坪街道", level="street", parent=other_district)
@@ -27,7 +30,6 @@ def world(db):
     residents = {
         key: ResidentFactory(grid=nodes[key]) for key in ("grid_a", "grid_b", "other_grid")
     }
-    shops = {key: ShopFactory(grid=nodes[key]) for key in ("grid_a", "grid_b", "other_grid")}
     users = {
         "grid_worker": UserFactory(
             role=Role.GRID_WORKER, jurisdiction=nodes["community"], grids=[nodes["grid_a"]]
@@ -50,4 +52,4 @@ def world(db):
             role=Role.STREET_SUPERVISOR, jurisdiction=nodes["other_street"]
         ),
     }
-    return {"nodes": nodes, "residents": residents, "shops": shops, "users": users}
+    return {"nodes": nodes, "residents": residents, "users": users}

@@ -7,7 +7,7 @@ from communities import access
 ALL = {"grid_a", "grid_b", "other_grid"}
 OURS = {"grid_a", "grid_b"}
 
-# role → grids whose residents / shops the role sees
+# role → grids whose residents / shops the role sees (shops: shops/tests/test_access.py)
 VISIBLE = {
     "grid_worker": ({"grid_a"}, {"grid_a"}),
     "community_staff": (OURS, OURS),
@@ -28,13 +28,6 @@ VISIBLE = {
 def test_residents_for_role(world, role):
     expected = {world["residents"][key].pk for key in VISIBLE[role][0]}
     got = set(access.residents_for(world["users"][role]).values_list("pk", flat=True))
-    assert got == expected
-
-
-@pytest.mark.parametrize("role", VISIBLE)
-def test_shops_for_role(world, role):
-    expected = {world["shops"][key].pk for key in VISIBLE[role][1]}
-    got = set(access.shops_for(world["users"][role]).values_list("pk", flat=True))
     assert got == expected
 
 

@@ -9,9 +9,8 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from communities import services
+from communities import recompute, services
 from communities.models import DecisionReview, HealthCodeEvent, NucleicAcidTest, PersonDecision
-from communities.services import recompute
 from communities.tests.factories import announcement_publish, arrival_file, image_bytes
 from notices import texts
 from notices.models import Notice

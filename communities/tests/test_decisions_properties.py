@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, example, given
 from hypothesis import settings as examples
 from hypothesis import strategies as st
 
-from communities import services
+from communities import recompute, services
 from communities.models import (
     Appeal,
     ArrivalReport,
@@ -36,7 +36,6 @@ from communities.models import (
     Resident,
 )
 from communities.rules.codes import WINDOW, is_stricter
-from communities.services import recompute
 from communities.tests.factories import announcement_publish, arrival_file
 
 TODAY = timezone.localdate()

@@ -159,7 +159,7 @@ def test_the_nightly_release_skips_an_open_anomaly_and_a_measure_not_yet_due(wor
     )
     services.residents_reassess()
     measure = arrival.measures.get(state="active")
-    from communities.services import recompute
+    from communities import recompute
 
     run = recompute.run_inline(kind="nightly", today=measure.release_due - timedelta(days=1))
     assert run.changed == 0 and run.state == "finished"
@@ -172,7 +172,7 @@ def test_the_nightly_release_skips_an_open_anomaly_and_a_measure_not_yet_due(wor
 def test_a_manual_change_during_the_run_is_not_overwritten(world, arrival):
     """The chunk read the resident as green; a manual change made the code yellow before the
     chunk wrote: the conditional update leaves it alone."""
-    from communities.services import recompute
+    from communities import recompute
 
     publish(
         risk_areas=[{"level": "high", "province": "吉林省", "city": "长春市", "county": "南关区"}]
@@ -199,7 +199,7 @@ def test_a_manual_change_during_the_run_is_not_overwritten(world, arrival):
 def test_the_city_office_follows_runs_on_a_page_that_refreshes(client, world, arrival):
     from django.urls import reverse
 
-    from communities.services import recompute
+    from communities import recompute
 
     run = recompute.run_start(kind="announcement", today=TODAY)
     client.force_login(world["users"]["city_office"])

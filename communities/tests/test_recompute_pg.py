@@ -10,9 +10,8 @@ from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from communities import services
+from communities import recompute, services
 from communities.models import HealthCodeEvent, Resident
-from communities.services import recompute
 from communities.tests.factories import announcement_publish, arrival_file
 
 pytestmark = [pytest.mark.postgres, pytest.mark.django_db(transaction=True)]

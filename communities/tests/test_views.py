@@ -38,13 +38,6 @@ def test_grid_worker_home_counts_only_their_grid(client, world):
     assert [row.node for row in response.context["breakdown"]] == [world["nodes"]["grid_a"]]
 
 
-def test_street_supervisor_breakdown_counts_the_community(client, world):
-    client.force_login(world["users"]["street_supervisor"])
-    response = client.get(reverse("home"))
-    (row,) = response.context["breakdown"]
-    assert (row.node, row.residents, row.shops, row.grids) == (world["nodes"]["community"], 2, 2, 2)
-
-
 def test_home_is_chinese_by_default(client, world):
     client.force_login(world["users"]["grid_worker"])
     html = client.get(reverse("home")).content.decode()

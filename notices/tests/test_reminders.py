@@ -8,11 +8,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from communities.models import FollowUp, GridTask, Resident, User
+from communities.models import FollowUp, User
 from communities.tests.factories import ResidentFactory, UserFactory
 from notices import reminders, texts
 from notices.models import Notice
-from shops.models import Shop
 
 from .factories import TODAY, appeal, measure, pending_test
 
@@ -156,62 +155,6 @@ def test_an_overdue_appeal_is_escalated_to_the_city_office(world):
         ("email", users["city_office"].username),
     }
     assert Notice.objects.filter(resident=residents["grid_a"]).count() == 2
-
-
-def test_each_street_supervisor_gets_the_counts_of_their_street(world):
-    residents, users, nodes = world["residents"], world["users"], world["nodes"]
-    now = timezone.now()
-    Resident.objects.filter(pk=residents["grid_b"].pk).update(code="yellow")
-    appeal(residents["grid_a"], filed=now - timedelta(hours=2))  # turns red too
-    pending_test(residents["grid_a"], due=YESTERDAY)
-    pending_test(residents["grid_b"], due=TODAY)  # not overdue
-    pending_test(residents["other_grid"], due=YESTERDAY)
-    GridTask.objects.create(
-        kind=GridTask.Kind.VERIFY_PUSH,
-        community=nodes["community"],
-        due_at=now - timedelta(hours=1),
-    )
-    GridTask.objects.create(
-        kind=GridTask.Kind.VERIFY_PUSH,
-        community=nodes["community"],
-        due_at=now + timedelta(hours=1),
-    )
-    closed = {"placard": "red", "state": "closed"}
-    Shop.objects.filter(pk=world["shops"]["grid_a"].pk).update(**closed, reinspection_due=TODAY)
-    Shop.objects.filter(pk=world["shops"]["grid_b"].pk).update(**closed, reinspection_due=TOMORROW)
-    assert twice(reminders.street_digest, now=now) == 4
-    assert recipients(Kind.STREET_DIGEST) == {
-        ("inapp", users["street_supervisor"].username),
-        ("email", users["street_supervisor"].username),
-        ("inapp", users["outsider_supervisor"].username),
-        ("email", users["outsider_supervisor"].username),
-    }
-    mine = Notice.objects.get(recipient=users["street_supervisor"], channel="inapp")
-    assert mine.text == texts.staff_text(
-        Kind.STREET_DIGEST,
-        street="小店街道",
-        day=TODAY,
-        red=1,
-        yellow=1,
-        tests=1,
-        appeals=1,
-        tasks=1,
-        red_shops=2,
-        shops_due=1,
-    )
-    theirs = Notice.objects.get(recipient=users["outsider_supervisor"], channel="inapp")
-    assert theirs.text == texts.staff_text(
-        Kind.STREET_DIGEST,
-        street="尖草坪街道",
-        day=TODAY,
-        red=0,
-        yellow=0,
-        tests=1,
-        appeals=0,
-        tasks=0,
-        red_shops=0,
-        shops_due=0,
-    )
 
 
 def queries(producer) -> int:

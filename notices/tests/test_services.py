@@ -6,7 +6,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from notices import services, texts
+from notices import sending, services, texts
 from notices.models import Notice
 
 from .factories import inapp
@@ -66,8 +66,8 @@ def test_bulk_creation_stores_only_new_keys_and_counts_them(db):
 
 def test_two_sends_of_one_notice_send_it_once(db, sms_file):
     notice = sms()
-    assert services.notice_send(notice_id=notice.pk) is True
-    assert services.notice_send(notice_id=notice.pk) is False
+    assert sending.notice_send(notice_id=notice.pk) is True
+    assert sending.notice_send(notice_id=notice.pk) is False
     assert [m["phone"] for m in sms_file()] == ["13800000001"]
     notice.refresh_from_db()
     assert (notice.state, notice.attempts) == (State.SENT, 1)
@@ -77,7 +77,7 @@ def test_two_sends_of_one_notice_send_it_once(db, sms_file):
 def test_a_notice_claimed_by_another_worker_is_not_sent(db, sms_file):
     notice = sms()
     Notice.objects.filter(pk=notice.pk).update(state=State.SENDING)
-    assert services.notice_send(notice_id=notice.pk) is False
+    assert sending.notice_send(notice_id=notice.pk) is False
     assert sms_file() == []
 
 
@@ -86,24 +86,24 @@ def test_a_failing_gateway_is_retried_after_1_2_4_8_minutes_then_failed(db, sett
     notice = sms()
     for attempt, minutes in enumerate([1, 2, 4, 8], start=1):
         before = timezone.now()
-        assert services.notice_send(notice_id=notice.pk) is False
+        assert sending.notice_send(notice_id=notice.pk) is False
         notice.refresh_from_db()
         assert (notice.state, notice.attempts) == (State.PENDING, attempt)
         assert before + timedelta(minutes=minutes) <= notice.next_attempt_at
         assert notice.next_attempt_at <= timezone.now() + timedelta(minutes=minutes)
         assert "gateway unreachable" in notice.last_error
-    services.notice_send(notice_id=notice.pk)
+    sending.notice_send(notice_id=notice.pk)
     notice.refresh_from_db()
     assert (notice.state, notice.attempts, notice.sent_at) == (State.FAILED, 5, None)
-    assert services.notice_send(notice_id=notice.pk) is False  # failed stays failed
+    assert sending.notice_send(notice_id=notice.pk) is False  # failed stays failed
 
 
 def test_a_retry_that_succeeds_is_sent(db, settings, sms_file):
     settings.SMS_BACKEND = "notices.tests.test_services.FailingBackend"
     notice = sms()
-    services.notice_send(notice_id=notice.pk)
+    sending.notice_send(notice_id=notice.pk)
     settings.SMS_BACKEND = "portal.sms.backends.filebased.SmsBackend"
-    assert services.notice_send(notice_id=notice.pk) is True
+    assert sending.notice_send(notice_id=notice.pk) is True
     notice.refresh_from_db()
     assert (notice.state, notice.attempts, notice.last_error) == (State.SENT, 2, "")
     assert len(sms_file()) == 1
@@ -118,7 +118,7 @@ def test_email_goes_to_the_recipients_address(world, emails, mailoutbox):
         recipient=user,
         dedupe_key=f"appeal-20h:1:email:{user.pk}",
     )
-    assert services.notice_send(notice_id=notice.pk) is True
+    assert sending.notice_send(notice_id=notice.pk) is True
     (mail,) = mailoutbox
     assert mail.to == ["district_office@example.gov.cn"] and mail.body == "申诉仍未办结"
     assert mail.subject == texts.email_subject(Kind.APPEAL_20H)
@@ -133,7 +133,7 @@ def test_a_user_without_email_fails_at_once_with_the_reason(world, mailoutbox):
         recipient=user,
         dedupe_key=f"appeal-20h:1:email:{user.pk}",
     )
-    assert services.notice_send(notice_id=notice.pk) is False
+    assert sending.notice_send(notice_id=notice.pk) is False
     notice.refresh_from_db()
     assert (notice.state, notice.attempts) == (State.FAILED, 1)
     assert notice.last_error and mailoutbox == []
@@ -142,7 +142,7 @@ def test_a_user_without_email_fails_at_once_with_the_reason(world, mailoutbox):
 def test_an_in_app_notice_is_sent_by_marking_it(world, sms_file, mailoutbox):
     user = world["users"]["street_supervisor"]
     notice = inapp(user, state=State.PENDING)
-    assert services.notice_send(notice_id=notice.pk) is True
+    assert sending.notice_send(notice_id=notice.pk) is True
     notice.refresh_from_db()
     assert notice.state == State.SENT and sms_file() == [] and mailoutbox == []
 
@@ -152,13 +152,13 @@ def test_dispatch_takes_due_notices_in_batches_and_hides_them_while_queued(db):
     later = sms(phone="13800000009", key="later")
     now = timezone.now()
     Notice.objects.filter(pk=later.pk).update(next_attempt_at=now + timedelta(minutes=3))
-    ids, more = services.notices_due_claim(now=now, limit=2)
+    ids, more = sending.notices_due_claim(now=now, limit=2)
     assert (ids, more) == ([due[0].pk, due[1].pk], True)
-    assert services.notices_due_claim(now=now, limit=2) == ([due[2].pk], False)
-    assert services.notices_due_claim(now=now, limit=2) == ([], False)
+    assert sending.notices_due_claim(now=now, limit=2) == ([due[2].pk], False)
+    assert sending.notices_due_claim(now=now, limit=2) == ([], False)
     # A send task lost in the queue: its notice is taken again once the lease lapses.
-    lapsed = now + services.QUEUED_LEASE + timedelta(seconds=1)
-    ids, _ = services.notices_due_claim(now=lapsed, limit=10)
+    lapsed = now + sending.QUEUED_LEASE + timedelta(seconds=1)
+    ids, _ = sending.notices_due_claim(now=lapsed, limit=10)
     assert set(ids) == {n.pk for n in [*due, later]}
 
 
@@ -166,12 +166,12 @@ def test_a_send_whose_worker_died_counts_as_a_failed_attempt(db):
     notice = sms()
     now = timezone.now()
     Notice.objects.filter(pk=notice.pk).update(state=State.SENDING, next_attempt_at=now)
-    assert services.notices_due_claim(now=now) == ([], False)
+    assert sending.notices_due_claim(now=now) == ([], False)
     notice.refresh_from_db()
     assert (notice.state, notice.attempts) == (State.PENDING, 1)
     assert notice.next_attempt_at == now + timedelta(minutes=1) and notice.last_error
     Notice.objects.filter(pk=notice.pk).update(state=State.SENDING, attempts=4)
-    services.notices_due_claim(now=now + timedelta(hours=1))
+    sending.notices_due_claim(now=now + timedelta(hours=1))
     notice.refresh_from_db()
     assert (notice.state, notice.attempts) == (State.FAILED, 5)
 

@@ -8,7 +8,7 @@ import pytest
 from celery.contrib.testing.worker import start_worker
 from django.conf import settings as django_settings
 
-from notices import services, tasks
+from notices import sending, services, tasks
 from notices.models import Notice
 from portal.celery import app
 
@@ -44,7 +44,7 @@ def test_dispatch_twice_queues_each_due_notice_once(db):
 
 
 def test_dispatch_queues_itself_again_while_more_are_due(db, monkeypatch):
-    monkeypatch.setattr(services, "BATCH", 2)
+    monkeypatch.setattr(sending, "BATCH", 2)
     for n in range(3):
         sms(n)
     with (
@@ -68,11 +68,11 @@ def test_the_reminders_task_twice_reminds_once_and_delivers(world, eager, sms_fi
 
 
 def test_every_reminder_kind_in_the_schedule_has_a_producer():
-    from notices import reminders
+    from notices import registry
     from notices.schedule import REMINDERS, SCHEDULE
 
     kinds = {kind for _, task, kind, *_ in SCHEDULE if task == REMINDERS}
-    assert kinds == set(reminders.PRODUCERS)
+    assert kinds == set(registry.PRODUCERS)
     assert {task for _, task, *_ in SCHEDULE} <= set(app.tasks)
 
 

@@ -4,7 +4,7 @@ import pytest
 from django.utils import timezone
 
 from communities.models import User
-from communities.tests.conftest import world  # noqa: F401  (the shared fixture)
+from communities.tests.conftest import world_build
 from communities.tests.factories import UserFactory
 from shops import rules, services
 from shops.models import Shop
@@ -14,6 +14,14 @@ from .factories import ShopFactory
 Role = User.Role
 START = date(2022, 3, 28)  # the seed's 扫街行动 began on 3月28日
 ROADS = ("通达街", "小店路")
+
+
+@pytest.fixture
+def world(db):
+    """communities' world (communities/tests/conftest.py) and a shop in every grid."""
+    base = world_build()
+    grids = ("grid_a", "grid_b", "other_grid")
+    return {**base, "shops": {key: ShopFactory(grid=base["nodes"][key]) for key in grids}}
 
 
 def answers(**failed) -> dict[str, bool]:
@@ -93,6 +101,6 @@ def sweep_build(base: dict, *, starts_on: date = START, shops_per_road: int = 3)
 
 
 @pytest.fixture
-def sweep(world):  # noqa: F811
+def sweep(world):
     """The campaign from START, three shops a road."""
     return sweep_build(world)

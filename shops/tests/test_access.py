@@ -1,8 +1,9 @@
-"""Who sees which shops and campaigns (communities.access)."""
+"""Who sees which shops and campaigns (shops.access)."""
 
 import pytest
 
-from communities import access
+from communities.tests.test_access import VISIBLE
+from shops import access
 from shops.models import Shop
 
 from .conftest import first_share, inspect
@@ -10,6 +11,13 @@ from .conftest import first_share, inspect
 
 def names(queryset):
     return set(queryset.values_list("pk", flat=True))
+
+
+@pytest.mark.parametrize("role", VISIBLE)
+def test_shops_for_role(world, role):
+    expected = {world["shops"][key].pk for key in VISIBLE[role][1]}
+    got = set(access.shops_for(world["users"][role]).values_list("pk", flat=True))
+    assert got == expected
 
 
 def test_an_inspector_sees_only_the_share_of_their_group(sweep):

@@ -26,8 +26,8 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from communities import services
-from communities.management.commands.seed_demo import demo_announcement_load
+from communities import recompute, services
+from communities.demo import demo_announcement_load
 from communities.models import (
     ArrivalReport,
     ControlMeasure,
@@ -35,7 +35,6 @@ from communities.models import (
     RecomputeRun,
     Resident,
 )
-from communities.services import recompute
 
 DUE_EVERY = 20  # 1 resident in 20 (5 %) has a measure due for release
 ARRIVAL_EVERY = 10  # arrivals go to residents with id % 10 == 1

@@ -1,24 +1,8 @@
 from pathlib import Path
 
-from django.core.management.base import BaseCommand, CommandError
+from django.core.management.base import BaseCommand
 
-from communities import services
-from communities.announcements import parse_announcement
-
-
-def file_load(file: Path, *, check_window: bool = True):
-    """Load the announcement in `file`: (announcement, created, warnings about names not
-    on the official division list). A malformed file, or one effective outside the window
-    of AnnouncementIn (unless check_window is off), is a CommandError, nothing stored."""
-    try:
-        text = file.read_bytes()
-    except OSError as error:
-        raise CommandError(f"{file}: {error.strerror}") from error
-    parsed = parse_announcement(text, check_window=check_window)
-    if parsed.errors:
-        raise CommandError(f"{file} refused, nothing stored:\n  " + "\n  ".join(parsed.errors))
-    announcement, created = services.announcement_load(data=parsed.data, by=None)
-    return announcement, created, parsed.warnings
+from communities.announcements import file_load
 
 
 class Command(BaseCommand):

@@ -28,8 +28,8 @@ from notices import texts
 from notices.models import Notice
 from notices.services import notices_create
 
-from .. import access, policies
-from ..models import (
+from . import access, policies
+from .models import (
     ArrivalReport,
     ControlMeasure,
     DecisionReview,
@@ -43,10 +43,10 @@ from ..models import (
     Resident,
     Stay,
     User,
+    code_event_kind,
 )
-from ..rules.codes import WINDOW, Decision, Traveller, assess, is_stricter, strictness
-from ..rules.codes import Stay as StayIn
-from .arrivals import code_event_kind
+from .rules.codes import WINDOW, Decision, Traveller, assess, is_stricter, strictness
+from .rules.codes import Stay as StayIn
 
 CHUNK_IDS = 50_000  # resident ids per chunk: about a second of work, bounded memory
 ORM_BATCH = 500  # ids a query on the portable path (SQLite's limit on parameters)

@@ -4,7 +4,7 @@ from django.db.models import Count
 from django.utils import timezone
 
 from communities import rules
-from communities.management.commands.seed_demo import BIRTH_DAYS, COUNTY_CODES, resident_row
+from communities.demo import BIRTH_DAYS, COUNTY_CODES, resident_row
 from communities.models import Jurisdiction, Resident, User
 from shops.models import Shop
 

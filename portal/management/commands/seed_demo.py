@@ -1,0 +1,63 @@
+"""The demo of the whole portal, assembled here where every app may be known: the core
+(communities/demo.py), then what each app that builds on it seeds (shops/demo.py)."""
+
+import time
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.utils import timezone
+
+from communities import demo
+from shops import demo as shops_demo
+
+
+class Command(BaseCommand):
+    help = "Builds the Taiyuan demo (places, one user per role, residents, shops); idempotent."
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--residents",
+            type=int,
+            default=demo.DEMO_RESIDENTS,
+            help="total residents to have (a large city for benchmarks)",
+        )
+        parser.add_argument(
+            "--shops", type=int, default=shops_demo.DEMO_SHOPS, help="total shops to have"
+        )
+        parser.add_argument(
+            "--force",
+            action="store_true",
+            help="seed even with DEBUG off (demo accounts have known passwords)",
+        )
+
+    def handle(self, *args, residents, shops, force, **options):
+        if not settings.DEBUG and not force:
+            raise CommandError(
+                "seed_demo creates accounts with a known password. It runs with DEBUG on; "
+                "pass --force to seed a non-debug (benchmark) database."
+            )
+        if residents < 0 or shops < 0:
+            raise CommandError("--residents and --shops cannot be negative.")
+        started = time.monotonic()
+        grid_ids = demo.demo_places_build(residents=residents)
+        added = demo.demo_residents_add(total=residents, grid_ids=grid_ids)
+        added_shops = shops_demo.demo_shops_add(total=shops)
+        announcement, created = demo.demo_announcement_load()
+        if created:
+            self.stdout.write(f"Announcement loaded: {announcement}")
+        for resident, (province, city, county) in demo.demo_arrivals_file():
+            self.stdout.write(f"Arrival filed: {resident.name} from {province}{city}{county}")
+        if shops_demo.demo_campaign_build(today=timezone.localdate()):
+            self.stdout.write("The street sweep of 小店街道 started, with a few days done.")
+        self.stdout.write(
+            f"Residents: {added} added, shops: {added_shops} added, "
+            f"in {time.monotonic() - started:.1f} s."
+        )
+        self.print_logins()
+
+    def print_logins(self) -> None:
+        self.stdout.write(f"\nDemo logins (password for all: {demo.DEMO_PASSWORD})")
+        for username, role, names, grid_numbers, _full_name in demo.DEMO_USERS:
+            where = " / ".join(["太原市", *names])
+            grids = f" grids {grid_numbers}" if grid_numbers else ""
+            self.stdout.write(f"  {username:<10} {role:<18} {where}{grids}")

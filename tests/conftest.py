@@ -1,0 +1,1 @@
+from shops.tests.conftest import world  # noqa: F401  (communities' world and its shops)
