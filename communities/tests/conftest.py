@@ -12,6 +12,11 @@ Role = User.Role
 def world(db):
     """Two districts of one city, a resident and a shop in every grid, one user per role
     in 小店区 and outsiders in 尖草坪区."""
+    return world_build()
+
+
+def world_build() -> dict:
+    """The objects of the `world` fixture, for fixtures of a wider scope."""
     nodes = tree()
     other_district = JurisdictionFactory(name="尖草坪区", level="district", parent=nodes["city"])
     other_street = JurisdictionFactory(name="尖草坪街道", level="street", parent=other_district)
