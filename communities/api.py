@@ -219,6 +219,8 @@ class VenueReportView(APIView):
     venues' reports (grid workers, community staff, the offices), VENUE_REPORTS_PER_HOUR
     per user."""
 
+    rate_limited = True  # VENUE_REPORTS_PER_HOUR: 429
+
     @extend_schema(request=VenueReportIn, responses={201: VenueReportOut})
     def post(self, request):
         if not access.can_file_venue_reports(request.user):
@@ -237,9 +239,12 @@ class VenueReportView(APIView):
 class TokenObtainView(ObtainAuthToken):
     """Sign in for the API: the user's token while it lasts, a new one once it expired.
     DRF's view names its own parsers; this one takes the project's (JSON nested too deep
-    is a 400)."""
+    is a 400). It reads no credentials: a client that still sends its expired token (or a
+    session cookie without the CSRF token) signs in all the same."""
 
     parser_classes = APIView.parser_classes
+    authentication_classes = ()
+    rate_limited = True  # the lock-out (portal/lockout.py): 429
 
     def post(self, request, *args, **kwargs):
         serializer = self.get_serializer(data=request.data)

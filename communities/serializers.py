@@ -54,6 +54,18 @@ class PlainTextField(serializers.CharField):
         return super().to_internal_value(data)
 
 
+class DateTimeInRangeField(serializers.DateTimeField):
+    """DRF's, but a time without an offset that the time zone moves out of Python's range
+    (0001-01-01T00:00 in Asia/Shanghai is in year 0 in UTC) is the field's "overflow" error;
+    DRF catches the overflow for a time with an offset only, and the rest was a 500."""
+
+    def enforce_timezone(self, value):
+        try:
+            return super().enforce_timezone(value)
+        except OverflowError:
+            self.fail("overflow")
+
+
 # --- Announcements (DOMAIN.md section 8) ----------------------------------------------------
 
 # The window of effective dates that people may publish (issue 11): a year back covers a
@@ -485,7 +497,7 @@ class VenueReportIn(PersonRefIn):
     venue_kind = serializers.ChoiceField(choices=VenueReport.VenueKind.choices)
     venue_name = serializers.CharField(max_length=100)
     seen_code = serializers.ChoiceField(choices=[HealthCode.RED, HealthCode.YELLOW])
-    seen_at = serializers.DateTimeField(required=False, default=None, allow_null=True)
+    seen_at = DateTimeInRangeField(required=False, default=None, allow_null=True)
     note = serializers.CharField(max_length=200, required=False, allow_blank=True, default="")
 
     def __init__(self, *args, communities=None, **kwargs):

@@ -1,9 +1,10 @@
 """Version 1 of the portal's API, under /api/v1/."""
 
-from django.urls import path
+from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
 from communities import api as communities_api
+from portal import api_errors
 from shops import api as shops_api
 
 router = DefaultRouter()
@@ -22,4 +23,7 @@ urlpatterns = [
     path("pushes/", communities_api.PushView.as_view(), name="push"),
     path("venue-reports/", communities_api.VenueReportView.as_view(), name="venue-report"),
     *router.urls,
+    # Last: any other address ending in a slash is a JSON 404 (an id such as "1.5" matches
+    # no route). One without the slash still gets CommonMiddleware's redirect to it.
+    re_path(r"^.*/$", api_errors.not_found),
 ]

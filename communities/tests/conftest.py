@@ -15,6 +15,7 @@ def world(db):
 
 
 def world_build() -> dict:
+    """The objects of the `world` fixture, for fixtures of a wider scope."""
     nodes = tree()
     other_district = JurisdictionFactory(name="尖草坪区", level="district", parent=nodes["city"])
     other_street = JurisdictionFactory(name="尖草坪街道", level="street", parent=other_district)

@@ -167,6 +167,35 @@ def arrival_file(resident, *, place=("吉林省", "长春市", "南关区"), day
     )
 
 
+def arrival_api_body(grid, **changes) -> dict:
+    """The JSON of POST /api/v1/arrivals/ that a grid worker of `grid` files: a new person
+    (unless `changes` names one) who came by train yesterday after five days in 丰满区."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    today = timezone.localdate()
+    return {
+        "id_number": valid_id_number(),
+        "name": "李四",
+        "phone": "13987654321",
+        "grid": grid.pk,
+        "arrival_date": str(today - timedelta(days=1)),
+        "landing_point_kind": "station",
+        "transport": "train",
+        "stays": [
+            {
+                "province": "吉林省",
+                "city": "吉林市",
+                "county": "丰满区",
+                "from": str(today - timedelta(days=6)),
+                "to": str(today - timedelta(days=2)),
+            }
+        ],
+        **changes,
+    }
+
+
 def stay_rows(stays, place=("吉林省", "吉林市", "丰满区")) -> dict:
     """The stays formset's data for a page's POST: one row a (start, end) in `place`."""
     data = {

@@ -28,6 +28,7 @@ from communities.models import (
 from .factories import (
     ResidentFactory,
     announcement_publish,
+    arrival_api_body,
     arrival_file,
     stay_rows,
     valid_id_number,
@@ -201,25 +202,7 @@ def test_correcting_the_number_files_for_the_right_person(worker, world):
 
 
 def api_body(world, **changes) -> dict:
-    body = {
-        "id_number": valid_id_number(),
-        **TYPED,
-        "grid": world["nodes"]["grid_a"].pk,
-        "arrival_date": str(TODAY - timedelta(days=1)),
-        "landing_point_kind": "station",
-        "transport": "train",
-        "stays": [
-            {
-                "province": "吉林省",
-                "city": "吉林市",
-                "county": "丰满区",
-                "from": str(TODAY - timedelta(days=6)),
-                "to": str(TODAY - timedelta(days=2)),
-            }
-        ],
-    }
-    body.update(changes)
-    return body
+    return arrival_api_body(world["nodes"]["grid_a"], **{**TYPED, **changes})
 
 
 @pytest.fixture

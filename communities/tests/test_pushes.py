@@ -124,6 +124,8 @@ def test_venue_report_api_makes_a_task_for_the_persons_grid(world):
         ({"seen_code": "green"}, "seen_code"),
         ({"venue_kind": "ufo"}, "venue_kind"),
         ({"seen_at": "2999-01-01T00:00:00+08:00"}, "seen_at"),
+        # without an offset, Shanghai time moves it to year 0 (a 500 before, issue 11)
+        ({"seen_at": "0001-01-01T00:00:00"}, "seen_at"),
         ({"id_number": ""}, "id_number"),
     ],
 )

@@ -48,6 +48,21 @@ def test_a_token_older_than_30_days_is_401_and_signing_in_issues_a_new_one(
     assert me_status(worker_token) == 401
 
 
+def test_a_client_that_still_sends_its_expired_token_signs_in_again(api, world, worker_token):
+    # The sign-in reads no credentials: the old header was a 401 from the sign-in itself.
+    Token.objects.filter(key=worker_token).update(created=timezone.now() - timedelta(days=31))
+    api.credentials(HTTP_AUTHORIZATION=f"Token {worker_token}")
+    response = sign_in(api, world["users"]["grid_worker"])
+    assert response.status_code == 200
+    assert me_status(response.json()["token"]) == 200
+
+
+def test_a_session_cookie_without_the_csrf_token_does_not_stop_a_sign_in(world):
+    client = APIClient(enforce_csrf_checks=True)
+    client.force_login(world["users"]["city_office"])
+    assert sign_in(client, world["users"]["grid_worker"]).status_code == 200
+
+
 def test_a_token_within_its_lifetime_works_and_signing_in_again_returns_it(
     api, world, worker_token
 ):
