@@ -30,6 +30,7 @@ class Notice(models.Model):
             "decision_review",
             _("Review: a person's decision meets a stricter re-assessment"),
         )
+        PROPOSAL_DECIDED = "proposal_decided", _("A proposed code change was decided")
 
     class Channel(models.TextChoices):
         INAPP = "inapp", _("In-app")

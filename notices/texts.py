@@ -30,6 +30,9 @@ SMS = {
 }
 
 STAFF = {
+    Kind.PROPOSAL_DECIDED: _(
+        "Your proposal to change %(name)s (%(grid)s) to %(to)s was %(decision)s: %(note)s"
+    ),
     Kind.ANOMALY: _("Anomaly: %(name)s (%(grid)s): %(kind)s, %(detail)s"),
     Kind.CODES_CHANGED: _(
         "Re-assessed after %(title)s: in your grids %(red)s turned red and "

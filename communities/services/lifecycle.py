@@ -9,6 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from notices import texts
 from notices.models import Notice
@@ -60,9 +61,11 @@ def _locked(resident: Resident) -> Resident:
 
 
 def _supervisors_of(resident: Resident) -> list[int]:
-    """The ids of the street supervisors and district offices above the resident's grid."""
+    """The ids of the community staff, street supervisors and district offices above the
+    resident's grid (community staff resolve anomalies too: DOMAIN.md section 5)."""
     offices = access.officers_by_node(
-        {Role.STREET_SUPERVISOR, Role.DISTRICT_OFFICE}, set(resident.grid.ancestor_ids)
+        {Role.COMMUNITY_STAFF, Role.STREET_SUPERVISOR, Role.DISTRICT_OFFICE},
+        set(resident.grid.ancestor_ids),
     )
     return sorted(set().union(*offices.values()))
 
@@ -374,6 +377,8 @@ def proposal_decide(
         raise PermissionDenied(_("A proposal is decided by someone other than its author."))
     if proposal.state != CodeChangeProposal.State.PENDING:
         raise ValidationError(_("This proposal was already decided."))
+    if not approve and not note.strip():
+        raise ValidationError({"note": _("Say why the proposal is rejected.")})
     proposal.state = (
         CodeChangeProposal.State.APPROVED if approve else CodeChangeProposal.State.REJECTED
     )
@@ -389,7 +394,36 @@ def proposal_decide(
             by=by,
             kind=PersonDecision.Kind.MANUAL_CHANGE,
         )
+    _proposer_tell(proposal)
     return proposal
+
+
+def _proposer_tell(proposal: CodeChangeProposal) -> None:
+    """The proposer learns the decision in the portal (stored in the portal's language)."""
+    if proposal.proposed_by_id is None:
+        return
+    resident = proposal.resident
+    approved = proposal.state == CodeChangeProposal.State.APPROVED
+    text = texts.staff_text(
+        Notice.Kind.PROPOSAL_DECIDED,
+        name=resident.name,
+        grid=resident.grid.name,
+        to=HealthCode(proposal.to_code).label,
+        decision=gettext_lazy("approved") if approved else gettext_lazy("rejected"),
+        note=proposal.decision_note or "—",
+    )
+    notices_create(
+        notices=[
+            Notice(
+                kind=Notice.Kind.PROPOSAL_DECIDED,
+                channel=Notice.Channel.INAPP,
+                recipient_id=proposal.proposed_by_id,
+                resident=resident,
+                text=text,
+                dedupe_key=f"proposal:{proposal.pk}:decided",
+            )
+        ]
+    )
 
 
 def code_change_manual(*, resident: Resident, to: str, reason: str, by: User, kind: str) -> None:

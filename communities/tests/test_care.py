@@ -116,7 +116,9 @@ def test_one_tap_negative_records_the_result_and_returns_the_row(client, world):
     assert resident.code == "green" and not Anomaly.objects.exists()
 
 
-def test_one_tap_positive_turns_the_code_red_and_alerts_street_and_district(client, world):
+def test_one_tap_positive_turns_the_code_red_and_alerts_community_street_and_district(
+    client, world
+):
     resident = world["residents"]["grid_a"]
     test = pending(resident)
     client.force_login(world["users"]["grid_worker"])
@@ -131,6 +133,7 @@ def test_one_tap_positive_turns_the_code_red_and_alerts_street_and_district(clie
     assert (anomaly.resident, anomaly.kind, anomaly.test) == (resident, "positive_test", test)
     users = world["users"]
     assert {a.recipient for a in Notice.objects.all()} == {
+        users["community_staff"],  # issue 13: the community's staff resolve anomalies too
         users["street_supervisor"],
         users["district_office"],
     }
@@ -515,6 +518,7 @@ def test_a_fever_of_37_5_turns_red_alerts_and_blocks_the_release(client, world, 
     assert [row.today_anomalous for row in response.context["rows"]] == [True]
     users = world["users"]
     assert {a.recipient for a in Notice.objects.all()} == {
+        users["community_staff"],
         users["street_supervisor"],
         users["district_office"],
     }

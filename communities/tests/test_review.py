@@ -57,6 +57,45 @@ def test_city_approves_on_the_review_page(client, world):
     assert resident.code_events.first().actor == world["users"]["city_office"]
 
 
+def test_a_rejection_needs_a_reason_and_the_proposer_is_told_either_way(client, world):
+    from notices.models import Notice
+
+    district, city = world["users"]["district_office"], world["users"]["city_office"]
+    resident = make_red(world)
+    proposal = services.proposal_create(
+        resident=resident, to_code="green", reason="误赋码", by=district
+    )
+    client.force_login(city)
+    url = reverse("review:proposal-decide", args=[proposal.pk])
+    response = client.post(url, {"approve": "0", "note": "  "})
+    assert "请说明驳回的理由" in response.content.decode()
+    proposal.refresh_from_db()
+    assert proposal.state == "pending" and not Notice.objects.exists()
+    client.post(url, {"approve": "0", "note": "行程核实属实，维持红码"})
+    proposal.refresh_from_db()
+    assert proposal.state == "rejected"
+    notice = Notice.objects.get(kind="proposal_decided")
+    assert (notice.recipient, notice.channel) == (district, "inapp")
+    assert (
+        "已驳回" in notice.text and "行程核实属实" in notice.text and resident.name in notice.text
+    )
+    # the decision and its reason on the resident's page
+    client.force_login(district)
+    html = client.get(reverse("communities:resident-detail", args=[resident.pk])).content.decode()
+    assert 'data-testid="decision-note"' in html and "行程核实属实，维持红码" in html
+
+
+def test_an_approval_tells_the_proposer_too(world):
+    from notices.models import Notice
+
+    district, city = world["users"]["district_office"], world["users"]["city_office"]
+    resident = make_red(world)
+    proposal = services.proposal_create(resident=resident, to_code="green", reason="x", by=district)
+    services.proposal_decide(proposal=proposal, approve=True, note="", by=city)
+    notice = Notice.objects.get(kind="proposal_decided", recipient=district)
+    assert "已批准" in notice.text
+
+
 def test_outsiders_cannot_decide_or_see_proposals(client, world):
     resident = make_red(world)
     proposal = services.proposal_create(
