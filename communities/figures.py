@@ -15,14 +15,22 @@ class Figure:
     key: str  # its name in the counts, on each row of a breakdown and in the page's test ids
     label: str | Promise  # the heading (a lazy translation)
     visible: Callable[..., QuerySet]  # user → the rows they may see; each row has a `grid`
+    # node (or None) → the address of the list behind the count, narrowed to the node
+    list_url: Callable[..., str] | None = None
 
 
 _FIGURES: dict[str, Figure] = {}
 
 
-def register(*, key: str, label: str | Promise, visible: Callable[..., QuerySet]) -> None:
+def register(
+    *,
+    key: str,
+    label: str | Promise,
+    visible: Callable[..., QuerySet],
+    list_url: Callable[..., str] | None = None,
+) -> None:
     """Add a figure; registering a key again replaces its figure."""
-    _FIGURES[key] = Figure(key=key, label=label, visible=visible)
+    _FIGURES[key] = Figure(key=key, label=label, visible=visible, list_url=list_url)
 
 
 def registered() -> list[Figure]:

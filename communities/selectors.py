@@ -6,6 +6,7 @@ from datetime import datetime, time
 
 from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
+from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils import timezone
@@ -119,8 +120,21 @@ def node_breakdown(*, user: User, node: Jurisdiction) -> list[NodeCounts]:
     ]
 
 
-def home_counts(*, user: User) -> dict[str, int]:
-    """The residents, the registered figures (shops), the grids and the staff the user sees."""
+def home_counts(*, user: User, breakdown: list[NodeCounts] | None = None) -> dict[str, int]:
+    """The residents, the registered figures (shops), the grids and the staff the user sees.
+    With the home page's `breakdown`, the first three are its sums, so that the figures
+    agree with the table under them (a grid worker's group may inspect shops outside
+    their grids: those are on the sweep page, not in their jurisdiction's count)."""
+    if breakdown:
+        return {
+            "residents": sum(row.residents for row in breakdown),
+            **{
+                figure.key: sum(row.figures[figure.key] for row in breakdown)
+                for figure in figures.registered()
+            },
+            "grids": sum(row.grids for row in breakdown),
+            "staff": access.users_for(user).count(),
+        }
     return {
         "residents": access.residents_for(user).count(),
         **{figure.key: figure.visible(user).count() for figure in figures.registered()},
@@ -207,9 +221,24 @@ def inbox_count(*, user: User) -> int:
     return sum(w.count for w in home_waiting(user=user) if w.testid != "appeals-overdue")
 
 
-def resident_list(*, user: User, query: str = "", code: str = "") -> QuerySet[Resident]:
-    """The user's residents; `query` is a name prefix or an exact ID number or phone."""
+def node_param(*, user: User, value) -> Jurisdiction | None:
+    """The node a list is narrowed to (`?node=<pk>`, a link from a count): one of the
+    user's nodes, a 404 for any other, None when not given."""
+    if value in (None, ""):
+        return None
+    if not str(value).isdigit():
+        raise Http404
+    return get_object_or_404(access.jurisdictions_for(user), pk=int(value))
+
+
+def resident_list(
+    *, user: User, query: str = "", code: str = "", node: Jurisdiction | None = None
+) -> QuerySet[Resident]:
+    """The user's residents (under `node` if given); `query` is a name prefix or an exact
+    ID number or phone."""
     residents = access.residents_for(user).select_related("grid__parent")
+    if node is not None:
+        residents = residents.filter(grid__path__startswith=node.path)
     query = query.strip()
     if query:
         residents = residents.filter(

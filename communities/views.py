@@ -110,11 +110,13 @@ def home(request):
         "next_steps": [
             (text, reverse(url) if url else None) for text, url in NEXT_STEPS.get(role, [])
         ],
-        "counts": selectors.home_counts(user=user),
         "figures": figures.registered(),
         "waiting": selectors.home_waiting(user=user),
         "breakdown": selectors.node_breakdown(user=user, node=root) if root else [],
+        "works_with_residents": access.works_with_residents(user),
+        "staff_list": access.can_reset_passwords(user),
     }
+    context["counts"] = selectors.home_counts(user=user, breakdown=context["breakdown"])
     return render(request, "communities/home.html", context)
 
 
@@ -128,6 +130,9 @@ def inbox_count(request):
 @login_required
 def jurisdiction_list(request):
     nodes = selectors.jurisdiction_list(user=request.user)
+    within = selectors.node_param(user=request.user, value=request.GET.get("node"))
+    if within is not None:  # a link from a count: the nodes under that one
+        nodes = nodes.filter(path__startswith=within.path)
     level = request.GET.get("level", "")
     if level in Jurisdiction.Level.values:
         nodes = nodes.filter(level=level)
@@ -158,8 +163,12 @@ def jurisdiction_detail(request, pk):
 
 @login_required
 def resident_list(request):
+    node = selectors.node_param(user=request.user, value=request.GET.get("node"))
     residents = selectors.resident_list(
-        user=request.user, query=request.GET.get("q", ""), code=request.GET.get("code", "")
+        user=request.user,
+        query=request.GET.get("q", ""),
+        code=request.GET.get("code", ""),
+        node=node,
     )
     page = Paginator(residents, 50).get_page(request.GET.get("page"))
     selectors.residents_at_a_glance(page.object_list)
@@ -171,6 +180,7 @@ def resident_list(request):
         "q": request.GET.get("q", ""),
         "code": request.GET.get("code", ""),
         "codes": HealthCode.choices,
+        "node": node,
     }
     return render(request, template, context)
 

@@ -14,4 +14,14 @@ class ShopsConfig(AppConfig):
 
         from . import access, reminders  # noqa: F401
 
-        figures.register(key="shops", label=_("Shops"), visible=access.shops_for)
+        figures.register(
+            key="shops", label=_("Shops"), visible=access.shops_for, list_url=_shop_list_url
+        )
+
+
+def _shop_list_url(node=None) -> str:
+    """The register, narrowed to a node (the count's own) when given."""
+    from django.urls import reverse
+
+    url = reverse("shops:shop-list")
+    return f"{url}?node={node.pk}" if node is not None else url

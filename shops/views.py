@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from openpyxl.cell import WriteOnlyCell
 
+from communities import selectors as communities_selectors
 from communities.models import Jurisdiction, User
 from communities.rules import mask_phone
 
@@ -73,6 +74,9 @@ def _filtered(request):
     )
     form = ShopFilterForm(request.GET, roads=list(roads), communities=list(communities))
     given = form.filters()
+    node = communities_selectors.node_param(user=request.user, value=request.GET.get("node"))
+    if node is not None:  # a link from a count: the shops under that node
+        shops = shops.filter(grid__path__startswith=node.path)
     if "q" in given:
         shops = shops.filter(Q(name__icontains=given["q"]) | Q(address__icontains=given["q"]))
     if "community" in given:

@@ -105,3 +105,9 @@ def review_state(review):
     if review.state == DecisionReview.State.OPEN:
         return _("sent to the district for review")
     return review.get_state_display()
+
+
+@register.simple_tag
+def url_of(figure, node):
+    """The list behind a registered figure's count for `node` (a breakdown's row)."""
+    return figure.list_url(node)

@@ -60,6 +60,7 @@ def test_a_fever_turns_red_alerts_street_and_district_and_blocks_release(world, 
     assert red_resident.code_rule == "anomaly"
     recipients = set(Notice.objects.values_list("recipient__username", flat=True))
     assert recipients == {
+        world["users"]["community_staff"].username,
         world["users"]["street_supervisor"].username,
         world["users"]["district_office"].username,
     }

@@ -259,15 +259,15 @@ def test_admin_form_refuses_a_role_at_the_wrong_level(world):
 
 def test_home_query_count_does_not_grow_with_children(client, world, django_assert_num_queries):
     client.force_login(world["users"]["city_office"])
-    # session, user, node, 4 counts, the inbox's 2 (proposals, appeals to resolve),
-    # children, residents per grid, shops per grid, grids
-    with django_assert_num_queries(13):
+    # session, user, node, staff, the inbox's 2 (proposals, appeals to resolve), children,
+    # residents per grid, shops per grid, grids (the other counts are the table's sums)
+    with django_assert_num_queries(10):
         client.get(reverse("home"))
     from .factories import JurisdictionFactory
 
     for n in range(5):
         JurisdictionFactory(name=f"新区{n}", level="district", parent=world["nodes"]["city"])
-    with django_assert_num_queries(13):
+    with django_assert_num_queries(10):
         client.get(reverse("home"))
 
 
@@ -347,3 +347,63 @@ def test_the_resident_list_shows_measure_and_next_test_in_a_fixed_number_of_quer
     measure = resident.measures.get()
     first_test = resident.tests.order_by("due").first()
     assert measure.release_due.isoformat() in html and first_test.due.isoformat() in html
+
+
+@pytest.mark.parametrize("role", ["grid_worker", "street_supervisor", "city_office"])
+def test_every_home_count_links_to_a_list_that_shows_the_same_number(client, world, role):
+    """Issue 13: the counts agree with the table under them and each number opens the
+    list behind it, narrowed to the row's node."""
+    from html.parser import HTMLParser
+
+    client.force_login(world["users"][role])
+    response = client.get(reverse("home"))
+    counts, breakdown = response.context["counts"], response.context["breakdown"]
+    assert counts["residents"] == sum(row.residents for row in breakdown)
+    assert counts["shops"] == sum(row.figures["shops"] for row in breakdown)
+    html = response.content.decode()
+    assert f'href="{reverse("communities:resident-list")}"' in html
+    for row in breakdown:
+        url = f"{reverse('communities:resident-list')}?node={row.node.pk}"
+        assert url in html
+        assert client.get(url).context["page"].paginator.count == row.residents
+        shops = client.get(f"{reverse('shops:shop-list')}?node={row.node.pk}")
+        assert shops.context["page"].paginator.count == row.figures["shops"]
+        grids = client.get(
+            reverse("communities:jurisdiction-list"), {"level": "grid", "node": row.node.pk}
+        )
+        assert grids.context["page"].paginator.count == row.grids
+
+    class Links(HTMLParser):
+        inside, numbers = 0, []
+
+        def handle_starttag(self, tag, attrs):
+            if tag == "a":
+                self.inside += 1
+
+        def handle_endtag(self, tag):
+            if tag == "a":
+                self.inside -= 1
+
+        def handle_data(self, data):
+            if data.strip().isdigit() and not self.inside:
+                self.numbers.append(data.strip())
+
+    main = html[html.index("<main") : html.index("</main>")]
+    parser = Links()
+    parser.feed(main)
+    assert parser.numbers == []  # no number that is not a link
+
+
+def test_a_node_outside_the_users_area_is_404_on_the_lists(client, world):
+    client.force_login(world["users"]["grid_worker"])
+    other = world["nodes"]["other_community"].pk
+    assert client.get(reverse("communities:resident-list"), {"node": other}).status_code == 404
+    assert client.get(reverse("shops:shop-list"), {"node": other}).status_code == 404
+    assert client.get(reverse("communities:resident-list"), {"node": "x"}).status_code == 404
+
+
+def test_an_inspector_home_shows_the_shops_not_residents_and_grids(client, world):
+    client.force_login(world["users"]["inspector"])
+    html = client.get(reverse("home")).content.decode()
+    assert 'data-testid="count-residents"' not in html and 'data-testid="count-grids"' not in html
+    assert 'data-testid="count-shops"' in html

@@ -27,7 +27,7 @@ def fever(world):
     return resident
 
 
-def test_an_anomaly_creates_in_app_notices_for_the_street_and_the_district(
+def test_an_anomaly_creates_in_app_notices_for_the_community_street_and_district(
     world, django_capture_on_commit_callbacks
 ):
     with django_capture_on_commit_callbacks() as callbacks:
@@ -37,11 +37,11 @@ def test_an_anomaly_creates_in_app_notices_for_the_street_and_the_district(
     notices = Notice.objects.order_by("recipient_id")
     assert [(n.recipient, n.kind, n.channel, n.state, n.resident) for n in notices] == [
         (users[role], "anomaly", "inapp", "pending", resident)
-        for role in ("street_supervisor", "district_office")
+        for role in ("community_staff", "street_supervisor", "district_office")
     ]
     assert {n.dedupe_key for n in notices} == {
         f"anomaly:{anomaly.pk}:{users[role].pk}"
-        for role in ("street_supervisor", "district_office")
+        for role in ("community_staff", "street_supervisor", "district_office")
     }
     assert len(callbacks) == 1  # one dispatch queued after commit
 
