@@ -10,7 +10,13 @@ from django.utils.translation import gettext_lazy as _
 from . import access, ratelimit, selectors, services
 from .announcements import flatten_errors
 from .forms import StayFormSet, journey_valid
-from .forms_tasks import PushUploadForm, TaskVerifyForm, TaskWorkForm, VenueReportForm
+from .forms_tasks import (
+    PushUploadForm,
+    TaskRejectForm,
+    TaskVerifyForm,
+    TaskWorkForm,
+    VenueReportForm,
+)
 from .models import GridTask, Jurisdiction
 from .serializers import PushIn
 from .views import IDENTITY_CONFIRMED
@@ -65,6 +71,37 @@ def task_work(request, pk):
         "is_open": task.state == GridTask.State.OPEN,
     }
     return render(request, "communities/task_work.html", context)
+
+
+@login_required
+def task_reject(request, pk):
+    """Turn a self-report down with a reason: nothing is stored on any resident."""
+    user = request.user
+    task = get_object_or_404(
+        access.tasks_for(user).select_related("arrival"),
+        pk=pk,
+        kind=GridTask.Kind.VERIFY_SELF_REPORT,
+        arrival__isnull=False,
+    )
+    if task.state != GridTask.State.OPEN:
+        return redirect("tasks:task-verify", pk=task.pk)
+    form = TaskRejectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            services.self_report_reject(
+                arrival=task.arrival,
+                reason=str(TaskRejectForm.Reason(values["reason"]).label),
+                note=values["note"],
+                by=user,
+            )
+        except ValueError as exc:
+            messages.warning(request, str(exc))
+            return redirect("tasks:task-verify", pk=task.pk)
+        messages.success(request, _("The report was rejected; the task is done."))
+        return redirect("tasks:task-list")
+    context = {"task": task, "arrival": task.arrival, "form": form}
+    return render(request, "communities/task_reject.html", context)
 
 
 @login_required
