@@ -29,6 +29,7 @@ from .arrivals import (
     traveller_from,
 )
 from .lifecycle import (
+    FIND_PERSON_HANDED_OVER,
     anomaly_raise,
     anomaly_resolve,
     appeal_file,
@@ -36,6 +37,7 @@ from .lifecycle import (
     appeal_review,
     appeal_verify,
     code_change_manual,
+    find_person_arrival_file,
     followup_record,
     has_open_anomaly,
     open_anomalies_refuse,
@@ -54,6 +56,7 @@ from .reviews import review_keep, review_propose
 from .tokens import token_issue, token_revoke
 
 __all__ = [
+    "FIND_PERSON_HANDED_OVER",
     "HANDED_OVER",
     "IdentityDiffers",
     "OutsideJurisdiction",
@@ -71,6 +74,7 @@ __all__ = [
     "code_change_manual",
     "decision_apply",
     "decision_kept_note",
+    "find_person_arrival_file",
     "followup_record",
     "has_open_anomaly",
     "health_code_change",
