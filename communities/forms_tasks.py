@@ -1,4 +1,5 @@
 from django import forms
+from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from . import rules
@@ -17,6 +18,30 @@ class TaskVerifyForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["grid"].queryset = grids
         self.fields["grid"].label_from_instance = lambda g: f"{g.parent.name} {g.name}"
+
+
+class TaskRejectForm(forms.Form):
+    """Why a self-report is turned down; "other" needs the note."""
+
+    class Reason(models.TextChoices):
+        UNKNOWN = "unknown", _("Nobody knows this person at the address given")
+        NOT_ARRIVED = "not_arrived", _("The person did not arrive")
+        DUPLICATE = "duplicate", _("A duplicate of another report")
+        OTHER = "other", _("Other (say what)")
+
+    reason = forms.ChoiceField(label=_("Reason"), choices=Reason.choices, widget=forms.RadioSelect)
+    note = forms.CharField(
+        label=_("What you found and did"),
+        max_length=1000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def clean(self):
+        cleaned = super().clean()
+        if cleaned.get("reason") == self.Reason.OTHER and not cleaned.get("note", "").strip():
+            self.add_error("note", _("Say why the report is rejected."))
+        return cleaned
 
 
 class TaskWorkForm(forms.Form):

@@ -19,6 +19,7 @@ from .models import (
     AnnouncedRiskArea,
     Announcement,
     Appeal,
+    ArrivalReport,
     CodeChangeProposal,
     ControlMeasure,
     DecisionReview,
@@ -296,25 +297,32 @@ def measure_active(*, resident: Resident) -> ControlMeasure | None:
 @dataclass(frozen=True)
 class HistoryEntry:
     """One line of a resident's code history: a code event, an anomaly's resolution (a
-    person's decision) or a review task; `item` is the row."""
+    person's decision), a review task or a self-report turned down (its task); `item` is
+    the row."""
 
     at: datetime
-    kind: str  # "event", "decision" or "review"
+    kind: str  # "event", "decision", "review" or "rejected"
     item: object
 
 
 def resident_history(*, resident: Resident) -> list[HistoryEntry]:
-    """The code history, newest first: the code events, the anomalies' resolutions and
-    the review tasks, interleaved by time (three queries)."""
+    """The code history, newest first: the code events, the anomalies' resolutions, the
+    review tasks and the rejected self-reports, interleaved by time (four queries)."""
     events = resident.code_events.select_related("actor")
     decisions = resident.person_decisions.filter(kind=PersonDecision.Kind.ANOMALY).select_related(
         "by"
     )
     reviews = resident.reviews.select_related("announcement")
+    rejected = GridTask.objects.filter(
+        arrival__resident=resident,
+        arrival__state=ArrivalReport.State.REJECTED,
+        state=GridTask.State.DONE,
+    ).select_related("arrival", "done_by")
     entries = [
         *(HistoryEntry(e.created_at, "event", e) for e in events),
         *(HistoryEntry(d.at, "decision", d) for d in decisions),
         *(HistoryEntry(r.created_at, "review", r) for r in reviews),
+        *(HistoryEntry(t.done_at, "rejected", t) for t in rejected),
     ]
     return sorted(entries, key=lambda entry: entry.at, reverse=True)
 

@@ -10,6 +10,8 @@ urlpatterns = [
     path("", views.task_list, name="task-list"),
     path("<int:pk>/", views.task_verify, name="task-verify"),
     path("<int:pk>/work/", views.task_work, name="task-work"),
+    path("<int:pk>/arrival/", views.task_arrival, name="task-arrival"),
+    path("<int:pk>/reject/", views.task_reject, name="task-reject"),
     path("pushes/upload/", views.push_upload, name="push-upload"),
     path("venue-report/", views.venue_report_create, name="venue-report"),
 ]

@@ -282,34 +282,33 @@ def arrival_create(request):
     initial = {}
     if request.GET.get("resident"):
         resident = selectors.resident_get(user=user, pk=id_param(request, "resident"))
-        initial = _prefill(request, resident)
+        person = {"name": resident.name, "address": resident.address, "grid": resident.grid}
+        initial = prefill(
+            request, person, id_number=resident.id_number, phone=resident.phone, resident=resident
+        )
     form = ArrivalForm(request.POST or None, grids=grids, initial=initial)
     stays = _stay_formset(request)
-    if request.method == "POST" and journey_valid(form, stays):
-        if request.POST.get("correct_identity"):
-            form.add_error("id_number", CORRECT_ID_NUMBER)
-        else:
-            response = _arrival_file(request, form, stays)
-            if response:
-                return response
+    if request.method == "POST":
+        response = arrival_form_submit(request, form, stays)
+        if response:
+            return response
     return render(request, "communities/arrival_form.html", {"form": form, "stays": stays})
 
 
-def _prefill(request, resident) -> dict:
-    """The form filled in for a registered resident: the full ID number and phone only
-    for roles that may see them, each showing recorded as on the resident's page; the
-    others get them masked and type them in full."""
+def prefill(request, person: dict, *, id_number: str, phone: str, **subject) -> dict:
+    """The arrival form filled in with `person` and the ID number and phone of what is
+    named in `subject` (a resident, or a task's person to find): in full only for roles
+    that may see them, each showing recorded as on the resident's page; the others get
+    them masked and type them in full."""
     full = access.can_see_full_personal_data(request.user)
     if request.method == "GET" and full:
-        services.personal_data_view_record(resident=resident, user=request.user)
-    elif request.method == "GET":
+        services.personal_data_view_record(user=request.user, **subject)
+    elif request.method == "GET" and (id_number or phone):
         messages.info(request, PREFILL_MASKED)
     return {
-        "name": resident.name,
-        "id_number": resident.id_number if full else rules.mask_id_number(resident.id_number),
-        "phone": resident.phone if full else rules.mask_phone(resident.phone),
-        "address": resident.address,
-        "grid": resident.grid,
+        **person,
+        "id_number": id_number if full else rules.mask_id_number(id_number),
+        "phone": phone if full else rules.mask_phone(phone),
     }
 
 
@@ -318,25 +317,37 @@ PREFILL_MASKED = _(
 )
 
 
-def _arrival_file(request, form: ArrivalForm, stays):
-    """File the valid arrival of `form`: a redirect to the person, the confirmation step,
-    or None with the refusal on the form."""
+def arrival_form_submit(request, form: ArrivalForm, stays, task=None):
+    """File the posted arrival of `form`: a redirect to the person, the confirmation step,
+    or None with the errors or the refusal on the form. With `task` (a person to find),
+    the task is closed too, and a hand-over leads back to the work list."""
+    if not journey_valid(form, stays):
+        return None
+    if request.POST.get("correct_identity"):
+        form.add_error("id_number", CORRECT_ID_NUMBER)
+        return None
     confirmed = bool(request.POST.get("confirm_identity"))
+    filing = {
+        "by": request.user,
+        "visible": access.residents_for(request.user),
+        "confirm_identity": confirmed,
+        "stays": stays.stays(),
+        "source": ArrivalReport.Source.GRID_WORKER,
+        **form.cleaned_data,
+    }
     try:
-        arrival, created = services.arrival_file(
-            visible=access.residents_for(request.user),
-            by=request.user,
-            confirm_identity=confirmed,
-            stays=stays.stays(),
-            source=ArrivalReport.Source.GRID_WORKER,
-            **form.cleaned_data,
-        )
+        if task is None:
+            arrival, created = services.arrival_file(**filing)
+        else:
+            arrival, created = services.find_person_arrival_file(task=task, **filing)
     except services.OutsideJurisdiction:
         services.arrival_hand_over(
             stays=stays.stays(), source=ArrivalReport.Source.GRID_WORKER, **form.cleaned_data
         )
-        messages.info(request, services.HANDED_OVER)
-        return redirect("communities:arrival-create")
+        arrival = None
+    except ValidationError as error:
+        form.add_error(None, error)
+        return None
     except services.IdentityDiffers as differs:
         # The registered person masked; the form's values ride along in hidden fields.
         context = {
@@ -346,6 +357,11 @@ def _arrival_file(request, form: ArrivalForm, stays):
             "differs": differs.masked,
         }
         return render(request, "communities/arrival_confirm.html", context)
+    if task is not None:
+        messages.info(request, _("The task is done."))
+    if arrival is None:
+        messages.info(request, services.HANDED_OVER)
+        return redirect("tasks:task-list" if task else "communities:arrival-create")
     if confirmed:
         messages.info(request, IDENTITY_CONFIRMED)
     elif not created:

@@ -9,11 +9,17 @@ from django.utils.translation import gettext_lazy as _
 
 from . import access, ratelimit, selectors, services
 from .announcements import flatten_errors
-from .forms import StayFormSet, journey_valid
-from .forms_tasks import PushUploadForm, TaskVerifyForm, TaskWorkForm, VenueReportForm
+from .forms import ArrivalForm, StayFormSet, journey_valid
+from .forms_tasks import (
+    PushUploadForm,
+    TaskRejectForm,
+    TaskVerifyForm,
+    TaskWorkForm,
+    VenueReportForm,
+)
 from .models import GridTask, Jurisdiction
 from .serializers import PushIn
-from .views import IDENTITY_CONFIRMED
+from .views import IDENTITY_CONFIRMED, arrival_form_submit, prefill
 
 
 @login_required
@@ -67,6 +73,76 @@ def task_work(request, pk):
     return render(request, "communities/task_work.html", context)
 
 
+def _grids_of(user, task: GridTask) -> tuple:
+    """The user's grids in the task's community, where a person the task finds or
+    verifies is registered, and the initial choice (the one grid, if only one)."""
+    grids = access.grids_for(user).filter(parent=task.community).select_related("parent")
+    only = list(grids[:2])
+    return grids, ({"grid": only[0]} if len(only) == 1 else {})
+
+
+@login_required
+def task_arrival(request, pk):
+    """Register the person a find-person task is about and file their arrival: the
+    arrival form filled in with what the task knows (shown as on the verification page);
+    filing closes the task."""
+    user = request.user
+    task = get_object_or_404(
+        access.tasks_for(user).select_related("community"),
+        pk=pk,
+        kind=GridTask.Kind.FIND_PERSON,
+    )
+    if task.state != GridTask.State.OPEN:
+        return redirect("tasks:task-work", pk=task.pk)
+    grids, initial = _grids_of(user, task)
+    initial = prefill(
+        request,
+        {"name": task.subject_name, **initial},
+        id_number=task.subject_id_number,
+        phone=task.subject_phone,
+        task=task,
+    )
+    form = ArrivalForm(request.POST or None, grids=grids, initial=initial)
+    stays = StayFormSet(request.POST or None, prefix="stays")
+    if request.method == "POST":
+        response = arrival_form_submit(request, form, stays, task=task)
+        if response:
+            return response
+    context = {"form": form, "stays": stays, "task": task}
+    return render(request, "communities/arrival_form.html", context)
+
+
+@login_required
+def task_reject(request, pk):
+    """Turn a self-report down with a reason: nothing is stored on any resident."""
+    user = request.user
+    task = get_object_or_404(
+        access.tasks_for(user).select_related("arrival"),
+        pk=pk,
+        kind=GridTask.Kind.VERIFY_SELF_REPORT,
+        arrival__isnull=False,
+    )
+    if task.state != GridTask.State.OPEN:
+        return redirect("tasks:task-verify", pk=task.pk)
+    form = TaskRejectForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        values = form.cleaned_data
+        try:
+            services.self_report_reject(
+                arrival=task.arrival,
+                reason=str(TaskRejectForm.Reason(values["reason"]).label),
+                note=values["note"],
+                by=user,
+            )
+        except ValueError as exc:
+            messages.warning(request, str(exc))
+            return redirect("tasks:task-verify", pk=task.pk)
+        messages.success(request, _("The report was rejected; the task is done."))
+        return redirect("tasks:task-list")
+    context = {"task": task, "arrival": task.arrival, "form": form}
+    return render(request, "communities/task_reject.html", context)
+
+
 @login_required
 def task_verify(request, pk):
     user = request.user
@@ -76,9 +152,7 @@ def task_verify(request, pk):
         arrival__isnull=False,
     )
     arrival = task.arrival
-    grids = access.grids_for(user).filter(parent=task.community).select_related("parent")
-    only = list(grids[:2])
-    initial = {"grid": only[0]} if len(only) == 1 else {}
+    grids, initial = _grids_of(user, task)
     form = TaskVerifyForm(request.POST or None, grids=grids, initial=initial)
     differs = None
     if request.method == "POST" and form.is_valid():

@@ -100,7 +100,8 @@ def _url(name: str, params: set[str], ident) -> str:
 # Route → the objects of grid_a (keys of the `grid_a` fixture) to ask it for. Tasks: only
 # tasks about a grid_a resident (a task without a resident, a self-report or a person to
 # find, belongs to every grid worker of the community, so grid_b's worker rightly sees it).
-# The verify page takes tasks with an arrival, the work page those without.
+# The verify page takes tasks with an arrival, the work page those without; the arrival
+# form of a task takes a person to find, the rejection a self-report.
 TASKS = [f"task_{kind}" for kind in GridTask.Kind.values]
 TASKS_WITH_ARRIVAL = [f"{key}_arrival" for key in TASKS]
 TARGETS = {
@@ -118,6 +119,8 @@ TARGETS = {
     "review:decision-review-keep": ["review"],
     "tasks:task-verify": TASKS_WITH_ARRIVAL,
     "tasks:task-work": TASKS,
+    "tasks:task-arrival": ["task_find_person"],
+    "tasks:task-reject": ["task_verify_self_report_arrival"],
     "shops:campaign-detail": ["campaign"],
     "shops:campaign-group-create": ["campaign"],
     "shops:campaign-split": ["campaign"],

@@ -32,6 +32,9 @@ class ArrivalReport(models.Model):
     class State(models.TextChoices):
         SUBMITTED = "submitted", _("Submitted, to verify")
         ASSESSED = "assessed", _("Assessed")
+        # a self-report the grid worker turned down (unknown person, never arrived, a
+        # duplicate): never assessed, so it never changes a code
+        REJECTED = "rejected", _("Rejected")
 
     resident = models.ForeignKey(
         "Resident",

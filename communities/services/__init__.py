@@ -23,11 +23,13 @@ from .arrivals import (
     resident_get_or_create,
     residents_reassess,
     self_report_hand_over,
+    self_report_reject,
     self_report_submit,
     self_report_verify,
     traveller_from,
 )
 from .lifecycle import (
+    FIND_PERSON_HANDED_OVER,
     anomaly_raise,
     anomaly_resolve,
     appeal_file,
@@ -35,6 +37,7 @@ from .lifecycle import (
     appeal_review,
     appeal_verify,
     code_change_manual,
+    find_person_arrival_file,
     followup_record,
     has_open_anomaly,
     open_anomalies_refuse,
@@ -53,6 +56,7 @@ from .reviews import review_keep, review_propose
 from .tokens import token_issue, token_revoke
 
 __all__ = [
+    "FIND_PERSON_HANDED_OVER",
     "HANDED_OVER",
     "IdentityDiffers",
     "OutsideJurisdiction",
@@ -70,6 +74,7 @@ __all__ = [
     "code_change_manual",
     "decision_apply",
     "decision_kept_note",
+    "find_person_arrival_file",
     "followup_record",
     "has_open_anomaly",
     "health_code_change",
@@ -91,6 +96,7 @@ __all__ = [
     "review_keep",
     "review_propose",
     "self_report_hand_over",
+    "self_report_reject",
     "self_report_submit",
     "self_report_verify",
     "task_close",

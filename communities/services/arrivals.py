@@ -510,6 +510,17 @@ def arrival_hand_over(*, id_number: str, source: str, grid: Jurisdiction, **repo
     )
 
 
+def _submitted_locked(arrival: ArrivalReport) -> ArrivalReport:
+    """The report's row, locked; a report already verified or rejected raises ValueError
+    (two grid workers acting on one report queue up here)."""
+    arrival = ArrivalReport.objects.select_for_update().get(pk=arrival.pk)
+    if arrival.state == ArrivalReport.State.REJECTED:
+        raise ValueError(_("This report was already rejected."))
+    if arrival.state != ArrivalReport.State.SUBMITTED:
+        raise ValueError(_("This report was already verified."))
+    return arrival
+
+
 @transaction.atomic
 def self_report_verify(
     *,
@@ -524,9 +535,7 @@ def self_report_verify(
     done. A registered person whose name or phone is not the one reported raises
     IdentityDiffers unless `confirm_identity` (then the resident takes the reported
     values, with an IdentityChange); the report keeps what was reported."""
-    arrival = ArrivalReport.objects.select_for_update().get(pk=arrival.pk)
-    if arrival.state != ArrivalReport.State.SUBMITTED:
-        raise ValueError(_("This report was already verified."))
+    arrival = _submitted_locked(arrival)
     resident, _created = resident_get_or_create(
         visible=visible,
         id_number=arrival.id_number,
@@ -558,6 +567,23 @@ def self_report_verify(
         state=GridTask.State.DONE, done_by=by, done_at=timezone.now()
     )
     return resident
+
+
+@transaction.atomic
+def self_report_reject(*, arrival: ArrivalReport, reason: str, note: str, by: User) -> None:
+    """The grid worker turns a self-report down (the person is unknown, never arrived, the
+    report is a duplicate…): the report is marked rejected and its task done with the
+    reason. Nothing is stored on any resident, and a rejected report is never assessed
+    (self_report_verify refuses it, the recompute takes assessed reports only)."""
+    arrival = _submitted_locked(arrival)
+    arrival.state = ArrivalReport.State.REJECTED
+    arrival.save(update_fields=["state"])
+    GridTask.objects.filter(arrival=arrival, state=GridTask.State.OPEN).update(
+        state=GridTask.State.DONE,
+        note=f"{reason}：{note}" if note.strip() else reason,
+        done_by=by,
+        done_at=timezone.now(),
+    )
 
 
 def personal_data_view_record(

@@ -38,6 +38,9 @@ from ..models import (
 from ..rules.anomalies import ANOMALY_RULE, AnomalyState, code_to_return
 from ..rules.codes import VERIFY_WITHIN_HOURS, Code, is_stricter
 from .arrivals import (
+    OutsideJurisdiction,
+    arrival_file,
+    arrival_hand_over,
     assessment_run,
     decided_fields,
     decision_apply,
@@ -644,9 +647,10 @@ def push_verify(
     _task_done(task, note=note, by=by)
 
 
-def _task_done(task: GridTask, *, note: str, by: User) -> None:
+def _task_done(task: GridTask, *, note: str, by: User, **changes) -> None:
+    """Close an open task with its note (and `changes`, more fields of the row)."""
     GridTask.objects.filter(pk=task.pk, state=GridTask.State.OPEN).update(
-        state=GridTask.State.DONE, note=note, done_by=by, done_at=timezone.now()
+        state=GridTask.State.DONE, note=note, done_by=by, done_at=timezone.now(), **changes
     )
 
 
@@ -656,6 +660,44 @@ def task_close(*, task: GridTask, note: str, by: User) -> None:
     if not note.strip():
         raise ValidationError(_("Say what was done."))
     _task_done(task, note=note, by=by)
+
+
+FIND_PERSON_HANDED_OVER = gettext_lazy(
+    "The person is registered in another grid: the arrival was handed to that grid, which "
+    "verifies it."
+)
+
+
+@transaction.atomic
+def find_person_arrival_file(
+    *, task: GridTask, by: User, visible, **filing
+) -> tuple[ArrivalReport | None, bool]:
+    """File the arrival of the person a find-person task is about, and close the task.
+
+    1. the arrival as arrival_file files it (`filing` is its arguments but `visible` and
+       `by`): the person is registered in the chosen grid when new;
+    2. the task is done, its resident the person and its note naming them;
+    3. a person registered outside `visible` is handed over to their own grid
+       (arrival_hand_over) and the task closed saying only that: (None, False).
+    IdentityDiffers (another name or phone, not confirmed) leaves everything as it was.
+    Returns (arrival, whether the person was new)."""
+    task = GridTask.objects.select_for_update().get(pk=task.pk)
+    if task.state != GridTask.State.OPEN or task.kind != GridTask.Kind.FIND_PERSON:
+        raise ValidationError(_("This task is already done."))
+    try:
+        arrival, created = arrival_file(visible=visible, by=by, **filing)
+    except OutsideJurisdiction:
+        filing.pop("confirm_identity", None)
+        arrival_hand_over(**filing)
+        _task_done(task, note=str(FIND_PERSON_HANDED_OVER), by=by)
+        return None, False
+    values = {"name": arrival.name, "date": f"{arrival.arrival_date:%Y-%m-%d}"}
+    if created:
+        note = _("Registered %(name)s and filed the arrival of %(date)s.") % values
+    else:
+        note = _("%(name)s was already registered; filed the arrival of %(date)s.") % values
+    _task_done(task, note=note, by=by, resident=arrival.resident)
+    return arrival, created
 
 
 @transaction.atomic
