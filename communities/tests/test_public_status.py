@@ -156,7 +156,16 @@ def test_the_staff_see_the_reference_the_person_quotes(client, world):
     assert appeal.reference in html
 
 
-# --- The footer ------------------------------------------------------------------------------
+# --- Privacy notices and the footer ----------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["public:report-create", "appeals:public-create"])
+def test_both_public_forms_say_what_is_kept_who_sees_it_and_how_long(client, world, name):
+    html = client.get(reverse(name), HTTP_ACCEPT_LANGUAGE="zh-hans").content.decode()
+    notice = html.split('data-testid="privacy"', 1)[1].split("</section>", 1)[0]
+    for heading in ("收集哪些信息", "谁能看到", "保存多久"):
+        assert heading in notice
+    assert "市疫情防控办" in notice
 
 
 def test_the_public_footer_links_to_the_status_page(client, db):
