@@ -322,3 +322,21 @@ def reviews_for(user) -> QuerySet:
     if not can_see_reviews(user):
         return DecisionReview.objects.none()
     return _through_resident(user, DecisionReview.objects.all())
+
+
+# --- The public status page (issue 13) ---------------------------------------------------
+
+
+def arrivals_for_reference(reference: str, phone_last4: str) -> QuerySet[ArrivalReport]:
+    """The arrival report (one at most) of this reference whose phone ends in these four
+    digits: the lookup of the public status page, open to whoever holds both. Neither
+    alone finds anything, and what is found is shown masked (selectors_public)."""
+    return ArrivalReport.objects.filter(reference=reference, phone__endswith=phone_last4)
+
+
+def appeals_for_reference(reference: str, phone_last4: str) -> QuerySet:
+    """The appeal (one at most) of this reference whose person's phone ends in these four
+    digits, as arrivals_for_reference."""
+    from .models import Appeal  # imported here so that this section only appends
+
+    return Appeal.objects.filter(reference=reference, resident__phone__endswith=phone_last4)

@@ -221,6 +221,7 @@ class StayInline(admin.TabularInline):
 @admin.register(ArrivalReport)
 class ArrivalReportAdmin(RecordsFullViews, admin.ModelAdmin):
     list_display = [
+        "reference",
         "name",
         "masked_id_number",
         "arrival_date",
@@ -230,10 +231,10 @@ class ArrivalReportAdmin(RecordsFullViews, admin.ModelAdmin):
         "created_at",
     ]
     list_filter = ["state", "source", "transport", "landing_point_kind", "arrival_date"]
-    search_fields = ["name", "=id_number", "=phone", "landing_point"]
+    search_fields = ["=reference", "name", "=id_number", "=phone", "landing_point"]
     list_select_related = ["community"]
     autocomplete_fields = ["resident", "community"]
-    readonly_fields = ["decision", "filed_by", "created_at"]
+    readonly_fields = ["reference", "decision", "filed_by", "created_at"]
     inlines = [StayInline, ArrivalIdentityChangeInline]
     date_hierarchy = "arrival_date"
 
@@ -358,12 +359,12 @@ class CodeChangeProposalAdmin(ReadOnlyAdmin):
 
 @admin.register(Appeal)
 class AppealAdmin(admin.ModelAdmin):
-    list_display = ["resident", "source", "state", "outcome", "created_at", "due_at"]
+    list_display = ["reference", "resident", "source", "state", "outcome", "created_at", "due_at"]
     list_filter = ["state", "outcome", "source"]
-    search_fields = ["resident__name", "=resident__id_number"]
+    search_fields = ["=reference", "resident__name", "=resident__id_number"]
     list_select_related = ["resident"]
     raw_id_fields = ["resident"]
-    readonly_fields = ["created_at"]
+    readonly_fields = ["reference", "created_at"]
 
 
 @admin.register(VenueReport)

@@ -5,6 +5,8 @@ form narrows each list to the children of the node chosen above it, so a communi
 is not under the chosen street and district is refused even when JavaScript is off.
 """
 
+import unicodedata
+
 from django import forms
 from django.db.models import QuerySet
 from django.urls import reverse
@@ -99,3 +101,33 @@ class SelfReportForm(JourneyForm):
         """The id chosen above a dependent select, from the data or the initial values."""
         value = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
         return value.pk if isinstance(value, Jurisdiction) else value
+
+
+class StatusForm(forms.Form):
+    """The public status page: a reference and the last four digits of the phone. The
+    reference is only tidied here; whether it is one at all is answered as for an unknown
+    one (selectors_public)."""
+
+    reference = forms.CharField(
+        label=_("Reference"),
+        max_length=40,
+        help_text=_("As on the page shown after sending, e.g. BB-7KQ4M-9XPTW."),
+    )
+    phone_last4 = forms.RegexField(
+        label=_("Last four digits of the mobile phone"),
+        regex=r"^\d{4}$",
+        error_messages={"invalid": _("Enter the last four digits of the mobile phone.")},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["reference"].widget.attrs.update(
+            {"autocapitalize": "characters", "autocomplete": "off", "spellcheck": "false"}
+        )
+        self.fields["phone_last4"].widget.attrs.update(
+            {"inputmode": "numeric", "maxlength": "4", "autocomplete": "off"}
+        )
+
+    def clean_phone_last4(self):
+        # \d also takes the full-width digits of a Chinese keyboard: stored phones are ASCII.
+        return unicodedata.normalize("NFKC", self.cleaned_data["phone_last4"])

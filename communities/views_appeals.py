@@ -54,7 +54,9 @@ NO_MATCH_MESSAGE = _(
     "must be the one registered with your community. Your community grid worker can also "
     "file the appeal for you."
 )
-THANKS_SALT = "appeals.public-thanks"
+# (a new salt with the reference in the token: the deadline-only tokens signed before it
+# send back to the form rather than show a page without the reference)
+THANKS_SALT = "appeals.public-thanks.reference"
 THANKS_MAX_AGE = timedelta(days=2)
 
 # Which step an open appeal waits for, the role that takes it, and its form.
@@ -127,9 +129,10 @@ def public_create(request):
             ratelimit.slots_release(ip_slot, id_slot)
             raise
         if appeal is not None:
-            # The thank-you page shows the deadline only; it travels signed in the URL so
-            # that the page needs no session and shows nothing else of the appeal.
-            token = signing.dumps(int(appeal.due_at.timestamp()), salt=THANKS_SALT)
+            # The thank-you page shows the reference and the deadline only; they travel
+            # signed in the URL so that the page needs no session and shows nothing else.
+            thanks = {"reference": appeal.reference, "due": int(appeal.due_at.timestamp())}
+            token = signing.dumps(thanks, salt=THANKS_SALT)
             return redirect(reverse("appeals:public-thanks") + "?" + urlencode({"t": token}))
     return render(request, "communities/appeals/public_form.html", {"form": form})
 
@@ -137,10 +140,13 @@ def public_create(request):
 @require_GET
 def public_thanks(request):
     try:
-        due = signing.loads(request.GET.get("t", ""), salt=THANKS_SALT, max_age=THANKS_MAX_AGE)
+        thanks = signing.loads(request.GET.get("t", ""), salt=THANKS_SALT, max_age=THANKS_MAX_AGE)
     except signing.BadSignature:
         return redirect("appeals:public-create")
-    context = {"due": datetime.fromtimestamp(int(due), tz=UTC)}
+    context = {
+        "reference": thanks["reference"],
+        "due": datetime.fromtimestamp(thanks["due"], tz=UTC),
+    }
     return render(request, "communities/appeals/public_thanks.html", context)
 
 

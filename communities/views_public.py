@@ -1,18 +1,25 @@
-"""Public pages, no sign-in: the arrival self-report (返（抵）并人员主动报备).
+"""Public pages, no sign-in: the arrival self-report (返（抵）并人员主动报备) and the status
+page of a self-report or an appeal.
 
 Nothing here shows stored personal data or a decision: the public only ever sees the
-form, its own input back with errors, and a thank-you page.
+form, its own input back with errors, a thank-you page with the reference, and on the
+status page where a report or appeal stands, under a masked name.
 """
 
 from datetime import timedelta
+from urllib.parse import urlencode
 
+from django.core import signing
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import ratelimit, services
+from . import ratelimit, selectors_public, services
 from .forms import StayFormSet, journey_valid
-from .forms_public import SelfReportForm, district_streets, street_communities
+from .forms_public import SelfReportForm, StatusForm, district_streets, street_communities
 
 # Abuse limits of the public form, counted over the shared cache so that they hold across
 # web workers; only submissions that are stored count.
@@ -27,6 +34,23 @@ ID_LIMIT_MESSAGE = _(
     "the report and will contact you; there is no need to send it again."
 )
 STAYS_PREFIX = "stays"
+# The thank-you page shows the reference, signed into its URL: no session, and nothing
+# else of the report.
+THANKS_SALT = "public.report-thanks"
+THANKS_MAX_AGE = timedelta(days=2)
+
+# The status page: every look-up counts, found or not, so that references and digits
+# cannot be tried at length from one address.
+STATUS = "status"  # the prefix of its rate-limit keys
+STATUS_LIMIT, STATUS_WINDOW = 20, timedelta(hours=1)
+STATUS_LIMIT_MESSAGE = _(
+    "At most %(n)s look-ups can be made from one network in an hour. Please try again later."
+)
+# One answer whether the reference is unknown or the digits do not match it.
+NOT_FOUND_MESSAGE = _(
+    "No such reference, or the digits do not match. Check the reference and the last four "
+    "digits of the mobile phone given in the report or appeal."
+)
 
 
 def _limited(request, message):
@@ -80,7 +104,7 @@ def report_create(request):
             ratelimit.slots_release(ip_slot)
             return _limited(request, ID_LIMIT_MESSAGE % {"n": ID_LIMIT})
         try:
-            services.self_report_submit(
+            arrival = services.self_report_submit(
                 community=values["community"],
                 name=values["name"],
                 id_number=values["id_number"],
@@ -97,10 +121,39 @@ def report_create(request):
             # Nothing was stored, so nothing is counted.
             ratelimit.slots_release(ip_slot, id_slot)
             raise
-        return redirect("public:report-thanks")
+        token = signing.dumps(arrival.reference, salt=THANKS_SALT)
+        return redirect(reverse("public:report-thanks") + "?" + urlencode({"t": token}))
     return render(request, "communities/public/report_form.html", {"form": form, "stays": stays})
 
 
 @require_GET
 def report_thanks(request):
-    return render(request, "communities/public/report_thanks.html")
+    try:
+        reference = signing.loads(
+            request.GET.get("t", ""), salt=THANKS_SALT, max_age=THANKS_MAX_AGE
+        )
+    except signing.BadSignature:
+        return redirect("public:report-create")
+    return render(request, "communities/public/report_thanks.html", {"reference": reference})
+
+
+@never_cache
+def status(request):
+    """Where a self-report or an appeal stands, by its reference and the last four digits
+    of its phone (sent by POST: no digits in addresses or logs). ?reference= fills in the
+    reference, as the thank-you pages link here."""
+    form = StatusForm(request.POST or None, initial={"reference": request.GET.get("reference")})
+    context = {"form": form}
+    if request.method == "POST" and form.is_valid():
+        slot = ratelimit.slot_claim(ratelimit.ip_key(STATUS, request), STATUS_LIMIT, STATUS_WINDOW)
+        if slot is None:
+            context["limited"] = STATUS_LIMIT_MESSAGE % {"n": STATUS_LIMIT}
+            return render(request, "communities/public/status_lookup.html", context, status=429)
+        context["status"] = selectors_public.public_status_get(
+            reference=form.cleaned_data["reference"],
+            phone_last4=form.cleaned_data["phone_last4"],
+            now=timezone.now(),
+        )
+        if context["status"] is None:
+            form.add_error(None, NOT_FOUND_MESSAGE)
+    return render(request, "communities/public/status_lookup.html", context)

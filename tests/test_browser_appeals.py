@@ -67,6 +67,17 @@ def test_person_appeals_and_the_grid_worker_verifies_on_a_phone(
     assert red.name not in page.content()
     page.screenshot(path=screenshot_dir / "appeal_public_thanks.png", full_page=True)
 
+    # Its status page, by the reference and the phone's last four digits: the 24-hour clock.
+    page.click("[data-testid=status-link]")
+    page.fill("input[name=phone_last4]", red.phone[-4:])
+    page.click("form[action='/report/status/'] button[type=submit]")
+    page.wait_for_selector("[data-testid=status] [data-testid=time-left]")
+    assert page.inner_text("[data-testid=status-reference]") == Appeal.objects.get().reference
+    assert page.inner_text("[data-testid=stage]") == "已提交"
+    assert red.name not in page.content()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=screenshot_dir / "appeal_public_status.png", full_page=True)
+
     page.goto(f"{live_server.url}/appeals/")
     page.fill("input[name=username]", "tongda")
     page.fill("input[name=password]", "pw-for-tests-123")

@@ -1,5 +1,6 @@
 """The public self-report on a phone: the district → street → community selects fill
-through htmx, a second stay row is added, and the report lands as a task."""
+through htmx, a second stay row is added, and the report lands as a task; the person notes
+the reference and finds the report on the status page with the phone's last four digits."""
 
 from datetime import timedelta
 from pathlib import Path
@@ -19,6 +20,7 @@ from communities.tests.factories import (
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PHONE = {"width": 390, "height": 844}
+FITS = "document.documentElement.scrollWidth <= window.innerWidth"  # no sideways scrolling
 DEMO = (
     Path(__file__).resolve().parent.parent / "communities" / "fixtures" / "demo_announcement.json"
 )
@@ -48,6 +50,7 @@ def test_anonymous_person_reports_on_a_phone(page, live_server, places, screensh
     page.fill("input[name=name]", "钱报备")
     page.fill("input[name=id_number]", valid_id_number())
     page.fill("input[name=phone]", "13912340009")
+    assert "保存多久" in page.inner_text("[data-testid=privacy]")
     # 迎泽区 first: its street appears; then 小店区 replaces it and empties the community.
     page.select_option("select[name=district]", label="迎泽区")
     page.wait_for_selector("select[name=street] option:text('柳巷街道')", state="attached")
@@ -79,3 +82,22 @@ def test_anonymous_person_reports_on_a_phone(page, live_server, places, screensh
     arrival = ArrivalReport.objects.get(name="钱报备")
     assert arrival.community == places["community"] and arrival.stays.count() == 1
     assert GridTask.objects.filter(arrival=arrival, state="open").count() == 1
+
+    # The reference, noted from the thank-you page, opens the status page with the digits.
+    reference = page.inner_text("[data-testid=reference]").strip()
+    assert reference == arrival.reference
+    assert page.evaluate(FITS)
+    page.click("[data-testid=status-link]")
+    page.wait_for_selector("input[name=phone_last4]")
+    assert page.input_value("input[name=reference]") == reference
+    page.fill("input[name=phone_last4]", "1234")  # not the phone's
+    page.click("form[action='/report/status/'] button[type=submit]")
+    page.wait_for_selector("[data-testid=not-found]")
+    page.fill("input[name=phone_last4]", "0009")
+    page.click("form[action='/report/status/'] button[type=submit]")
+    page.wait_for_selector("[data-testid=status]")
+    assert page.inner_text("[data-testid=stage]") == "已提交，待核实"
+    assert page.inner_text("[data-testid=masked-name]") == "钱*备"
+    assert "钱报备" not in page.content() and "13912340009" not in page.content()
+    assert page.evaluate(FITS)
+    page.screenshot(path=screenshot_dir / "self_report_status.png", full_page=True)

@@ -4,6 +4,7 @@ from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
+from ..references import arrival_reference_new, reference_field
 from ..validators import validate_id_number, validate_mobile
 from .people import HealthCode, Jurisdiction, User
 
@@ -74,6 +75,8 @@ class ArrivalReport(models.Model):
         _("days quarantined at the first entry point (from abroad)"), null=True, blank=True
     )
     state = models.CharField(_("state"), max_length=16, choices=State.choices)
+    # The public form answers with it; with the phone's last digits it opens the status page.
+    reference = reference_field(arrival_reference_new)
     decision = models.JSONField(_("decision"), null=True, blank=True)
     # The decision taken for this arrival so far: at its assessment, then by each
     # re-assessment that found a stricter one (written, or turned into a review task). A

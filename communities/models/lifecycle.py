@@ -9,6 +9,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from ..references import appeal_reference_new, reference_field
 from .codes import ControlMeasure, NucleicAcidTest
 from .people import HealthCode, User
 
@@ -187,6 +188,8 @@ class Appeal(models.Model):
     )
     state = models.CharField(_("state"), max_length=10, choices=State.choices, default=State.FILED)
     outcome = models.CharField(_("outcome"), max_length=10, choices=Outcome.choices, blank=True)
+    # The public form answers with it; with the phone's last digits it opens the status page.
+    reference = reference_field(appeal_reference_new)
     # Set by the service with due_at from the same reading of the clock (not auto_now_add,
     # which would read it a second time).
     created_at = models.DateTimeField(_("filed at"), default=timezone.now, db_index=True)

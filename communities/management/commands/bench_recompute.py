@@ -249,7 +249,8 @@ class Command(BaseCommand):
     def setup_arrivals(self, count: int) -> int:
         """`count` assessed arrivals of yesterday, one stay each, on green residents (the
         set-up above left no arrival); in SQL, so that the process's memory at the job's
-        start is not the set-up's."""
+        start is not the set-up's. Each takes its resident's id as its (unique) reference:
+        nobody looks these up on the public status page."""
         day = self.today - timedelta(days=1)
         jsonb = "::jsonb" if connection.vendor == "postgresql" else ""
         with connection.cursor() as cursor:
@@ -257,9 +258,9 @@ class Command(BaseCommand):
                 "INSERT INTO communities_arrivalreport "  # noqa: S608 - fixed SQL
                 "(resident_id, community_id, name, id_number, phone, address, source, "
                 "arrival_date, landing_point_kind, landing_point, transport, state, decision, "
-                "decided_code, decided_rule, assessed_at, created_at) "
+                "decided_code, decided_rule, assessed_at, created_at, reference) "
                 "SELECT r.id, g.parent_id, '', '', '', '', 'grid_worker', %s, 'station', '', "
-                f"'train', 'assessed', '{{}}'{jsonb}, 'green', 'R0', %s, %s "
+                f"'train', 'assessed', '{{}}'{jsonb}, 'green', 'R0', %s, %s, 'BENCH-' || r.id "
                 "FROM communities_resident r "
                 "JOIN communities_jurisdiction g ON g.id = r.grid_id "
                 "WHERE r.code = 'green' AND r.id %% %s = 1 ORDER BY r.id LIMIT %s",
