@@ -6,7 +6,7 @@ from decimal import Decimal
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from .models import Anomaly, NucleicAcidTest, Symptom
+from .models import RESOLUTION_CHOICES, Anomaly, NucleicAcidTest, Symptom
 from .uploads import SpreadsheetUploadForm
 from .widgets import DateInput
 
@@ -14,11 +14,13 @@ Result = NucleicAcidTest.Result
 
 
 class ResultForm(forms.Form):
-    """The one-tap result of a test: negative or positive, never back to pending."""
+    """The one-tap result of a test: negative or positive, never back to pending; and when
+    its sample was taken (empty: now). The service checks the time against the test."""
 
     result = forms.ChoiceField(
         choices=[(Result.NEGATIVE, Result.NEGATIVE.label), (Result.POSITIVE, Result.POSITIVE.label)]
     )
+    sampled_at = forms.DateTimeField(label=_("Sampled at"), required=False)
 
 
 # --- Results files ---------------------------------------------------------------------------
@@ -70,7 +72,7 @@ class AnomalyResolveForm(forms.Form):
 
     outcome = forms.ChoiceField(
         label=_("Outcome of the anomaly"),
-        choices=[("", _("Choose…")), *Anomaly.Outcome.choices],
+        choices=[("", _("Choose…")), *RESOLUTION_CHOICES],
         error_messages={"required": _("Choose the outcome of the anomaly.")},
     )
     note = forms.CharField(

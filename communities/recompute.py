@@ -609,8 +609,9 @@ APPLY_SQL = [
         FROM recompute_change c JOIN recompute_resident g ON g.resident_id = c.resident_id
         WHERE g.ok AND c.action = 'write' AND c.phases IS NOT NULL
     )
-    INSERT INTO communities_nucleicacidtest (resident_id, arrival_id, kind, due, result)
-    SELECT t.resident_id, t.arrival_id, t.kind, t.due, 'pending'
+    INSERT INTO communities_nucleicacidtest
+        (resident_id, arrival_id, kind, due, result, withdrawn_result)
+    SELECT t.resident_id, t.arrival_id, t.kind, t.due, 'pending', ''
     FROM recompute_test t JOIN recompute_resident g ON g.resident_id = t.resident_id
     WHERE g.ok
     ON CONFLICT DO NOTHING""",

@@ -3,12 +3,21 @@ of residents under a measure. Each selector takes the acting user and starts fro
 communities.access."""
 
 from dataclasses import dataclass
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When
 
 from . import access
-from .models import Anomaly, ControlMeasure, FollowUp, NucleicAcidTest, Resident, Symptom, User
+from .models import (
+    WITHDRAW_WITHIN,
+    Anomaly,
+    ControlMeasure,
+    FollowUp,
+    NucleicAcidTest,
+    Resident,
+    Symptom,
+    User,
+)
 from .services.lifecycle import followup_problem
 
 ONE_DAY = timedelta(days=1)
@@ -32,6 +41,21 @@ def pending_test_list(*, user: User, today: date) -> QuerySet[NucleicAcidTest]:
             )
         )
         .order_by("due", "resident__name", "resident__pk", "pk")
+    )
+
+
+def recent_result_list(*, user: User, now: datetime) -> QuerySet[NucleicAcidTest]:
+    """Results the user recorded that they may still withdraw (within WITHDRAW_WITHIN of
+    recording them), the latest first, each with its resident."""
+    return (
+        NucleicAcidTest.objects.filter(
+            resident__in=access.residents_for(user),
+            recorded_by=user,
+            recorded_at__gte=now - WITHDRAW_WITHIN,
+        )
+        .exclude(result=NucleicAcidTest.Result.PENDING)
+        .select_related("resident")
+        .order_by("-recorded_at", "-pk")
     )
 
 

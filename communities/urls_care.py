@@ -10,6 +10,7 @@ app_name = "care"
 urlpatterns = [
     path("tests/", views.tests_due, name="test-list"),
     path("tests/<int:pk>/result/", views.result_record, name="test-record"),
+    path("tests/<int:pk>/withdraw/", views.result_withdraw, name="test-withdraw"),
     path("tests/upload/", views.results_upload, name="test-upload"),
     path("tests/upload/template.csv", views.results_template, name="test-template"),
     path("followups/", views.followup_list, name="followup-list"),

@@ -200,7 +200,7 @@ def resident_detail(request, pk):
         "resident": resident,
         "full": full,
         "measure": selectors.measure_active(resident=resident),
-        "tests": resident.tests.all(),
+        "tests": resident.tests.select_related("withdrawn_by"),
         "arrivals": resident.arrivals.prefetch_related("stays"),
         "history": selectors.resident_history(resident=resident),
         "can_appeal": access.can_file_appeals(request.user),

@@ -18,7 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 
 from . import access, selectors, selectors_care, services
 from .forms_care import COLUMNS, AnomalyResolveForm, FollowUpForm, ResultForm, ResultsUploadForm
-from .models import FEVER_FROM, Anomaly, NucleicAcidTest
+from .models import FEVER_FROM, WITHDRAW_WITHIN, Anomaly, HealthCode, NucleicAcidTest
 from .services import imports
 
 PER_PAGE = 50
@@ -27,42 +27,112 @@ PER_PAGE = 50
 # --- Nucleic-acid tests ----------------------------------------------------------------------
 
 
+DATETIME_LOCAL = "%Y-%m-%dT%H:%M"  # the value of an <input type="datetime-local">
+
+
+def _row_context(request, test: NucleicAcidTest, **extra) -> dict:
+    """What one row of the test list shows: the sample time to offer (now, or what was
+    entered) and whether its recorder may still withdraw its result."""
+    now = timezone.now()
+    test.overdue = test.due < timezone.localdate(now)
+    entered = extra.pop("entered", None)
+    return {
+        "test": test,
+        "now_value": timezone.localtime(now).strftime(DATETIME_LOCAL),
+        "sampled_value": entered or timezone.localtime(now).strftime(DATETIME_LOCAL),
+        "withdrawable": test.withdrawable_by(request.user, now),
+        **extra,
+    }
+
+
 @login_required
 def tests_due(request):
-    """Pending tests due today or overdue, the oldest first."""
-    today = timezone.localdate()
-    tests = selectors_care.pending_test_list(user=request.user, today=today)
+    """Pending tests due today or overdue, the oldest first; above them, the results the
+    user recorded in the last minutes, which they may still withdraw."""
+    now = timezone.now()
+    tests = selectors_care.pending_test_list(user=request.user, today=timezone.localdate(now))
     page = Paginator(tests, PER_PAGE).get_page(request.GET.get("page"))
-    context = {"page": page, "can_upload": access.can_file_arrivals(request.user)}
+    context = {
+        "page": page,
+        "recent": selectors_care.recent_result_list(user=request.user, now=now),
+        "can_upload": access.can_file_arrivals(request.user),
+        "now_value": timezone.localtime(now).strftime(DATETIME_LOCAL),
+        "withdraw_minutes": int(WITHDRAW_WITHIN.total_seconds() // 60),
+    }
     return render(request, "communities/care/test_list.html", context)
+
+
+def _test_of(user, pk: int) -> NucleicAcidTest:
+    return get_object_or_404(
+        NucleicAcidTest.objects.filter(resident__in=access.residents_for(user)), pk=pk
+    )
 
 
 @login_required
 @require_POST
 def result_record(request, pk):
-    """One tap: record a negative or positive result sampled now; htmx gets the row back."""
+    """One tap: record a negative or positive result sampled at the time entered (now by
+    default); htmx gets the row back, with the error when the time is refused."""
     user = request.user
-    test = get_object_or_404(
-        NucleicAcidTest.objects.filter(resident__in=access.residents_for(user)), pk=pk
-    )
+    test = _test_of(user, pk)
     form = ResultForm(request.POST)
-    if not form.is_valid():
+    valid = form.is_valid()
+    if form.has_error("result"):
         return HttpResponseBadRequest(_("The result must be negative or positive."))
     # The list offers pending tests only; a second tap (or a stale page) changes nothing.
     already = test.result != NucleicAcidTest.Result.PENDING
-    if not already:
-        test = services.test_result_record(
-            test=test, result=form.cleaned_data["result"], sampled_at=timezone.now(), by=user
-        )
+    if valid and not already:
+        try:
+            test = services.test_result_record(
+                test=test,
+                result=form.cleaned_data["result"],
+                sampled_at=form.cleaned_data["sampled_at"],
+                by=user,
+            )
+        except ValidationError as error:
+            form.add_error(None, error)
+    errors = [] if already else [e for field in form.errors.values() for e in field]
     if request.htmx:
-        context = {"test": test, "already": already}
+        context = _row_context(
+            request, test, already=already, errors=errors, entered=request.POST.get("sampled_at")
+        )
         return render(request, "communities/care/test_list.html#row", context)
     if already:
         messages.info(request, _("This test was already recorded; nothing changed."))
+    elif errors:
+        messages.error(request, " ".join(errors))
     elif test.result == NucleicAcidTest.Result.POSITIVE:
         messages.warning(request, _turned_red(test.resident.name))
     else:
         messages.success(request, _("Recorded."))
+    return redirect("care:test-list")
+
+
+@login_required
+@require_POST
+def result_withdraw(request, pk):
+    """Withdraw a result recorded by mistake: its recorder, within minutes of recording it
+    (the service says why not otherwise); htmx gets the row back, pending again."""
+    user = request.user
+    test = _test_of(user, pk)
+    try:
+        test = services.test_result_withdraw(test=test, by=user)
+    except ValidationError as error:
+        refusal = " ".join(error.messages)
+        if request.htmx:
+            test.refresh_from_db()
+            context = _row_context(request, test, refusal=refusal)
+            return render(request, "communities/care/test_list.html#row", context)
+        messages.error(request, refusal)
+        return redirect("care:test-list")
+    if request.htmx:
+        context = _row_context(request, test, withdrawn=True)
+        return render(request, "communities/care/test_list.html#row", context)
+    messages.success(
+        request,
+        _("%(name)s: the result is withdrawn and the test is pending again; the code is %(code)s.")
+        % {"name": test.resident.name, "code": HealthCode(test.resident.code).label},
+    )
     return redirect("care:test-list")
 
 

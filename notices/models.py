@@ -31,6 +31,7 @@ class Notice(models.Model):
             _("Review: a person's decision meets a stricter re-assessment"),
         )
         PROPOSAL_DECIDED = "proposal_decided", _("A proposed code change was decided")
+        ANOMALY_WITHDRAWN = "anomaly_withdrawn", _("Anomaly withdrawn")
 
     class Channel(models.TextChoices):
         INAPP = "inapp", _("In-app")

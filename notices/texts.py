@@ -34,6 +34,10 @@ STAFF = {
         "Your proposal to change %(name)s (%(grid)s) to %(to)s was %(decision)s: %(note)s"
     ),
     Kind.ANOMALY: _("Anomaly: %(name)s (%(grid)s): %(kind)s, %(detail)s"),
+    Kind.ANOMALY_WITHDRAWN: _(
+        "Withdrawn: %(name)s (%(grid)s): the result (%(detail)s) was recorded by mistake and "
+        "withdrawn by %(by)s; the anomaly it raised is closed."
+    ),
     Kind.CODES_CHANGED: _(
         "Re-assessed after %(title)s: in your grids %(red)s turned red and "
         "%(yellow)s turned yellow. See your work list."

@@ -40,14 +40,18 @@ def setting():
     return well, ill, watched
 
 
-def test_grid_worker_taps_results_and_records_a_fever(page, live_server, setting, screenshot_dir):
-    well, ill, watched = setting
+def sign_in_on_a_phone(page, live_server):
     page.set_viewport_size(PHONE)
     page.goto(f"{live_server.url}/accounts/login/")
     page.fill("input[name=username]", "tongda")
     page.fill("input[name=password]", "pw-for-tests-123")
     page.click("button[type=submit]")
     page.wait_for_selector("[data-testid=role]")
+
+
+def test_grid_worker_taps_results_and_records_a_fever(page, live_server, setting, screenshot_dir):
+    well, ill, watched = setting
+    sign_in_on_a_phone(page, live_server)
 
     page.goto(f"{live_server.url}/care/tests/")
     rows = page.locator("[data-testid=test-row]")
@@ -100,12 +104,7 @@ def test_grid_worker_uploads_a_results_file_and_reads_the_report(
         f"{ill.id_number},{yesterday} 09:40,弱阳性\n",
         encoding="utf-8-sig",
     )
-    page.set_viewport_size(PHONE)
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "tongda")
-    page.fill("input[name=password]", "pw-for-tests-123")
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=role]")
+    sign_in_on_a_phone(page, live_server)
 
     page.goto(f"{live_server.url}/care/tests/upload/")
     page.set_input_files("input[name=file]", str(results))
@@ -119,3 +118,39 @@ def test_grid_worker_uploads_a_results_file_and_reads_the_report(
         well.name: "negative",
         ill.name: "pending",
     }
+
+
+def test_grid_worker_enters_the_sample_time_and_withdraws_a_mistaken_positive(
+    page, live_server, setting, screenshot_dir
+):
+    """On a phone: the sample time is entered on the row, a positive tapped by mistake is
+    withdrawn from the same row, and the test is pending again with the code as before."""
+    _well, ill, _watched = setting
+    yesterday = timezone.localdate() - timedelta(days=1)
+    sign_in_on_a_phone(page, live_server)
+
+    page.goto(f"{live_server.url}/care/tests/")
+    row = page.locator("[data-testid=test-row]", has_text=ill.name)
+    assert row.locator("[data-testid=sampled-at]").input_value()  # now, by default
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    row.locator("[data-testid=sampled-at]").fill(f"{yesterday}T08:30")
+    page.on("dialog", lambda dialog: dialog.accept())
+    row.locator("[data-testid=positive]").click()
+    page.wait_for_selector("[data-testid=withdraw]")
+    assert f"{yesterday} 08:30" in row.inner_text()
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=screenshot_dir / "care_test_withdrawable.png", full_page=True)
+    test = NucleicAcidTest.objects.get(resident=ill)
+    assert timezone.localtime(test.sampled_at).strftime("%Y-%m-%d %H:%M") == f"{yesterday} 08:30"
+    ill.refresh_from_db()
+    assert ill.code == "red"
+
+    row.locator("[data-testid=withdraw]").click()
+    page.wait_for_selector("[data-testid=withdrawn]")
+    assert row.locator("[data-testid=positive]").count() == 1  # pending again
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+    page.screenshot(path=screenshot_dir / "care_test_withdrawn.png", full_page=True)
+    test.refresh_from_db()
+    ill.refresh_from_db()
+    assert (test.result, ill.code) == ("pending", "green")
+    assert Anomaly.objects.get(test=test).outcome == "withdrawn"

@@ -110,6 +110,7 @@ TARGETS = {
     "appeals:detail": ["appeal"],
     "appeals:evidence": ["appeal"],
     "care:test-record": ["test"],
+    "care:test-withdraw": ["test"],
     "care:followup-record": ["resident"],
     "care:anomaly-resolve": ["anomaly"],
     "review:proposal-decide": ["proposal"],
@@ -173,6 +174,7 @@ GET_ONLY = {
 } | {name for name in TARGETS if name.startswith("api:")}
 POST_ONLY = {
     "care:test-record",
+    "care:test-withdraw",
     "review:proposal-create",
     "shops:campaign-group-create",
     "shops:campaign-split",

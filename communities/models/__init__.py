@@ -9,6 +9,8 @@ from .announcements import (
     RiskLevel,
 )
 from .codes import (
+    SAMPLED_FROM_BEFORE_DUE,
+    WITHDRAW_WITHIN,
     ArrivalReport,
     ControlMeasure,
     GridTask,
@@ -23,6 +25,7 @@ from .lifecycle import (
     APPEAL_DEADLINE,
     APPEAL_REMIND_AFTER,
     FEVER_FROM,
+    RESOLUTION_CHOICES,
     Anomaly,
     Appeal,
     CodeChangeProposal,
@@ -38,6 +41,9 @@ __all__ = [
     "APPEAL_DEADLINE",
     "APPEAL_REMIND_AFTER",
     "FEVER_FROM",
+    "RESOLUTION_CHOICES",
+    "SAMPLED_FROM_BEFORE_DUE",
+    "WITHDRAW_WITHIN",
     "AnnouncedCaseCounty",
     "AnnouncedEpidemicCity",
     "AnnouncedPlace",

@@ -1,5 +1,7 @@
 """Arrivals and what follows from them: codes, measures, tests, the grid's tasks."""
 
+from datetime import date, datetime, timedelta
+
 from django.db import models
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
@@ -7,6 +9,9 @@ from django.utils.translation import gettext_lazy as _
 from ..references import arrival_reference_new, reference_field
 from ..validators import validate_id_number, validate_mobile
 from .people import HealthCode, Jurisdiction, User
+
+SAMPLED_FROM_BEFORE_DUE = timedelta(days=1)  # a test's sample may be taken the day before
+WITHDRAW_WITHIN = timedelta(minutes=10)  # its recorder may withdraw a result by mistake
 
 
 class ArrivalReport(models.Model):
@@ -223,6 +228,33 @@ class NucleicAcidTest(models.Model):
     result = models.CharField(
         _("result"), max_length=16, choices=Result.choices, default=Result.PENDING
     )
+    recorded_by = models.ForeignKey(
+        User,
+        verbose_name=_("recorded by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("recorded at"), null=True, blank=True)
+    # The R4 release that recording this result wrote (the third negative): what a
+    # withdrawal of the result takes back.
+    release_event = models.ForeignKey(
+        HealthCodeEvent, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    # The last withdrawal of a result recorded by mistake (the test is pending again).
+    withdrawn_result = models.CharField(
+        _("withdrawn result"), max_length=16, choices=Result.choices, blank=True
+    )
+    withdrawn_by = models.ForeignKey(
+        User,
+        verbose_name=_("withdrawn by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    withdrawn_at = models.DateTimeField(_("withdrawn at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("nucleic-acid test")
@@ -234,6 +266,22 @@ class NucleicAcidTest(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()} {self.due:%Y-%m-%d}"
+
+    @property
+    def sampled_from(self) -> date:
+        """The earliest day its sample may have been taken."""
+        return self.due - SAMPLED_FROM_BEFORE_DUE
+
+    @property
+    def withdrawable_until(self) -> datetime | None:
+        """Until when its recorder may withdraw the result (None: not recorded by anyone)."""
+        return self.recorded_at + WITHDRAW_WITHIN if self.recorded_at else None
+
+    def withdrawable_by(self, user: User, now: datetime) -> bool:
+        """Whether `user` recorded the result and is still in time to withdraw it (the
+        service also refuses once a person has decided on the resident since)."""
+        until = self.withdrawable_until
+        return self.recorded_by_id == user.pk and until is not None and now <= until
 
 
 class GridTask(models.Model):

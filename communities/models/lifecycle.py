@@ -76,6 +76,9 @@ class Anomaly(models.Model):
         FEVER_CLINIC_EXCLUDED = "fever_clinic_excluded", _("Excluded at the fever clinic")
         RETEST_NEGATIVE = "retest_negative", _("Re-test negative")
         TRANSFERRED = "transferred", _("Transferred for medical care")
+        # Not chosen by a resolver: a positive result withdrawn by its recorder closes the
+        # anomaly it raised (services.test_result_withdraw).
+        WITHDRAWN = "withdrawn", _("Result recorded by mistake, withdrawn")
 
     resident = models.ForeignKey("Resident", on_delete=models.CASCADE, related_name="anomalies")
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
@@ -110,6 +113,10 @@ class Anomaly(models.Model):
 
     def __str__(self):
         return f"{self.get_kind_display()}: {self.detail}"
+
+
+# The outcomes a resolver chooses from (a withdrawn result closes its anomaly by itself).
+RESOLUTION_CHOICES = [c for c in Anomaly.Outcome.choices if c[0] != Anomaly.Outcome.WITHDRAWN]
 
 
 class CodeChangeProposal(models.Model):

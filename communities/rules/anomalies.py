@@ -5,8 +5,9 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 ANOMALY_RULE = "anomaly"  # the rule of the red an anomaly gives
-# Outcomes that exclude what the anomaly suggested: the person is as before it.
-EXCLUDING = frozenset({"fever_clinic_excluded", "retest_negative"})
+# Outcomes that exclude what the anomaly suggested: the person is as before it (a result
+# withdrawn as recorded by mistake suggested nothing).
+EXCLUDING = frozenset({"fever_clinic_excluded", "retest_negative", "withdrawn"})
 
 
 @dataclass(frozen=True)

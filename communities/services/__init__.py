@@ -50,6 +50,7 @@ from .lifecycle import (
     resident_release,
     task_close,
     test_result_record,
+    test_result_withdraw,
     venue_report_file,
 )
 from .reviews import review_keep, review_propose
@@ -101,6 +102,7 @@ __all__ = [
     "self_report_verify",
     "task_close",
     "test_result_record",
+    "test_result_withdraw",
     "token_issue",
     "token_revoke",
     "traveller_from",

@@ -19,6 +19,8 @@ from .. import access, selectors
 from ..models import (
     APPEAL_DEADLINE,
     FEVER_FROM,
+    RESOLUTION_CHOICES,
+    WITHDRAW_WITHIN,
     Anomaly,
     Appeal,
     ArrivalReport,
@@ -73,6 +75,29 @@ def _supervisors_of(resident: Resident) -> list[int]:
     return sorted(set().union(*offices.values()))
 
 
+def _supervisors_tell(
+    anomaly: Anomaly, resident: Resident, notice_kind: str, key: str, /, **params
+) -> None:
+    """An in-app notice of `notice_kind` about the anomaly (its text filled with
+    `params`) to each of _supervisors_of, once each for `key`; delivered by the dispatch
+    queued after commit. The text is stored in the portal's language (Chinese), whatever
+    the language of this request."""
+    text = texts.staff_text(notice_kind, name=resident.name, grid=resident.grid.name, **params)
+    notices_create(
+        notices=[
+            Notice(
+                kind=notice_kind,
+                channel=Notice.Channel.INAPP,
+                recipient_id=user_id,
+                resident=resident,
+                text=text,
+                dedupe_key=f"anomaly:{anomaly.pk}:{key}{user_id}",
+            )
+            for user_id in _supervisors_of(resident)
+        ]
+    )
+
+
 @transaction.atomic
 def anomaly_raise(
     *, resident: Resident, kind: str, detail: str, followup=None, test=None
@@ -98,24 +123,7 @@ def anomaly_raise(
         reason=f"{label}：{detail}",
         actor=None,
     )
-    # stored in the portal's language (Chinese), whatever the language of this request
-    text = texts.staff_text(
-        Notice.Kind.ANOMALY, name=resident.name, grid=resident.grid.name, kind=label, detail=detail
-    )
-    # In-app notices, delivered by the dispatch queued after commit.
-    notices_create(
-        notices=[
-            Notice(
-                kind=Notice.Kind.ANOMALY,
-                channel=Notice.Channel.INAPP,
-                recipient_id=user_id,
-                resident=resident,
-                text=text,
-                dedupe_key=f"anomaly:{anomaly.pk}:{user_id}",
-            )
-            for user_id in _supervisors_of(resident)
-        ]
-    )
+    _supervisors_tell(anomaly, resident, Notice.Kind.ANOMALY, "", kind=label, detail=detail)
     return anomaly
 
 
@@ -167,7 +175,7 @@ def anomaly_resolve(*, anomaly: Anomaly, outcome: str, note: str, by: User) -> A
         raise PermissionDenied(
             _("Anomalies are resolved by community staff or the district prevention office.")
         )
-    if outcome not in Anomaly.Outcome.values:
+    if outcome not in dict(RESOLUTION_CHOICES):
         raise ValidationError(_("Choose the outcome of the anomaly."))
     note = note.strip()
     if not note:
@@ -233,12 +241,30 @@ def _r4_arrival_id(resident: Resident) -> int | None:
     return arrivals.values_list("pk", flat=True).first()
 
 
+def _sampled_at_check(test: NucleicAcidTest, sampled_at: datetime, now: datetime) -> None:
+    """A sample is recorded as it was taken: not in the future, and not before the day
+    before the test was due."""
+    if sampled_at > now:
+        raise ValidationError({"sampled_at": _("The sample time is in the future.")})
+    if timezone.localdate(sampled_at) < test.sampled_from:
+        raise ValidationError(
+            {
+                "sampled_at": _(
+                    "The sample time is before %(earliest)s: a test due %(due)s is sampled "
+                    "from the day before it is due."
+                )
+                % {"earliest": test.sampled_from.isoformat(), "due": test.due.isoformat()}
+            }
+        )
+
+
 @transaction.atomic
 def test_result_record(
     *, test: NucleicAcidTest, result: str, sampled_at: datetime | None, by: User | None
 ) -> NucleicAcidTest:
-    """Record a sample and its result. A positive result is an anomaly; R4's third
-    negative result releases the code at once (yellow → green, by the system)."""
+    """Record a sample (taken at `sampled_at`, default now) and its result, noting who
+    recorded it and when. A positive result is an anomaly; R4's third negative result
+    releases the code at once (yellow → green, by the system)."""
     resident = _locked(test.resident)
     test = NucleicAcidTest.objects.select_for_update().get(pk=test.pk)
     if test.result != NucleicAcidTest.Result.PENDING:
@@ -253,9 +279,12 @@ def test_result_record(
             )
             % {"result": test.get_result_display()}
         )
-    test.result = result
-    test.sampled_at = sampled_at or test.sampled_at or timezone.now()
-    test.save(update_fields=["result", "sampled_at"])
+    now = timezone.now()
+    sampled_at = sampled_at or test.sampled_at or now
+    _sampled_at_check(test, sampled_at, now)
+    test.result, test.sampled_at = result, sampled_at
+    test.recorded_by, test.recorded_at, test.release_event = by, now, None
+    test.save(update_fields=["result", "sampled_at", "recorded_by", "recorded_at", "release_event"])
     if result == NucleicAcidTest.Result.POSITIVE:
         anomaly_raise(
             resident=resident,
@@ -265,16 +294,155 @@ def test_result_record(
             test=test,
         )
     elif (
-        result == NucleicAcidTest.Result.NEGATIVE
-        and resident.code_rule == "R4"
+        resident.code_rule == "R4"
         and _r4_tests_negative(resident, test.arrival_id)
         and not has_open_anomaly(resident)
     ):
-        health_code_change(
+        test.release_event = health_code_change(
             resident=resident,
             to=HealthCode.GREEN,
             rule="R4",
             reason=_("Landing test and two more tests within 72 hours were all negative."),
+            actor=None,
+        )
+        test.save(update_fields=["release_event"])
+    return test
+
+
+def _withdrawal_refuse(
+    test: NucleicAcidTest, resident: Resident, anomaly: Anomaly | None, by: User, now: datetime
+) -> None:
+    """Raise why `by` may not withdraw the test's result now, if they may not: only its
+    recorder, within WITHDRAW_WITHIN, and while no person has decided since on what the
+    result did (the anomaly it raised, the resident's code); otherwise the result is
+    corrected by a manual change."""
+    minutes = int(WITHDRAW_WITHIN.total_seconds() // 60)
+    if test.result == NucleicAcidTest.Result.PENDING:
+        raise ValidationError(_("This test has no result to withdraw."))
+    if test.recorded_by_id is None or test.recorded_by_id != by.pk:
+        raise ValidationError(
+            _(
+                "Only the person who recorded this result can withdraw it, within %(minutes)s "
+                "minutes; otherwise it is corrected by a manual code change: the district "
+                "office proposes, the city office approves."
+            )
+            % {"minutes": minutes}
+        )
+    if now > test.withdrawable_until:
+        raise ValidationError(
+            _(
+                "A result can be withdrawn only within %(minutes)s minutes of recording it; "
+                "after that it is corrected by a manual code change: the district office "
+                "proposes, the city office approves."
+            )
+            % {"minutes": minutes}
+        )
+    if anomaly is not None and anomaly.resolved_at is not None:
+        raise ValidationError(
+            _(
+                "The anomaly this result raised was resolved since (%(outcome)s), so the "
+                "result is corrected by a manual code change: the district office proposes, "
+                "the city office approves."
+            )
+            % {"outcome": anomaly.get_outcome_display()}
+        )
+    if resident.decision_stands_at is not None and resident.decision_stands_at >= test.recorded_at:
+        raise ValidationError(
+            _(
+                "A person decided on this resident's code after the result was recorded, so "
+                "the result is corrected by a manual code change: the district office "
+                "proposes, the city office approves."
+            )
+        )
+
+
+def _anomaly_of(test: NucleicAcidTest) -> Anomaly | None:
+    """The anomaly that recording the test's positive result raised (None for another
+    result)."""
+    if test.result != NucleicAcidTest.Result.POSITIVE or test.recorded_at is None:
+        return None
+    return (
+        Anomaly.objects.select_for_update()
+        .filter(test=test, created_at__gte=test.recorded_at)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+@transaction.atomic
+def test_result_withdraw(*, test: NucleicAcidTest, by: User) -> NucleicAcidTest:
+    """Withdraw a result recorded by mistake (its recorder, within WITHDRAW_WITHIN, while
+    no person has decided on the resident since; else ValidationError naming the manual
+    change). Undoes what the recording did, and only that:
+
+    1. the test is pending again, noting the result withdrawn, by whom and when;
+    2. a positive: the anomaly it raised is closed as withdrawn; when no other anomaly
+       holds the code red and the code is still the anomaly's, it returns to the code the
+       anomaly replaced (an event by the system); those it alerted are told;
+    3. R4's third negative: when its release is still the resident's last change of code,
+       the code returns to the yellow it released (an event by the system).
+    A code written since by the rules on other facts (a re-assessment, a new arrival)
+    stays: it does not rest on this result.
+    """
+    resident = _locked(test.resident)
+    test = NucleicAcidTest.objects.select_for_update().get(pk=test.pk)
+    now = timezone.now()
+    anomaly = _anomaly_of(test)
+    _withdrawal_refuse(test, resident, anomaly, by, now)
+    release = test.release_event
+    withdrawal = _(
+        "%(kind)s due %(due)s: the %(result)s result recorded at %(at)s was withdrawn by "
+        "%(by)s (recorded by mistake)"
+    ) % {
+        "kind": test.get_kind_display(),
+        "due": test.due.isoformat(),
+        "result": test.get_result_display(),
+        "at": timezone.localtime(test.recorded_at).strftime("%Y-%m-%d %H:%M"),
+        "by": by,
+    }
+    test.withdrawn_result, test.withdrawn_by, test.withdrawn_at = test.result, by, now
+    test.result, test.sampled_at = NucleicAcidTest.Result.PENDING, None
+    test.recorded_by = test.recorded_at = test.release_event = None
+    test.save(
+        update_fields=[
+            "result",
+            "sampled_at",
+            "recorded_by",
+            "recorded_at",
+            "release_event",
+            "withdrawn_result",
+            "withdrawn_by",
+            "withdrawn_at",
+        ]
+    )
+    back = None
+    if anomaly is not None:
+        anomaly.outcome, anomaly.resolution_note = Anomaly.Outcome.WITHDRAWN, withdrawal
+        anomaly.resolved_at, anomaly.resolved_by = now, by
+        anomaly.save(update_fields=["outcome", "resolution_note", "resolved_at", "resolved_by"])
+        states = [
+            AnomalyState(a.code_before, a.rule_before, a.resolved_at is None, a.outcome)
+            for a in resident.anomalies.order_by("created_at", "pk")
+        ]
+        back = code_to_return(states, code_rule=resident.code_rule)
+        _supervisors_tell(
+            anomaly,
+            resident,
+            Notice.Kind.ANOMALY_WITHDRAWN,
+            "withdrawn:",
+            detail=anomaly.detail,
+            by=str(by),
+        )
+    elif release is not None and resident.code_events.first() == release:
+        # The release's rule is R4's, which it needs the resident to have had.
+        back = (release.from_code, release.rule)
+    if back:
+        health_code_change(
+            resident=resident,
+            to=back[0],
+            rule=back[1],
+            reason=_("%(withdrawal)s; the code returns to what it was before the result.")
+            % {"withdrawal": withdrawal},
             actor=None,
         )
     return test

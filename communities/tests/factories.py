@@ -240,6 +240,26 @@ def image_bytes(kind: str = "PNG", size=(40, 30)) -> bytes:
     return out.getvalue()
 
 
+def appeal_reviewed(resident, users: dict):
+    """An appeal of the resident filed and verified by the grid worker and reviewed by the
+    district (`users` as in the world fixture): waiting for the city office."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from communities import services
+    from communities.models import Appeal
+
+    appeal = services.appeal_file(
+        resident=resident,
+        reason="误赋码",
+        evidence=SimpleUploadedFile("r.png", image_bytes("PNG"), content_type="image/png"),
+        source=Appeal.Source.GRID_WORKER,
+        quarantine_status="居家",
+        by=users["grid_worker"],
+    )
+    appeal = services.appeal_verify(appeal=appeal, note="属实", by=users["grid_worker"])
+    return services.appeal_review(appeal=appeal, note="同意", by=users["district_office"])
+
+
 def pdf_bytes() -> bytes:
     """A real one-page PDF."""
     import io

@@ -77,7 +77,11 @@ def test_the_code_a_resolution_gives_back(anomalies, code_rule, back):
 
 
 def test_the_excluding_outcomes_are_outcomes_of_the_model():
-    assert {Anomaly.Outcome.FEVER_CLINIC_EXCLUDED, Anomaly.Outcome.RETEST_NEGATIVE} == EXCLUDING
+    assert {
+        Anomaly.Outcome.FEVER_CLINIC_EXCLUDED,
+        Anomaly.Outcome.RETEST_NEGATIVE,
+        Anomaly.Outcome.WITHDRAWN,
+    } == EXCLUDING
     assert Anomaly.Outcome.TRANSFERRED not in EXCLUDING
 
 

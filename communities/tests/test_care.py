@@ -2,12 +2,14 @@
 follow-ups of residents under a measure."""
 
 import io
+import re
 from datetime import datetime, time, timedelta
 from decimal import Decimal
 from unittest import mock
 
 import openpyxl
 import pytest
+from django.core.exceptions import ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import IntegrityError
 from django.urls import reverse
@@ -84,7 +86,7 @@ def test_list_shows_todays_and_overdue_tests_by_due_then_name_and_is_pinned(
     NucleicAcidTest.objects.filter(pk=done.pk).update(result="negative")
     pending(world["residents"]["grid_b"], due=TODAY)  # not the grid worker's grid
     client.force_login(world["users"]["grid_worker"])
-    with django_assert_num_queries(5):  # session, user, node, count, page
+    with django_assert_num_queries(6):  # session, user, node, recent results, count, page
         response = client.get(reverse("care:test-list"))
     rows = [(t.resident.name, t.due) for t in response.context["page"]]
     assert rows == [
@@ -139,6 +141,104 @@ def test_one_tap_positive_turns_the_code_red_and_alerts_community_street_and_dis
     }
     event = HealthCodeEvent.objects.get(resident=resident)
     assert (event.to_code, event.actor) == ("red", None)
+
+
+def test_the_sample_time_entered_is_recorded_with_who_recorded_it(client, world):
+    test = pending(world["residents"]["grid_a"], due=YESTERDAY)
+    worker = world["users"]["grid_worker"]
+    client.force_login(worker)
+    response = client.post(
+        reverse("care:test-record", args=[test.pk]),
+        {"result": "negative", "sampled_at": f"{YESTERDAY}T08:40"},
+        **HTMX,
+    )
+    assert f"{YESTERDAY} 08:40" in response.content.decode()
+    test.refresh_from_db()
+    assert (test.result, test.sampled_at, test.recorded_by) == (
+        "negative",
+        local(YESTERDAY, 8, 40),
+        worker,
+    )
+    assert timezone.now() - test.recorded_at < timedelta(minutes=1)
+
+
+def test_the_row_offers_now_as_the_sample_time_from_the_day_before_due(client, world):
+    pending(world["residents"]["grid_a"], due=YESTERDAY)
+    client.force_login(world["users"]["grid_worker"])
+    before = timezone.localtime().replace(second=0, microsecond=0)
+    html = client.get(reverse("care:test-list")).content.decode()
+    after = timezone.localtime()
+    offered = re.search(r'name="sampled_at" value="([^"]+)"', html).group(1)
+    assert before <= timezone.make_aware(datetime.fromisoformat(offered)) <= after
+    assert f'min="{YESTERDAY - timedelta(days=1)}T00:00"' in html
+    assert f'max="{offered}"' in html
+
+
+@pytest.mark.parametrize(
+    ("sampled_at", "recorded"),
+    [
+        (local(TODAY - timedelta(days=3), 0, 0), True),  # the day before due, from midnight
+        (local(TODAY - timedelta(days=4), 23, 59), False),  # two days before due
+        (timezone.now() + timedelta(minutes=5), False),  # in the future
+    ],
+)
+def test_a_sample_is_taken_from_the_day_before_due_until_now(world, sampled_at, recorded):
+    test = pending(world["residents"]["grid_a"], due=TODAY - timedelta(days=2))
+    record = lambda: services.test_result_record(  # noqa: E731
+        test=test, result="positive", sampled_at=sampled_at, by=world["users"]["grid_worker"]
+    )
+    if recorded:
+        record()
+    else:
+        with pytest.raises(ValidationError) as refused:
+            record()
+        assert set(refused.value.message_dict) == {"sampled_at"}
+    test.refresh_from_db()
+    assert test.result == ("positive" if recorded else "pending")
+    assert Anomaly.objects.exists() == recorded
+
+
+@pytest.mark.parametrize(
+    ("entered", "says"),
+    [
+        (
+            lambda: (timezone.localtime() + timedelta(hours=1)).strftime("%Y-%m-%dT%H:%M"),
+            "晚于现在",
+        ),
+        (lambda: f"{TODAY - timedelta(days=2)}T23:59", "前一天"),
+        (lambda: "昨天早上", "日期"),
+    ],
+)
+def test_a_refused_sample_time_comes_back_in_the_row_with_why(client, world, entered, says):
+    test = pending(world["residents"]["grid_a"])
+    client.force_login(world["users"]["grid_worker"])
+    value = entered()
+    with translation.override("zh-hans"):
+        response = client.post(
+            reverse("care:test-record", args=[test.pk]),
+            {"result": "negative", "sampled_at": value},
+            HTTP_ACCEPT_LANGUAGE="zh-hans",
+            **HTMX,
+        )
+    html = response.content.decode()
+    assert response.status_code == 200 and 'data-testid="record-error"' in html
+    assert says in html and f'value="{value}"' in html  # what was entered, to correct
+    test.refresh_from_db()
+    assert (test.result, test.sampled_at, test.recorded_by) == ("pending", None, None)
+
+
+def test_a_refused_sample_time_without_htmx_is_a_message_on_the_list(client, world):
+    test = pending(world["residents"]["grid_a"])
+    client.force_login(world["users"]["grid_worker"])
+    response = client.post(
+        reverse("care:test-record", args=[test.pk]),
+        {"result": "negative", "sampled_at": f"{TODAY - timedelta(days=5)}T10:00"},
+        follow=True,
+    )
+    assert response.redirect_chain == [(reverse("care:test-list"), 302)]
+    assert [m.level_tag for m in response.context["messages"]] == ["error"]
+    test.refresh_from_db()
+    assert test.result == "pending"
 
 
 def test_a_second_tap_changes_nothing(client, world):
@@ -373,7 +473,12 @@ def test_a_sample_fills_the_latest_test_due_by_its_day_else_the_earliest(world):
     outcomes = imports.test_results_import(
         rows=[{**row, "sampled_at": f"{TODAY - timedelta(days=9)} 10:00"}], visible=visible, by=by
     )
-    assert outcomes[0].test == due[5]
+    # before any pending test was due (the earliest is due 5 days ago): no test of this sample
+    assert not outcomes[0].matched and "应检日前一天" in outcomes[0].reason
+    outcomes = imports.test_results_import(
+        rows=[{**row, "sampled_at": f"{TODAY - timedelta(days=6)} 10:00"}], visible=visible, by=by
+    )
+    assert outcomes[0].test == due[5]  # the day before it was due
     outcomes = imports.test_results_import(
         rows=[{**row, "sampled_at": f"{TODAY + timedelta(days=1)} 10:00"}], visible=visible, by=by
     )

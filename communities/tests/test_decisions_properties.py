@@ -10,14 +10,20 @@ PostgreSQL, the ORM on SQLite):
   against;
 - each recent arrival's decision is now its old one or the new one, whichever is stricter;
 - publishing the lists in force again changes nobody and files nothing.
+
+Results are also withdrawn (issue 13): a withdrawal goes through exactly when no person
+has decided on the resident since the result was recorded; a result recorded and at once
+withdrawn leaves the resident as before (code, measures, open anomalies, decisions); and no
+step writes two code events for one resident: one fact (a recording, a withdrawal, a filing,
+a decision) changes a code once at most.
 """
 
+from collections import Counter
 from datetime import timedelta
 from decimal import Decimal
 
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone
 from hypothesis import HealthCheck, example, given
@@ -26,20 +32,19 @@ from hypothesis import strategies as st
 
 from communities import recompute, services
 from communities.models import (
-    Appeal,
     ArrivalReport,
     ControlMeasure,
     DecisionReview,
     FollowUp,
     HealthCodeEvent,
     NucleicAcidTest,
+    PersonDecision,
     Resident,
 )
 from communities.rules.codes import WINDOW, is_stricter
-from communities.tests.factories import announcement_publish, arrival_file
+from communities.tests.factories import announcement_publish, appeal_reviewed, arrival_file
 
 TODAY = timezone.localdate()
-PNG = b"\x89PNG\r\n\x1a\n" + b"\x00" * 64
 COUNTIES = [
     ("吉林省", "长春市", "南关区"),
     ("吉林省", "长春市", "朝阳区"),
@@ -77,6 +82,9 @@ steps = st.lists(
         st.tuples(st.just("manual"), who, st.sampled_from(["green", "yellow", "red"])),
         st.tuples(st.just("appeal"), who, st.booleans()),
         st.tuples(st.just("nightly"), st.integers(0, 25)),
+        st.tuples(st.just("withdraw"), who),
+        st.tuples(st.just("slip"), who, st.sampled_from(["negative", "positive"])),
+        st.tuples(st.just("resolve"), who, st.sampled_from(["retest_negative", "transferred"])),
     ),
     min_size=1,
     max_size=10,
@@ -161,6 +169,95 @@ def check_publication(before, after):
         assert stands_at is not None and assessed_at < stands_at, "a review without a decision"
 
 
+def events_by_resident() -> Counter:
+    return Counter(HealthCodeEvent.objects.values_list("resident_id", flat=True))
+
+
+def check_one_event_a_fact(step, before: Counter):
+    """A step is one fact for each resident (a slip is two: a recording, its withdrawal)."""
+    written = events_by_resident() - before
+    most = 2 if step[0] == "slip" else 1
+    assert all(n <= most for n in written.values()), f"{step} wrote {dict(written)} events"
+
+
+def resident_now(resident: Resident) -> dict:
+    """What a withdrawal gives back: the code, the measures, the open anomalies and the
+    person's decisions."""
+    resident = Resident.objects.get(pk=resident.pk)
+    return {
+        "code": (resident.code, resident.code_rule, resident.decision_stands_at),
+        "measures": list(resident.measures.order_by("pk").values_list("pk", "state")),
+        "open": list(resident.anomalies.open().values_list("pk", flat=True)),
+        "decisions": PersonDecision.objects.filter(resident=resident).count(),
+    }
+
+
+def code_of(resident: Resident) -> tuple[str, str]:
+    return tuple(Resident.objects.filter(pk=resident.pk).values_list("code", "code_rule").get())
+
+
+def last_event(resident: Resident) -> int:
+    events = HealthCodeEvent.objects.filter(resident=resident).order_by("-pk")
+    return events.values_list("pk", flat=True).first() or 0
+
+
+def withdraw_last(resident: Resident, by, recordings: dict):
+    """Withdraw the last result `by` recorded for the resident: refused exactly when a
+    person decided on the resident since it was recorded; a code written since on other
+    facts stays, and otherwise the code is the one before the recording or stays."""
+    test = (
+        NucleicAcidTest.objects.filter(resident=resident, recorded_by=by)
+        .exclude(result="pending")
+        .order_by("-recorded_at", "-pk")
+        .first()
+    )
+    if test is None:
+        return
+    decided = PersonDecision.objects.filter(resident=resident, at__gte=test.recorded_at).exists()
+    code_before_recording, recording_event = recordings[test.pk]
+    moved = HealthCodeEvent.objects.filter(resident=resident, pk__gt=recording_event).exists()
+    before, events, code = (
+        resident_now(resident),
+        HealthCodeEvent.objects.count(),
+        code_of(resident),
+    )
+    last = HealthCodeEvent.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    try:
+        services.test_result_withdraw(test=test, by=by)
+    except ValidationError:
+        assert decided, "a withdrawal refused though nobody decided since the recording"
+        assert (resident_now(resident), HealthCodeEvent.objects.count()) == (before, events)
+        return
+    assert not decided, "a withdrawal went through over a person's decision"
+    assert NucleicAcidTest.objects.get(pk=test.pk).result == "pending"
+    by_people = HealthCodeEvent.objects.filter(pk__gt=last).exclude(actor=None)
+    assert not by_people.exists(), "a withdrawal's event is by the system"
+    if moved:
+        assert code_of(resident) == code, "a withdrawal undid a code written since"
+    else:
+        assert code_of(resident) in (code_before_recording, code), "a code from nowhere"
+
+
+def slip(resident: Resident, result: str, by):
+    """A result recorded by mistake and withdrawn at once: as if it had never been."""
+    test = NucleicAcidTest.objects.filter(resident=resident, result="pending").first()
+    if test is None:
+        return
+    before = resident_now(resident)
+    try:
+        services.test_result_record(test=test, result=result, sampled_at=None, by=by)
+    except ValidationError:
+        return  # not due yet: nothing was recorded
+    services.test_result_withdraw(test=test, by=by)
+    assert resident_now(resident) == before, f"a {result} recorded and withdrawn left a trace"
+
+
+def resolve_oldest(resident: Resident, outcome: str, by):
+    anomaly = resident.anomalies.open().first()
+    if anomaly is not None:
+        services.anomaly_resolve(anomaly=anomaly, outcome=outcome, note="处置", by=by)
+
+
 def publish(data: dict, n: int):
     a = announcement_publish(announcement(data, n))
     return recompute.run_inline(kind="announcement", today=TODAY, announcement_id=a.pk)
@@ -175,15 +272,25 @@ def act(step, world):
         recompute.run_inline(kind="nightly", today=TODAY + timedelta(days=step[1]))
         return
     resident = Resident.objects.get(pk=world["residents"][step[1]].pk)
+    if kind == "withdraw":
+        withdraw_last(resident, users["grid_worker"], world["recordings"])
+        return
+    if kind == "slip":
+        slip(resident, step[2], users["grid_worker"])
+        return
     try:
-        if kind == "file":
+        if kind == "resolve":
+            resolve_oldest(resident, step[2], users["community_staff"])
+        elif kind == "file":
             arrival_file(resident, place=step[2], days_ago=step[3], by=users["grid_worker"])
         elif kind == "test":
             test = NucleicAcidTest.objects.filter(resident=resident, result="pending").first()
             if test:
+                before = code_of(resident)
                 services.test_result_record(
                     test=test, result=step[2], sampled_at=None, by=users["grid_worker"]
                 )
+                world["recordings"][test.pk] = (before, last_event(resident))
         elif kind == "followup":
             measure = resident.measures.filter(state=ControlMeasure.State.ACTIVE).first()
             if measure and measure.start <= TODAY:
@@ -217,16 +324,7 @@ def act(step, world):
                     proposal=proposal, approve=False, note="待处置", by=users["city_office"]
                 )
         elif kind == "appeal":
-            appeal = services.appeal_file(
-                resident=resident,
-                reason="误赋码",
-                evidence=SimpleUploadedFile("r.png", PNG, content_type="image/png"),
-                source=Appeal.Source.GRID_WORKER,
-                quarantine_status="居家",
-                by=users["grid_worker"],
-            )
-            appeal = services.appeal_verify(appeal=appeal, note="属实", by=users["grid_worker"])
-            appeal = services.appeal_review(appeal=appeal, note="同意", by=users["district_office"])
+            appeal = appeal_reviewed(resident, users)
             try:
                 services.appeal_resolve(
                     appeal=appeal, release=step[2], note="办结", by=users["city_office"]
@@ -256,7 +354,64 @@ def test_a_publication_changes_a_resident_only_by_a_stricter_decision_of_their_o
         ],
         first={**NOTHING, "epidemic_cities": [CITIES[0]]},
     )
+    # always tried: a positive slip on R4's landing test; R4 released by its third
+    # negative, the release withdrawn, the test recorded again and released again; then
+    # the city decides, and the last result stays
+    @example(
+        steps=[
+            ("file", "grid_a", COUNTIES[0], 2),
+            ("slip", "grid_a", "positive"),
+            ("test", "grid_a", "negative"),
+            ("test", "grid_a", "negative"),
+            ("test", "grid_a", "negative"),
+            ("withdraw", "grid_a"),
+            ("test", "grid_a", "negative"),
+            ("manual", "grid_a", "red"),
+            ("withdraw", "grid_a"),
+        ],
+        first={**NOTHING, "epidemic_cities": [CITIES[0]]},
+    )
+    # always tried: a positive withdrawn under a fever, the fever resolved, then a positive
+    # whose anomaly was resolved is withdrawn no more
+    @example(
+        steps=[
+            ("file", "grid_a", COUNTIES[1], 2),
+            ("followup", "grid_a", "38.2"),
+            ("test", "grid_a", "positive"),
+            ("withdraw", "grid_a"),
+            ("resolve", "grid_a", "retest_negative"),
+            ("test", "grid_a", "positive"),
+            ("resolve", "grid_a", "transferred"),
+            ("withdraw", "grid_a"),
+        ],
+        first={**NOTHING, "case_counties": [COUNTIES[1]]},
+    )
+    # always tried: a positive, then an announcement writes a stricter decision of the
+    # arrival over the anomaly's red; withdrawing the positive leaves that decision
+    @example(
+        steps=[
+            ("file", "grid_a", COUNTIES[0], 2),
+            ("test", "grid_a", "positive"),
+            ("publish", {**NOTHING, "risk_areas": [COUNTIES[0]]}),
+            ("withdraw", "grid_a"),
+        ],
+        first={**NOTHING, "epidemic_cities": [CITIES[0]]},
+    )
+    # always tried: R4 released by its third negative, then an announcement writes the
+    # arrival's stricter decision; withdrawing the negative leaves that decision
+    @example(
+        steps=[
+            ("file", "grid_a", COUNTIES[0], 2),
+            ("test", "grid_a", "negative"),
+            ("test", "grid_a", "negative"),
+            ("test", "grid_a", "negative"),
+            ("publish", {**NOTHING, "risk_areas": [COUNTIES[0]]}),
+            ("withdraw", "grid_a"),
+        ],
+        first={**NOTHING, "epidemic_cities": [CITIES[0]]},
+    )
     def run(steps, first):
+        world["recordings"] = {}  # test pk → (code before its recording, its last event)
         try:
             with transaction.atomic():
                 publish(first, 0)
@@ -268,7 +423,9 @@ def test_a_publication_changes_a_resident_only_by_a_stricter_decision_of_their_o
                         check_publication(before, state())
                         in_force = step[1]
                     else:
+                        counts = events_by_resident()
                         act(step, world)
+                        check_one_event_a_fact(step, counts)
                     again = state()
                     publish(in_force, 100 + n)  # the lists in force, published again
                     assert state() == again, f"republishing after {step} changed something"
