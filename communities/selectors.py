@@ -2,7 +2,7 @@
 
 from collections import Counter
 from dataclasses import dataclass
-from datetime import datetime, time
+from datetime import date, datetime, time
 
 from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -168,6 +168,36 @@ def home_waiting(*, user: User) -> list[Waiting]:
         url = reverse("appeals:list") + f"?state={state}"
         waiting.append(Waiting(label, qs.count(), url, testid))
 
+    if role == Role.GRID_WORKER:
+        today = timezone.localdate()
+        residents = access.residents_for(user)
+        tests = NucleicAcidTest.objects.filter(
+            resident__in=residents, result=NucleicAcidTest.Result.PENDING, due__lte=today
+        )
+        waiting.append(
+            Waiting(
+                _("Tests due today or overdue"), tests.count(), reverse("care:test-list"), "tests"
+            )
+        )
+        followups = missing_today(
+            ControlMeasure.objects.filter(
+                state=ControlMeasure.State.ACTIVE, resident__in=residents
+            ),
+            today=today,
+        ).count()
+        waiting.append(
+            Waiting(
+                _("Follow-ups not yet recorded today"),
+                followups,
+                reverse("care:followup-list") + "?missing=today",
+                "followups",
+            )
+        )
+        tasks = access.tasks_for(user).filter(state=GridTask.State.OPEN)
+        waiting.append(Waiting(_("Open tasks"), tasks.count(), reverse("tasks:task-list"), "tasks"))
+        appeals_at(
+            _("Appeals open"), "open", "appeals-open", appeals.exclude(state=Appeal.State.RESOLVED)
+        )
     if role == Role.COMMUNITY_STAFF:
         appeals_at(
             _("Appeals to verify"),
@@ -220,6 +250,11 @@ def inbox_count(*, user: User) -> int:
     """The menu's count: everything waiting for the user (past-24-hour appeals are also
     counted at their stage, so they are not added twice)."""
     return sum(w.count for w in home_waiting(user=user) if w.testid != "appeals-overdue")
+
+
+def missing_today(measures: QuerySet[ControlMeasure], *, today: date) -> QuerySet[ControlMeasure]:
+    """The measures running today whose resident has no follow-up recorded today."""
+    return measures.filter(start__lte=today, end__gte=today).exclude(resident__followups__day=today)
 
 
 def node_param(*, user: User, value) -> Jurisdiction | None:

@@ -186,8 +186,12 @@ def followup_list(request):
     days of the measure without one."""
     today = timezone.localdate()
     measures = selectors_care.measure_list(user=request.user)
+    missing = request.GET.get("missing") == "today"  # a link from the home page's count
+    if missing:
+        measures = selectors.missing_today(measures, today=today)
     page = Paginator(measures, PER_PAGE).get_page(request.GET.get("page"))
     context = {
+        "missing": missing,
         "page": page,
         "rows": selectors_care.care_rows(page, today=today),
         "today": today,

@@ -407,3 +407,23 @@ def test_an_inspector_home_shows_the_shops_not_residents_and_grids(client, world
     html = client.get(reverse("home")).content.decode()
     assert 'data-testid="count-residents"' not in html and 'data-testid="count-grids"' not in html
     assert 'data-testid="count-shops"' in html
+
+
+def test_the_grid_workers_home_shows_todays_work_each_count_opening_its_list(client, world):
+    """Issue 13: tests due, follow-ups missing today, open tasks and open appeals; each
+    count a link to its list, which shows as many."""
+    from .factories import announcement_publish, arrival_file
+
+    nanguan = {"province": "吉林省", "city": "长春市", "county": "南关区"}
+    announcement_publish(
+        {"title": "南关区", "effective": "2022-03-28", "risk_areas": [{"level": "high", **nanguan}]}
+    )
+    arrival_file(world["residents"]["grid_a"], days_ago=3)  # red: a measure and tests
+    client.force_login(world["users"]["grid_worker"])
+    waiting = {w.testid: w for w in client.get(reverse("home")).context["waiting"]}
+    assert set(waiting) == {"tests", "followups", "tasks", "appeals-open"}
+    assert waiting["tests"].count >= 1 and waiting["followups"].count == 1
+    followups = client.get(waiting["followups"].url)
+    assert len(followups.context["rows"]) == waiting["followups"].count
+    tests = client.get(waiting["tests"].url)
+    assert tests.context["page"].paginator.count == waiting["tests"].count
