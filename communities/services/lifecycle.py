@@ -425,6 +425,17 @@ def test_result_withdraw(*, test: NucleicAcidTest, by: User) -> NucleicAcidTest:
             for a in resident.anomalies.order_by("created_at", "pk")
         ]
         back = code_to_return(states, code_rule=resident.code_rule)
+        later_open = resident.anomalies.filter(resolved_at__isnull=True, pk__gt=anomaly.pk)
+        if (
+            back is None
+            and anomaly.code_before
+            and resident.code_rule == ANOMALY_RULE
+            and not later_open.exists()
+        ):
+            # This anomaly took the code (an older one still open no longer held it: a
+            # re-assessment had written its own code over it), and none raised after it
+            # holds it: undo exactly what the recording did.
+            back = (anomaly.code_before, anomaly.rule_before)
         _supervisors_tell(
             anomaly,
             resident,

@@ -520,3 +520,28 @@ def test_outsiders_get_404_on_a_withdrawal(client, world, watched, worker, role)
     assert client.post(reverse("care:test-withdraw", args=[test.pk]), **HTMX).status_code == 404
     test.refresh_from_db()
     assert test.result == "positive"
+
+
+def test_a_positive_withdrawn_after_a_re_assessment_overwrote_an_open_anomaly_leaves_no_trace(
+    world, worker
+):
+    """Found by the property test on PostgreSQL: an anomaly stays open while a
+    re-assessment writes its own red (R1) over the anomaly's code; a positive then takes
+    the code, and its withdrawal must give back the R1 it took, though the older anomaly
+    is still open (it no longer held the code)."""
+    resident = world["residents"]["grid_a"]
+    services.anomaly_raise(resident=resident, kind="fever", detail="38.5 °C")
+    services.health_code_change(
+        resident=Resident.objects.get(pk=resident.pk),
+        to="red",
+        rule="R1",
+        reason="re-assessed",
+        actor=None,
+    )
+    before = snapshot(resident)
+    assert before["code"][:2] == ("red", "R1") and len(before["open"]) == 1
+    test = pending(resident)
+    record(test, "positive", worker)
+    assert snapshot(resident)["code"][:2] == ("red", "anomaly")
+    withdraw(test, worker)
+    assert snapshot(resident) == before
