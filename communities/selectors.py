@@ -152,6 +152,7 @@ class Waiting:
     count: int
     url: str
     testid: str
+    in_total: bool = True  # False for a list whose items another count holds already
 
 
 def home_waiting(*, user: User) -> list[Waiting]:
@@ -164,16 +165,14 @@ def home_waiting(*, user: User) -> list[Waiting]:
     appeals = access.appeals_for(user)
     role = getattr(user, "role", "")
 
-    def appeals_at(label, state, testid, qs):
+    def appeals_at(label, state, testid, qs, in_total=True):
         url = reverse("appeals:list") + f"?state={state}"
-        waiting.append(Waiting(label, qs.count(), url, testid))
+        waiting.append(Waiting(label, qs.count(), url, testid, in_total))
 
     if role == Role.GRID_WORKER:
         today = timezone.localdate()
         residents = access.residents_for(user)
-        tests = NucleicAcidTest.objects.filter(
-            resident__in=residents, result=NucleicAcidTest.Result.PENDING, due__lte=today
-        )
+        tests = tests_due(user=user, today=today)
         waiting.append(
             Waiting(
                 _("Tests due today or overdue"), tests.count(), reverse("care:test-list"), "tests"
@@ -217,6 +216,7 @@ def home_waiting(*, user: User) -> list[Waiting]:
             "overdue",
             "appeals-overdue",
             appeals.exclude(state=Appeal.State.RESOLVED).filter(due_at__lte=timezone.now()),
+            in_total=False,  # each is counted at its stage too
         )
     if role == Role.CITY_OFFICE:
         pending = access.proposals_for(user).filter(state=CodeChangeProposal.State.PENDING)
@@ -249,12 +249,22 @@ def home_waiting(*, user: User) -> list[Waiting]:
 def inbox_count(*, user: User) -> int:
     """The menu's count: everything waiting for the user (past-24-hour appeals are also
     counted at their stage, so they are not added twice)."""
-    return sum(w.count for w in home_waiting(user=user) if w.testid != "appeals-overdue")
+    return sum(w.count for w in home_waiting(user=user) if w.in_total)
 
 
 def missing_today(measures: QuerySet[ControlMeasure], *, today: date) -> QuerySet[ControlMeasure]:
     """The measures running today whose resident has no follow-up recorded today."""
     return measures.filter(start__lte=today, end__gte=today).exclude(resident__followups__day=today)
+
+
+def tests_due(*, user: User, today: date) -> QuerySet[NucleicAcidTest]:
+    """Pending tests of the user's residents due today or before (the care page's list and
+    the grid worker's count on the home page)."""
+    return NucleicAcidTest.objects.filter(
+        resident__in=access.residents_for(user),
+        result=NucleicAcidTest.Result.PENDING,
+        due__lte=today,
+    )
 
 
 def node_param(*, user: User, value) -> Jurisdiction | None:

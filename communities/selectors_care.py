@@ -7,7 +7,7 @@ from datetime import date, datetime, timedelta
 
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When
 
-from . import access
+from . import access, selectors
 from .models import (
     WITHDRAW_WITHIN,
     Anomaly,
@@ -27,11 +27,7 @@ def pending_test_list(*, user: User, today: date) -> QuerySet[NucleicAcidTest]:
     """Pending tests of the user's residents due today or before, by due date then name,
     each with its resident and `overdue` (due before today)."""
     return (
-        NucleicAcidTest.objects.filter(
-            resident__in=access.residents_for(user),
-            result=NucleicAcidTest.Result.PENDING,
-            due__lte=today,
-        )
+        selectors.tests_due(user=user, today=today)
         .select_related("resident")
         .annotate(
             overdue=Case(

@@ -18,7 +18,7 @@ def exception_handler(exc, context):
       parsed) is a 400 that says which limit, instead of Django's English page;
     - a 404 says "Not found." in the caller's language, as for a malformed id, instead of
       get_object_or_404's English "No Resident matches the given query."."""
-    limit = _over_limit_message(exc)
+    limit = over_limit_message(exc)
     if limit is not None:
         exc = ParseError(limit)
     elif isinstance(exc, Http404):
@@ -26,7 +26,9 @@ def exception_handler(exc, context):
     return views.exception_handler(exc, context)
 
 
-def _over_limit_message(exc) -> str | None:
+def over_limit_message(exc) -> str | None:
+    """The API's words for a body over one of Django's limits, or None for anything else
+    (also used by handler400 when the limit is met outside a DRF view)."""
     if isinstance(exc, RequestDataTooBig):
         return _(
             "The request body is too large: the API accepts at most %(size)s (uploaded "

@@ -7,6 +7,8 @@ from django.http import JsonResponse
 from django.shortcuts import render
 from django.utils.translation import gettext as _
 
+from . import api_errors
+
 API_PREFIX = "/api/"
 
 
@@ -25,6 +27,11 @@ def too_large_message() -> str:
 
 
 def bad_request(request, exception=None):
+    if request.path.startswith(API_PREFIX):
+        # the API's own words for Django's limits, as its exception handler gives them
+        limit = api_errors.over_limit_message(exception)
+        if limit is not None:
+            return JsonResponse({"detail": limit}, status=400)
     too_large = exception is None or isinstance(
         exception, (RequestDataTooBig, TooManyFieldsSent, TooManyFilesSent)
     )
