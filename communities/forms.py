@@ -46,11 +46,64 @@ class StaffUserChangeForm(UserChangeForm):
 # --- Arrivals, stays and the dry run -------------------------------------------------------
 
 
-class StayForm(forms.Form):
+class PlacePickers:
+    """Cascading pickers over the official division list for a form's province, city and
+    (where it has one) county fields, so that a name cannot be misspelt: a misspelt name
+    would never match. A value not on the list (filed elsewhere, or read from a file)
+    stays visible as an option, marked by `off_list` where the form sets it. Call
+    set_up_pickers() at the end of the form's __init__."""
+
+    off_list = ""
+
+    def set_up_pickers(self) -> None:
+        has_county = "county" in self.fields
+        province, city = self._current("province"), self._current("city")
+        choose = [("", _("Choose…"))]
+        self._set_choices("province", choose + _pairs(places.province_names()), province)
+        self._set_choices("city", choose + _pairs(places.city_names(province)), city)
+        province_attrs = {
+            "hx-get": reverse("place-cities"),
+            "hx-trigger": "change",
+            "hx-target": f"#{self['city'].auto_id}",
+            # explicit: a form around it may set another swap (the dry run's outerHTML)
+            "hx-swap": "innerHTML",
+        }
+        if has_county:
+            county = self._current("county")
+            self._set_choices(
+                "county", choose + _pairs(places.county_names(province, city)), county
+            )
+            county_id = self["county"].auto_id
+            # a new province empties the county picker until a city is chosen
+            province_attrs["hx-on::after-request"] = (
+                f"document.getElementById('{county_id}').innerHTML=''"
+            )
+            self.fields["city"].widget.attrs.update(
+                {
+                    "hx-get": reverse("place-counties"),
+                    "hx-trigger": "change",
+                    "hx-target": f"#{county_id}",
+                    "hx-swap": "innerHTML",
+                    "hx-include": f"#{self['province'].auto_id}",
+                }
+            )
+        self.fields["province"].widget.attrs.update(province_attrs)
+
+    def _current(self, name: str) -> str:
+        value = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
+        return (value or "").strip()
+
+    def _set_choices(self, name: str, choices: list, current: str) -> None:
+        if current and current not in {value for value, _label in choices}:
+            # keep a value filed elsewhere visible
+            choices.append((current, f"{current}{self.off_list}"))
+        self.fields[name].widget.choices = choices
+
+
+class StayForm(PlacePickers, forms.Form):
     """One stay of the 14 days before arrival; rows are added with htmx. Province, city and
-    county are cascading pickers over the official division list, so that a name cannot be
-    misspelt (a misspelt name would never match a risk area); street and area are free
-    text."""
+    county are cascading pickers over the official division list (PlacePickers); street
+    and area are free text."""
 
     province = forms.CharField(label=_("Province"), max_length=50, widget=forms.Select)
     city = forms.CharField(label=_("City"), max_length=50, widget=forms.Select)
@@ -62,44 +115,7 @@ class StayForm(forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        province = self._current("province")
-        city = self._current("city")
-        county = self._current("county")
-        choose = [("", _("Choose…"))]
-        self._set_choices("province", choose + _pairs(places.province_names()), province)
-        self._set_choices("city", choose + _pairs(places.city_names(province)), city)
-        self._set_choices("county", choose + _pairs(places.county_names(province, city)), county)
-        cities, counties = reverse("place-cities"), reverse("place-counties")
-        county_id = self["county"].auto_id
-        self.fields["province"].widget.attrs.update(
-            {
-                "hx-get": cities,
-                "hx-trigger": "change",
-                "hx-target": f"#{self['city'].auto_id}",
-                # explicit: a form around it may set another swap (the dry run's outerHTML)
-                "hx-swap": "innerHTML",
-                # a new province empties the county picker until a city is chosen
-                "hx-on::after-request": f"document.getElementById('{county_id}').innerHTML=''",
-            }
-        )
-        self.fields["city"].widget.attrs.update(
-            {
-                "hx-get": counties,
-                "hx-trigger": "change",
-                "hx-target": f"#{self['county'].auto_id}",
-                "hx-swap": "innerHTML",
-                "hx-include": f"#{self['province'].auto_id}",
-            }
-        )
-
-    def _current(self, name: str) -> str:
-        value = self.data.get(self.add_prefix(name)) if self.is_bound else self.initial.get(name)
-        return (value or "").strip()
-
-    def _set_choices(self, name: str, choices: list, current: str) -> None:
-        if current and current not in {value for value, _label in choices}:
-            choices.append((current, current))  # keep a value filed elsewhere visible
-        self.fields[name].widget.choices = choices
+        self.set_up_pickers()
 
     def clean(self):
         cleaned = super().clean()

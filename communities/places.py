@@ -27,24 +27,30 @@ def known_places() -> tuple[frozenset, frozenset, frozenset]:
     return frozenset(provinces), frozenset(cities), frozenset(counties)
 
 
-def unknown_places(data: dict) -> list[str]:
-    """Warnings for the names of a validated announcement that are not on the list."""
+def place_problem(province: str, city: str, county: str | None = None) -> tuple[str, str] | None:
+    """(the field at fault, the problem) when the names are not on the list; None when
+    they are. `county` None: a place named down to its city only (an epidemic city)."""
     provinces, cities, counties = known_places()
+    if province not in provinces:
+        return "province", _("unknown province")
+    if (province, city) not in cities:
+        return "city", _("unknown city in this province")
+    if county is not None and (province, city, county) not in counties:
+        return "county", _("unknown county in this city")
+    return None
+
+
+def unknown_places(data: dict) -> list[str]:
+    """Warnings for the names of a validated announcement that are not on the list, each
+    "list[index]: names: problem" (the index of the row in its list)."""
     warnings = []
-    rows = [("risk_areas", r) for r in data.get("risk_areas", [])]
-    rows += [("case_counties", c) for c in data.get("case_counties", [])]
-    rows += [("epidemic_cities", e) for e in data.get("epidemic_cities", [])]
-    for key, row in rows:
-        place = (row["province"], row["city"], row.get("county"))
-        if place[0] not in provinces:
-            problem = _("unknown province")
-        elif place[:2] not in cities:
-            problem = _("unknown city in this province")
-        elif place[2] is not None and place not in counties:
-            problem = _("unknown county in this city")
-        else:
-            continue
-        warnings.append(f"{key}: {''.join(p for p in place if p)}: {problem}")
+    for key in ("risk_areas", "case_counties", "epidemic_cities"):
+        for index, row in enumerate(data.get(key, [])):
+            place = (row["province"], row["city"], row.get("county"))
+            problem = place_problem(*place)
+            if problem:
+                names = "".join(p for p in place if p)
+                warnings.append(f"{key}[{index}]: {names}: {problem[1]}")
     return warnings
 
 

@@ -78,23 +78,33 @@ def check_unpacked_size(data: bytes) -> None:
         )
 
 
-def _xlsx_lines(data: bytes, limit: int) -> list[list]:
+def xlsx_sheets(data: bytes, limit: int, *, first_only: bool = False) -> dict[str, list[list]]:
+    """The sheets of an .xlsx workbook by name, each its first `limit` + 1 rows of cell
+    texts (one more than the limit, to notice a sheet that is too long); the workbook is
+    refused before it is read when it would unpack too large (check_unpacked_size)."""
     if not data.startswith(XLSX_MAGIC):
         raise forms.ValidationError(_("This is not an Excel .xlsx workbook."))
     check_unpacked_size(data)
     try:
         book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
         try:
-            lines = []
-            for values in book.worksheets[0].iter_rows(values_only=True):
-                lines.append([_cell_text(v) for v in values])
-                if len(lines) > limit:
-                    break
-            return lines
+            sheets = {}
+            for sheet in book.worksheets[:1] if first_only else book.worksheets:
+                lines = sheets[sheet.title.strip()] = []
+                for values in sheet.iter_rows(values_only=True):
+                    lines.append([_cell_text(v) for v in values])
+                    if len(lines) > limit:
+                        break
+            return sheets
         finally:
             book.close()
     except (zipfile.BadZipFile, InvalidFileException, KeyError, IndexError, ValueError, OSError):
         raise forms.ValidationError(_("This is not an Excel .xlsx workbook.")) from None
+
+
+def _xlsx_lines(data: bytes, limit: int) -> list[list]:
+    (lines,) = xlsx_sheets(data, limit, first_only=True).values() or [[]]
+    return lines
 
 
 # Pillow's format name -> the extension the file is stored under

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import views, views_announcements
 
 app_name = "communities"
 
@@ -13,8 +13,27 @@ urlpatterns = [
     path("arrivals/new/", views.arrival_create, name="arrival-create"),
     path("arrivals/stay-row/", views.stay_row, name="stay-row"),
     path("assess/", views.assessment, name="assessment"),
-    path("announcements/", views.announcement_list, name="announcement-list"),
-    path("announcements/<int:pk>/", views.announcement_detail, name="announcement-detail"),
-    path("announcements/compare/", views.announcement_compare, name="announcement-compare"),
-    path("announcements/upload/", views.announcement_upload, name="announcement-upload"),
+    path("announcements/", views_announcements.announcement_list, name="announcement-list"),
+    path(
+        "announcements/<int:pk>/",
+        views_announcements.announcement_detail,
+        name="announcement-detail",
+    ),
+    path(
+        "announcements/compare/",
+        views_announcements.announcement_compare,
+        name="announcement-compare",
+    ),
+    path(
+        "announcements/upload/",
+        views_announcements.announcement_upload,
+        name="announcement-upload",
+    ),
+    path("announcements/new/", views_announcements.announcement_create, name="announcement-create"),
+    path("announcements/row/", views_announcements.announcement_row, name="announcement-row"),
+    path(
+        "announcements/template.xlsx",
+        views_announcements.announcement_template,
+        name="announcement-template",
+    ),
 ]

@@ -4,15 +4,12 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import access, figures, places, policies, rules, selectors, services
-from .announcements import parse_announcement
+from . import access, figures, places, rules, selectors, services
 from .forms import (
-    AnnouncementUploadForm,
     ArrivalForm,
     AssessmentForm,
     StayForm,
@@ -21,8 +18,7 @@ from .forms import (
 )
 from .forms_care import AnomalyResolveForm
 from .forms_review import ProposalForm
-from .models import Announcement, ArrivalReport, HealthCode, Jurisdiction, RiskLevel, User
-from .serializers import EFFECTIVE_DAYS_AHEAD, effective_is_later
+from .models import ArrivalReport, HealthCode, Jurisdiction, User
 
 Role = User.Role
 
@@ -221,9 +217,10 @@ def _stay_formset(request, prefix="stays"):
     return StayFormSet(request.POST or None, prefix=prefix)
 
 
-def _row_index(request) -> int:
+def row_index(request, rows: int) -> int:
+    """The ?index= of a row that "add a row" asks for, within 0 and `rows` - 1."""
     try:
-        return min(max(int(request.GET.get("index", "0")), 0), StayFormSet.max_num - 1)
+        return min(max(int(request.GET.get("index", "0")), 0), rows - 1)
     except ValueError:
         return 0
 
@@ -233,7 +230,7 @@ def stay_row(request):
     """An empty stay row for the htmx "add a stay" button."""
     formset = StayFormSet(prefix="stays")
     form = StayForm(
-        prefix=formset.add_prefix(_row_index(request)),
+        prefix=formset.add_prefix(row_index(request, StayFormSet.max_num)),
         empty_permitted=True,
         use_required_attribute=False,
     )
@@ -395,85 +392,3 @@ def assessment(request):
     if request.htmx:
         return render(request, "communities/assessment.html#result", context)
     return render(request, "communities/assessment.html", context)
-
-
-# --- Announcements ---------------------------------------------------------------------------
-
-
-@login_required
-def announcement_list(request):
-    announcements = selectors.announcement_list()
-    context = {
-        "announcements": announcements,
-        "in_force": policies.announcement_in_force(timezone.localdate()),
-        "can_publish": access.can_publish_announcements(request.user),
-    }
-    return render(request, "communities/announcement_list.html", context)
-
-
-@login_required
-def announcement_detail(request, pk):
-    announcement = get_object_or_404(selectors.announcement_list(), pk=pk)
-    return render(request, "communities/announcement_detail.html", {"a": announcement})
-
-
-@login_required
-def announcement_compare(request):
-    """What changed between two announcements: places added and removed per list."""
-    base = get_object_or_404(Announcement, pk=id_param(request, "a"))
-    other = get_object_or_404(Announcement, pk=id_param(request, "b"))
-    changes = selectors.announcement_changes(base=base, other=other)
-    for side in ("added", "removed"):  # a risk area's level in words (高风险), not "high"
-        changes["risk_areas"][side] = [
-            (RiskLevel(level).label, *rest) for level, *rest in changes["risk_areas"][side]
-        ]
-    context = {"base": base, "other": other, "changes": changes}
-    return render(request, "communities/announcement_compare.html", context)
-
-
-@login_required
-def announcement_upload(request):
-    """Upload, preview the parsed lists, then publish (the file travels in the form)."""
-    if not access.can_publish_announcements(request.user):
-        raise PermissionDenied
-    preview = errors = warnings = None
-    later = False
-    form = AnnouncementUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        content = form.cleaned_data["content"]
-        publish = bool(request.POST.get("publish"))
-        # The preview shows a date more than 30 days ahead with a box to confirm it;
-        # publishing such a date needs the box ticked.
-        parsed = parse_announcement(
-            content, later_confirmed=not publish or bool(request.POST.get("confirm_later"))
-        )
-        if parsed.errors:
-            errors = parsed.errors
-        elif publish:
-            announcement, created = services.announcement_load(data=parsed.data, by=request.user)
-            if created:
-                messages.success(
-                    request, _("Published; the residents it may affect are being re-assessed.")
-                )
-            else:
-                messages.info(
-                    request, _("This announcement was already published; nothing changed.")
-                )
-            return redirect("communities:announcement-detail", pk=announcement.pk)
-        else:
-            preview, warnings = parsed.data, parsed.warnings
-            later = effective_is_later(preview["effective"])
-            text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
-            form = AnnouncementUploadForm(initial={"text": text})
-    return render(
-        request,
-        "communities/announcement_upload.html",
-        {
-            "form": form,
-            "preview": preview,
-            "errors": errors,
-            "warnings": warnings,
-            "later": later,
-            "days_ahead": EFFECTIVE_DAYS_AHEAD,
-        },
-    )

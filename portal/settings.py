@@ -293,6 +293,9 @@ SHOP_CLOSURE_DAYS = env.int("SHOP_CLOSURE_DAYS", default=3)
 # or an appeal's report); a reverse proxy in front should allow at least as much.
 MAX_REQUEST_BYTES = env.int("MAX_REQUEST_BYTES", default=10 * 1024 * 1024)
 CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
+# The fields a form may post: the announcement's page posts up to 500 rows of about ten
+# fields per list (communities.forms_announcements.MAX_ROWS); Django's default is 1000.
+DATA_UPLOAD_MAX_NUMBER_FIELDS = 12000
 
 # Venue reports a user may file in an hour (the API and the page together).
 VENUE_REPORTS_PER_HOUR = env.int("VENUE_REPORTS_PER_HOUR", default=30)

@@ -1,3 +1,5 @@
+from unittest import mock
+
 import pytest
 
 from communities.models import User
@@ -54,3 +56,10 @@ def world_build() -> dict:
         ),
     }
     return {"nodes": nodes, "residents": residents, "users": users}
+
+
+@pytest.fixture
+def no_queue():
+    """The recompute an announcement queues, not sent (and asserted on)."""
+    with mock.patch("communities.tasks.recompute_after_announcement_task.delay") as delay:
+        yield delay

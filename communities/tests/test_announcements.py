@@ -1,7 +1,6 @@
 import json
 from datetime import date, timedelta
 from pathlib import Path
-from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -30,12 +29,6 @@ def write(tmp_path, data, name="a.json"):
     path = tmp_path / name
     path.write_text(data if isinstance(data, str) else json.dumps(data, ensure_ascii=False))
     return path
-
-
-@pytest.fixture
-def no_queue():
-    with mock.patch("communities.tasks.recompute_after_announcement_task.delay") as delay:
-        yield delay
 
 
 def test_loading_the_same_file_twice_changes_nothing(db, tmp_path, no_queue, capsys):

@@ -32,4 +32,4 @@ def test_names_and_typos():
             ]
         }
     )
-    assert warning.startswith("risk_areas: 吉林省吉林船营区: ")
+    assert warning.startswith("risk_areas[1]: 吉林省吉林船营区: ")

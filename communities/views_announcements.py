@@ -1,0 +1,179 @@
+"""The city office's risk-area announcements (DOMAIN.md section 8): the list, one
+announcement, what changed between two, and the three ways to publish one: entered on a
+page (rows with pickers over the official division list), as the Excel template, or as
+the JSON file. Names not on the division list are errors to correct or confirm one by
+one; nothing is published without a preview."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from . import access, policies, selectors, services
+from .announcement_sheets import SheetUploadForm, template_workbook
+from .announcements import parse_announcement
+from .forms import AnnouncementUploadForm
+from .forms_announcements import MAX_ROWS, PREFIXES, AnnouncementEditor, empty_row, initial_of
+from .models import Announcement, RiskLevel
+from .serializers import EFFECTIVE_DAYS_AHEAD, effective_is_later
+from .views import id_param, row_index
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+@login_required
+def announcement_list(request):
+    announcements = selectors.announcement_list()
+    context = {
+        "announcements": announcements,
+        "in_force": policies.announcement_in_force(timezone.localdate()),
+        "can_publish": access.can_publish_announcements(request.user),
+    }
+    return render(request, "communities/announcement_list.html", context)
+
+
+@login_required
+def announcement_detail(request, pk):
+    announcement = get_object_or_404(selectors.announcement_list(), pk=pk)
+    context = {"a": announcement, "can_publish": access.can_publish_announcements(request.user)}
+    return render(request, "communities/announcement_detail.html", context)
+
+
+@login_required
+def announcement_compare(request):
+    """What changed between two announcements: places added and removed per list."""
+    base = get_object_or_404(Announcement, pk=id_param(request, "a"))
+    other = get_object_or_404(Announcement, pk=id_param(request, "b"))
+    changes = selectors.announcement_changes(base=base, other=other)
+    for side in ("added", "removed"):  # a risk area's level in words (高风险), not "high"
+        changes["risk_areas"][side] = [
+            (RiskLevel(level).label, *rest) for level, *rest in changes["risk_areas"][side]
+        ]
+    context = {"base": base, "other": other, "changes": changes}
+    return render(request, "communities/announcement_compare.html", context)
+
+
+def _publish(request, data: dict):
+    announcement, created = services.announcement_load(data=data, by=request.user)
+    if created:
+        messages.success(
+            request, _("Published; the residents it may affect are being re-assessed.")
+        )
+    else:
+        messages.info(request, _("This announcement was already published; nothing changed."))
+    return redirect("communities:announcement-detail", pk=announcement.pk)
+
+
+def _copied(request) -> dict:
+    """The editor's initial values from the announcement in ?from= (none without it)."""
+    if "from" not in request.GET:
+        return {}
+    announcement = get_object_or_404(selectors.announcement_list(), pk=id_param(request, "from"))
+    return initial_of(announcement.payload)
+
+
+@login_required
+def announcement_create(request):
+    """Enter an announcement on the page, or fill it from the Excel template: check and
+    preview, then publish. A copy of an earlier one (?from=) is the usual start."""
+    if not access.can_publish_announcements(request.user):
+        raise PermissionDenied
+    action = request.POST.get("action", "")
+    sheet_form = SheetUploadForm()
+    if request.method == "POST" and action == "import":
+        sheet_form = SheetUploadForm(request.POST, request.FILES)
+        if sheet_form.is_valid():  # the workbook's rows, checked as if typed on the page
+            editor = AnnouncementEditor(sheet_form.cleaned_data["sheet"])
+            editor.is_valid()
+            sheet_form = SheetUploadForm()
+        else:
+            editor = AnnouncementEditor(initial=_copied(request))
+    elif request.method == "POST":
+        editor = AnnouncementEditor(request.POST)
+        publishing = action == "publish"
+        if editor.is_valid(publishing=publishing) and publishing:
+            # what is published is what the preview showed: a change since is previewed
+            if request.POST.get("previewed") == policies.canonical_digest(editor.payload()):
+                return _publish(request, editor.validated)
+            messages.warning(request, _("The rows changed after the preview: check them again."))
+    else:
+        editor = AnnouncementEditor(initial=_copied(request))
+    context = {
+        "editor": editor,
+        "sheet_form": sheet_form,
+        "preview": editor.validated,
+        "previewed": policies.canonical_digest(editor.payload()) if editor.validated else "",
+        "in_force": policies.announcement_in_force(timezone.localdate()),
+        "days_ahead": EFFECTIVE_DAYS_AHEAD,
+    }
+    return render(request, "communities/announcement_form.html", context)
+
+
+@login_required
+def announcement_row(request):
+    """An empty row of one list (?list=risk|case|city|measure) for "add a row"."""
+    if not access.can_publish_announcements(request.user):
+        raise PermissionDenied
+    prefix = request.GET.get("list", "")
+    if prefix not in PREFIXES:
+        prefix = "risk"
+    form = empty_row(prefix, row_index(request, MAX_ROWS))
+    return render(request, "communities/partials/announcement_row.html", {"form": form})
+
+
+@login_required
+def announcement_template(request):
+    """The Excel template: empty, or filled with the announcement in ?from= to change."""
+    if not access.can_publish_announcements(request.user):
+        raise PermissionDenied
+    response = HttpResponse(template_workbook(_copied(request)), content_type=XLSX)
+    response["Content-Disposition"] = 'attachment; filename="announcement-template.xlsx"'
+    return response
+
+
+@login_required
+def announcement_upload(request):
+    """Upload the JSON file, preview the parsed lists, then publish (the file travels in
+    the form). Each name not on the official division list needs its own confirmation."""
+    if not access.can_publish_announcements(request.user):
+        raise PermissionDenied
+    preview = errors = None
+    unknown: list[tuple[str, str]] = []
+    later = False
+    form = AnnouncementUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        content = form.cleaned_data["content"]
+        publish = bool(request.POST.get("publish"))
+        # The preview shows a date more than 30 days ahead with a box to confirm it;
+        # publishing such a date needs the box ticked.
+        parsed = parse_announcement(
+            content, later_confirmed=not publish or bool(request.POST.get("confirm_later"))
+        )
+        confirmed = set(request.POST.getlist("confirm_place"))
+        unknown = [(w.split(":", 1)[0], w) for w in parsed.warnings]
+        if parsed.errors:
+            errors = parsed.errors
+        elif publish and all(key in confirmed for key, _w in unknown):
+            return _publish(request, parsed.data)
+        else:
+            if publish:
+                errors = [_("Correct or confirm each name that is not on the official list.")]
+            preview = parsed.data
+            later = effective_is_later(preview["effective"])
+            text = content.decode("utf-8-sig") if isinstance(content, bytes) else content
+            form = AnnouncementUploadForm(initial={"text": text})
+    return render(
+        request,
+        "communities/announcement_upload.html",
+        {
+            "form": form,
+            "preview": preview,
+            "errors": errors,
+            "unknown": unknown,
+            "later": later,
+            "days_ahead": EFFECTIVE_DAYS_AHEAD,
+        },
+    )
