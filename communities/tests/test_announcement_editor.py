@@ -340,3 +340,12 @@ def test_a_long_workbook_is_read_and_published_in_one_go(clerk, no_queue):
     data = dict(response.context["editor"].header.data.items())
     assert publish(clerk, data).status_code == 302
     assert Announcement.objects.get().risk_areas.count() == 300
+
+
+@pytest.mark.parametrize("total", ["abc", "100000"])
+def test_a_tampered_row_count_is_refused_not_a_crash(clerk, no_queue, total):
+    data = {**form_data(current()), "risk-TOTAL_FORMS": total}
+    response = clerk.post(URL, {**data, "action": "publish", "previewed": "x"})
+    assert response.status_code == 200
+    assert response.context["editor"].lists["risk_areas"][1].non_form_errors()
+    assert not Announcement.objects.exists()
