@@ -90,6 +90,11 @@ def test_the_city_office_enters_an_announcement_on_the_page(
     assert announcement.title == "市疫情防控办提示 页面录入"
     assert announcement.risk_areas.count() == 2 and announcement.epidemic_cities.count() == 1
     assert announcement.measures == {"R3": [{"kind": "home_quarantine", "days": 7}]}
+    # on a phone too, the rows fit the screen
+    page.set_viewport_size({"width": 390, "height": 844})
+    page.goto(f"{live_server.url}/announcements/new/?from={announcement.pk}")
+    page.wait_for_selector("select[name=risk-1-county]")
+    page.screenshot(path=screenshot_dir / "announcement_phone.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth <= innerWidth")
 
 
