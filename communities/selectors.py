@@ -144,30 +144,23 @@ def home_counts(*, user: User, breakdown: list[NodeCounts] | None = None) -> dic
     }
 
 
-@dataclass(frozen=True)
-class Waiting:
-    """A list of work waiting for the user, on the home page: its size links to it."""
-
-    label: str
-    count: int
-    url: str
-    testid: str
-    in_total: bool = True  # False for a list whose items another count holds already
+Waiting = figures.Waiting  # a count of the inbox, with the list behind it
 
 
 def home_waiting(*, user: User) -> list[Waiting]:
     """The inbox: what waits for the user, only for the roles whose step it is, each
     count a link to the list behind it, filtered the same way. Community staff: appeals to
-    verify and anomalies; the district: appeals to review, appeals past their 24 hours
-    (escalated), anomalies and review tasks; the city: proposals to decide and appeals to
-    resolve."""
+    verify and anomalies; the district: appeals to review, appeals past their 24 hours,
+    anomalies and review tasks; the city: proposals to decide and appeals to resolve; then
+    what the apps register (figures.register_waiting: shops' red shops due for
+    re-inspection, for the street supervisor)."""
     waiting = []
     appeals = access.appeals_for(user)
     role = getattr(user, "role", "")
 
-    def appeals_at(label, state, testid, qs, in_total=True):
+    def appeals_at(label, state, testid, qs, adds=None):
         url = reverse("appeals:list") + f"?state={state}"
-        waiting.append(Waiting(label, qs.count(), url, testid, in_total))
+        waiting.append(Waiting(label, qs.count(), url, testid, adds))
 
     if role == Role.GRID_WORKER:
         today = timezone.localdate()
@@ -216,7 +209,7 @@ def home_waiting(*, user: User) -> list[Waiting]:
             "overdue",
             "appeals-overdue",
             appeals.exclude(state=Appeal.State.RESOLVED).filter(due_at__lte=timezone.now()),
-            in_total=False,  # each is counted at its stage too
+            adds=0,  # each is counted at its stage too
         )
     if role == Role.CITY_OFFICE:
         pending = access.proposals_for(user).filter(state=CodeChangeProposal.State.PENDING)
@@ -243,13 +236,13 @@ def home_waiting(*, user: User) -> list[Waiting]:
                 "reviews",
             )
         )
-    return waiting
+    return waiting + figures.waiting_for(user)
 
 
 def inbox_count(*, user: User) -> int:
     """The menu's count: everything waiting for the user (past-24-hour appeals are also
     counted at their stage, so they are not added twice)."""
-    return sum(w.count for w in home_waiting(user=user) if w.in_total)
+    return sum(w.in_total for w in home_waiting(user=user))
 
 
 def missing_today(measures: QuerySet[ControlMeasure], *, today: date) -> QuerySet[ControlMeasure]:
