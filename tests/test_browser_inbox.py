@@ -110,7 +110,7 @@ def test_the_city_decides_proposals_from_its_inbox_and_the_proposer_sees_the_dec
     assert page.inner_text("[data-testid=resident-code]") == "红码"
     history = page.inner_text("main")
     assert "已驳回" in history and "旅居史待核实，证据不足" in history
-    assert "旅居史待核实" in page.inner_text("[data-testid=decision-note]")
+    assert "审核意见：旅居史待核实" in page.inner_text("[data-testid=decision-note]")
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     page.screenshot(path=folder / "district_resident_rejected.png", full_page=True)
     page.goto(f"{live_server.url}/residents/{approved.pk}/")
