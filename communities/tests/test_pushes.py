@@ -21,6 +21,12 @@ NO_STAYS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(own_cache):
+    """Venue reports are limited per user in the cache: a run of its own, not the
+    counts of earlier runs in var/cache."""
+
+
 def api_for(user):
     client = APIClient()
     client.force_authenticate(user)
