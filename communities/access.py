@@ -213,8 +213,14 @@ def proposals_for(user) -> QuerySet[CodeChangeProposal]:
 
 
 def has_inbox(user) -> bool:
-    """The offices and community staff, whose work waits in the home page's inbox."""
-    return role_of(user) in {Role.COMMUNITY_STAFF, Role.DISTRICT_OFFICE, Role.CITY_OFFICE}
+    """The offices, community staff and the street supervisor (the sweep's red shops due
+    for re-inspection), whose work waits in the home page's inbox."""
+    return role_of(user) in {
+        Role.COMMUNITY_STAFF,
+        Role.STREET_SUPERVISOR,
+        Role.DISTRICT_OFFICE,
+        Role.CITY_OFFICE,
+    }
 
 
 def can_file_appeals(user) -> bool:

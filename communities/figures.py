@@ -1,7 +1,11 @@
 """The figures that apps building on communities add to the home page and to the breakdown
 of a node (the shops of shops). The core counts its own rows (residents, grids, staff); an
 app registers the rows it keeps from its AppConfig.ready, as the set a user may see (from
-its own access.py), so that the core shows them without importing the app."""
+its own access.py), so that the core shows them without importing the app.
+
+An app also registers what of its work waits for a user (shops: the red shops due for
+re-inspection, for the street supervisor), which joins the home page's inbox and the menu's
+count, and panels of its own on the home page (shops: the joint group's sweep)."""
 
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -36,3 +40,54 @@ def register(
 def registered() -> list[Figure]:
     """The figures in the order they were registered (the order of the apps)."""
     return list(_FIGURES.values())
+
+
+@dataclass(frozen=True)
+class Waiting:
+    """A list of work on the home page: its size links to the list behind it, which shows
+    as many."""
+
+    label: str | Promise
+    count: int
+    url: str
+    testid: str
+    # How many of `count` the menu's total takes: None for all of them, fewer where
+    # another count of the same inbox holds the rest already.
+    adds: int | None = None
+
+    @property
+    def in_total(self) -> int:
+        return self.count if self.adds is None else self.adds
+
+
+@dataclass(frozen=True)
+class Panel:
+    """Counts of an app's own on the home page, under their title (not in the inbox)."""
+
+    key: str
+    title: str | Promise
+    items: list[Waiting]
+
+
+_WAITING: dict[str, Callable[..., list[Waiting]]] = {}
+_PANELS: dict[str, Callable[..., Panel | None]] = {}
+
+
+def register_waiting(*, key: str, producer: Callable[..., list[Waiting]]) -> None:
+    """Add to the inbox what `producer(user)` finds waiting for the user (an empty list
+    for a role it is not the step of), starting from the app's access.py."""
+    _WAITING[key] = producer
+
+
+def register_panel(*, key: str, producer: Callable[..., Panel | None]) -> None:
+    """Add a panel to the home page: `producer(user)` gives it, or None for a user it is
+    not for."""
+    _PANELS[key] = producer
+
+
+def waiting_for(user) -> list[Waiting]:
+    return [item for producer in _WAITING.values() for item in producer(user)]
+
+
+def panels_for(user) -> list[Panel]:
+    return [panel for producer in _PANELS.values() if (panel := producer(user)) is not None]

@@ -144,30 +144,51 @@ def home_counts(*, user: User, breakdown: list[NodeCounts] | None = None) -> dic
     }
 
 
-@dataclass(frozen=True)
-class Waiting:
-    """A list of work waiting for the user, on the home page: its size links to it."""
+Waiting = figures.Waiting  # a count of the inbox, with the list behind it
 
-    label: str
-    count: int
-    url: str
-    testid: str
-    in_total: bool = True  # False for a list whose items another count holds already
+
+def _appeals_with_escalations(appeals, *, stage: str, now: datetime) -> dict[str, int]:
+    """The appeals at the user's `stage`, the unresolved ones past their 24 hours
+    (escalated: notices.reminders), and how many of those are at another stage; one
+    query."""
+    overdue = ~Q(state=Appeal.State.RESOLVED) & Q(due_at__lte=now)
+    return appeals.aggregate(
+        stage=Count("pk", filter=Q(state=stage)),
+        overdue=Count("pk", filter=overdue),
+        overdue_elsewhere=Count("pk", filter=overdue & ~Q(state=stage)),
+    )
 
 
 def home_waiting(*, user: User) -> list[Waiting]:
     """The inbox: what waits for the user, only for the roles whose step it is, each
     count a link to the list behind it, filtered the same way. Community staff: appeals to
-    verify and anomalies; the district: appeals to review, appeals past their 24 hours
-    (escalated), anomalies and review tasks; the city: proposals to decide and appeals to
-    resolve."""
+    verify and anomalies; the district: appeals to review, appeals past their 24 hours,
+    anomalies and review tasks; the city: proposals to decide, appeals to resolve and
+    appeals past their 24 hours (escalated to it, DOMAIN.md section 5); then what the apps
+    register (figures.register_waiting: shops' red shops due for re-inspection, for the
+    street supervisor)."""
     waiting = []
     appeals = access.appeals_for(user)
     role = getattr(user, "role", "")
 
-    def appeals_at(label, state, testid, qs, in_total=True):
+    def appeals_at(label, state, testid, qs):
         url = reverse("appeals:list") + f"?state={state}"
-        waiting.append(Waiting(label, qs.count(), url, testid, in_total))
+        waiting.append(Waiting(label, qs.count(), url, testid))
+
+    def appeals_and_escalations(label, stage, testid):
+        counts = _appeals_with_escalations(appeals, stage=stage, now=timezone.now())
+        url = reverse("appeals:list")
+        waiting.append(Waiting(label, counts["stage"], f"{url}?state={stage}", testid))
+        waiting.append(
+            Waiting(
+                _("Appeals past 24 hours"),
+                counts["overdue"],
+                f"{url}?state=overdue",
+                "appeals-overdue",
+                # those at the user's stage are in the count above already
+                adds=counts["overdue_elsewhere"],
+            )
+        )
 
     if role == Role.GRID_WORKER:
         today = timezone.localdate()
@@ -205,29 +226,12 @@ def home_waiting(*, user: User) -> list[Waiting]:
             appeals.filter(state=Appeal.State.FILED),
         )
     if role == Role.DISTRICT_OFFICE:
-        appeals_at(
-            _("Appeals to review"),
-            Appeal.State.VERIFIED,
-            "appeals-verified",
-            appeals.filter(state=Appeal.State.VERIFIED),
-        )
-        appeals_at(
-            _("Appeals past 24 hours"),
-            "overdue",
-            "appeals-overdue",
-            appeals.exclude(state=Appeal.State.RESOLVED).filter(due_at__lte=timezone.now()),
-            in_total=False,  # each is counted at its stage too
-        )
+        appeals_and_escalations(_("Appeals to review"), Appeal.State.VERIFIED, "appeals-verified")
     if role == Role.CITY_OFFICE:
         pending = access.proposals_for(user).filter(state=CodeChangeProposal.State.PENDING)
         url = reverse("review:proposal-list") + f"?state={CodeChangeProposal.State.PENDING}"
         waiting.append(Waiting(_("Proposals to decide"), pending.count(), url, "proposals"))
-        appeals_at(
-            _("Appeals to resolve"),
-            Appeal.State.REVIEWED,
-            "appeals-reviewed",
-            appeals.filter(state=Appeal.State.REVIEWED),
-        )
+        appeals_and_escalations(_("Appeals to resolve"), Appeal.State.REVIEWED, "appeals-reviewed")
     if access.can_resolve_anomalies(user):
         anomalies = access.anomalies_for(user).open().count()
         waiting.append(
@@ -243,13 +247,13 @@ def home_waiting(*, user: User) -> list[Waiting]:
                 "reviews",
             )
         )
-    return waiting
+    return waiting + figures.waiting_for(user)
 
 
 def inbox_count(*, user: User) -> int:
-    """The menu's count: everything waiting for the user (past-24-hour appeals are also
-    counted at their stage, so they are not added twice)."""
-    return sum(w.count for w in home_waiting(user=user) if w.in_total)
+    """The menu's count: everything waiting for the user, each item once (a past-24-hour
+    appeal at the user's own stage is counted at that stage, not again)."""
+    return sum(w.in_total for w in home_waiting(user=user))
 
 
 def missing_today(measures: QuerySet[ControlMeasure], *, today: date) -> QuerySet[ControlMeasure]:

@@ -18,6 +18,7 @@ import openpyxl
 from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 from openpyxl.utils.exceptions import InvalidFileException
 from PIL import Image, ImageOps, UnidentifiedImageError
@@ -181,10 +182,16 @@ def pdf_checked(upload, *, not_pdf) -> ContentFile:
     return ContentFile(data, name=f"{uuid.uuid4().hex}.pdf")
 
 
+def in_chinese() -> bool:
+    return (translation.get_language() or "").startswith("zh")
+
+
 class SpreadsheetUploadForm(forms.Form):
     """A CSV (UTF-8, with or without a BOM) or .xlsx file whose first row names
-    COLUMNS (any order or case; OPTIONAL_COLUMNS may be there). Checks the file's shape
-    only; the rows are `cleaned_data["rows"]`, dicts with the file's row number."""
+    COLUMNS (any order or case; OPTIONAL_COLUMNS may be there), each by its key or by one
+    of its Chinese headings (`headings`: key → headings, the first the one shown on a
+    Chinese page). Checks the file's shape only; the rows are `cleaned_data["rows"]`,
+    dicts by key with the file's row number."""
 
     COLUMNS: tuple[str, ...] = ()
     OPTIONAL_COLUMNS: tuple[str, ...] = ()
@@ -196,6 +203,15 @@ class SpreadsheetUploadForm(forms.Form):
         label=_("File (CSV or Excel .xlsx)"),
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
+
+    def __init__(self, *args, headings: dict[str, tuple[str, ...]] | None = None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.headings = headings or {}
+
+    def heading(self, key: str) -> str:
+        """The column as a page names it: its Chinese heading on a Chinese page, if it has
+        one, else its key."""
+        return self.headings[key][0] if key in self.headings and in_chinese() else key
 
     def clean(self):
         cleaned = super().clean()
@@ -222,11 +238,16 @@ class SpreadsheetUploadForm(forms.Form):
             header = [str(h).strip().lower() for h in next(lines, [])]
         except csv.Error:
             raise forms.ValidationError(_("This is not a CSV text file.")) from None
+        aliases = {name: key for key, names in self.headings.items() for name in names}
+        header = [aliases.get(h, h) for h in header]
         missing = [c for c in self.COLUMNS if c not in header]
         if missing:
             raise forms.ValidationError(
                 _("The first row must name the columns %(columns)s; missing: %(missing)s."),
-                params={"columns": ", ".join(self.COLUMNS), "missing": ", ".join(missing)},
+                params={
+                    "columns": ", ".join(map(self.heading, self.COLUMNS)),
+                    "missing": ", ".join(map(self.heading, missing)),
+                },
             )
         present = [c for c in self.OPTIONAL_COLUMNS if c in header]
         where = {c: header.index(c) for c in (*self.COLUMNS, *present)}

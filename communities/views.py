@@ -108,6 +108,7 @@ def home(request):
         ],
         "figures": figures.registered(),
         "waiting": selectors.home_waiting(user=user),
+        "panels": figures.panels_for(user),
         "breakdown": selectors.node_breakdown(user=user, node=root) if root else [],
         "works_with_residents": access.works_with_residents(user),
         "staff_list": access.can_reset_passwords(user),

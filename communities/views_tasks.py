@@ -203,6 +203,38 @@ def task_verify(request, pk):
     return render(request, "communities/task_verify.html", context)
 
 
+# The push file's columns by key (as the API names them, and files written before the
+# Chinese headings), with the Chinese headings accepted for each, the first the one the
+# page shows; and what each holds.
+PUSH_HEADINGS = {
+    "reason": ("推送原因", "原因"),
+    "id_number": ("身份证号", "身份证号码", "证件号码"),
+    "phone": ("手机号", "手机号码", "联系电话"),
+    "name": ("姓名",),
+    "community": ("社区",),
+}
+PUSH_CONTENTS = {
+    "reason": _("why the platform pushed the person (required)"),
+    "id_number": _("the 18-digit ID number; this or the phone is required"),
+    "phone": _("an 11-digit mobile number"),
+    "name": _("the person's name"),
+    "community": _(
+        "the community, by its number or as 街道/社区; needed for a person not yet registered"
+    ),
+}
+
+
+def _push_row_errors(errors, form: PushUploadForm) -> list[str]:
+    """A refused row's messages, each field named by its heading on the page."""
+    messages_ = []
+    for message in flatten_errors(errors):
+        key, sep, text = message.partition(": ")
+        messages_.append(
+            f"{form.heading(key)}：{text}" if sep and key in PUSH_HEADINGS else message
+        )
+    return messages_
+
+
 def _community_ref(value: str, by_name: dict[tuple[str, str], int]) -> int | str | None:
     """A community named by its number or as 街道/社区 (looked up in `by_name`)."""
     value = value.strip()
@@ -222,7 +254,7 @@ def push_upload(request):
     user = request.user
     if not access.can_push(user):
         raise PermissionDenied
-    form = PushUploadForm(request.POST or None, request.FILES or None)
+    form = PushUploadForm(request.POST or None, request.FILES or None, headings=PUSH_HEADINGS)
     problems, tasks = [], None
     if request.method == "POST" and form.is_valid():
         rows = form.cleaned_data["rows"]
@@ -249,7 +281,7 @@ def push_upload(request):
         data = PushIn(data={"persons": persons}, communities=communities)
         if not data.is_valid():
             for index, errors in data.errors.get("persons", {}).items():
-                problems.append((rows[int(index)]["row"], flatten_errors(errors)))
+                problems.append((rows[int(index)]["row"], _push_row_errors(errors, form)))
         else:
             try:
                 tasks = services.pushes_receive(
@@ -261,7 +293,12 @@ def push_upload(request):
                 for key, messages_ in error.message_dict.items():
                     index = int(key.split("[")[1].rstrip("]"))
                     problems.append((rows[index]["row"], messages_))
-    context = {"form": form, "problems": problems, "tasks": tasks}
+    context = {
+        "form": form,
+        "problems": problems,
+        "tasks": tasks,
+        "columns": [(form.heading(key), text) for key, text in PUSH_CONTENTS.items()],
+    }
     return render(request, "communities/push_upload.html", context)
 
 

@@ -30,6 +30,11 @@ class ShopFilterForm(forms.Form):
     kind = forms.ChoiceField(label=_("Kind"), required=False)
     placard = forms.ChoiceField(label=_("Placard"), required=False)
     state = forms.ChoiceField(label=_("State"), required=False)
+    reinspection = forms.ChoiceField(
+        label=_("Re-inspection"),
+        required=False,
+        choices=[("", _("Any re-inspection day")), ("due", _("Re-inspection due"))],
+    )
 
     def __init__(self, *args, roads=(), communities=(), **kwargs):
         super().__init__(*args, **kwargs)

@@ -157,6 +157,26 @@ def group_worklist(groups: QuerySet[JointGroup], today: date) -> QuerySet[Assign
     )
 
 
+def sweep_filters(today: date) -> dict[str, Q]:
+    """The counts of a group's sweep, each a filter on group_worklist's rows: shops of a
+    running campaign not yet inspected in it, shops under a rectification reminder, under
+    a red placard, and red ones due for re-inspection today or before."""
+    return {
+        "to_inspect": Q(seen=False, campaign__ends_on__gte=today),
+        "reminded": Q(shop__rectify_by__isnull=False),
+        "red": Q(shop__placard=Placard.RED),
+        "red_due": Q(shop__placard=Placard.RED, shop__reinspection_due__lte=today),
+    }
+
+
+def sweep_summary(groups: QuerySet[JointGroup], today: date) -> dict[str, int]:
+    """The rows of `groups`' worklist and each count of sweep_filters; one query."""
+    filters = sweep_filters(today)
+    return group_worklist(groups, today).aggregate(
+        total=Count("pk"), **{key: Count("pk", filter=q) for key, q in filters.items()}
+    )
+
+
 def shop_timeline(shop: Shop) -> QuerySet[ShopEvent]:
     return shop.events.select_related("by", "inspection__group").order_by("at", "pk")
 

@@ -15,7 +15,7 @@ from django.utils.text import capfirst
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from . import access, rules, selectors, services
+from . import access, home, rules, selectors, services
 from .forms import InspectionForm, check_labels, errors_onto
 from .models import Inspection, Shop
 
@@ -67,10 +67,19 @@ def _outcome_message(inspection: Inspection) -> str:
 
 @login_required
 def worklist(request):
-    """The shares of the user's joint groups, most urgent first, in sections."""
+    """The shares of the user's joint groups, most urgent first, in sections; `show`
+    narrows them to one count of the home page."""
     today = timezone.localdate()
     groups = access.groups_joined(request.user)
-    items = list(selectors.group_worklist(groups, today))
+    items = selectors.group_worklist(groups, today)
+    # a count of the home page opens the rows it counts (shops.home.SWEEP_COUNTS)
+    shown = dict(home.SWEEP_COUNTS)
+    show = request.GET.get("show", "")
+    if show in shown:
+        items = items.filter(selectors.sweep_filters(today)[show])
+    else:
+        show = ""
+    items = list(items)
     sections = []
     for urgency, key, label in SECTIONS:
         rows = [item for item in items if item.urgency == urgency]
@@ -82,6 +91,7 @@ def worklist(request):
         "total": len(items),
         "groups": my_groups,
         "joined": bool(items) or groups.exists(),
+        "show": shown.get(show),
         "today": today,
         "can_manage": access.can_manage_campaigns(request.user),
     }

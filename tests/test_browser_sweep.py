@@ -149,3 +149,29 @@ def test_reminder_red_placard_and_reinspection_in_the_browser(
         # the demo's six green shops and this one; its other red shop still waits
         assert progress.green == 7 and progress.red == 1
         page.screenshot(path=screenshot_dir / "sweep_progress.png", full_page=True)
+
+
+def test_the_inspectors_home_shows_the_groups_sweep_each_count_opening_its_list(
+    page, live_server, screenshot_dir
+):
+    """Issue 13: an inspector's home shows their group's sweep, not residents and grids;
+    each count opens the worklist narrowed to it, which shows as many; on a phone and a
+    desk, nothing wider than the phone."""
+    call_command("seed_demo", force=True, residents=20, shops=40)
+    for viewport, size in (("phone", PHONE), ("desk", DESK)):
+        page.set_viewport_size(size)
+        sign_in(page, live_server, "inspector")
+        panel = page.locator("[data-testid=panel-sweep]")
+        panel.wait_for()
+        assert page.locator("[data-testid=count-residents]").count() == 0
+        assert page.locator("[data-testid=count-grids]").count() == 0
+        page.screenshot(path=screenshot_dir / f"inspector_home_{viewport}.png", full_page=True)
+        if viewport == "phone":
+            assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+        for key in ("to-inspect", "reminded", "red", "red-due"):
+            page.goto(f"{live_server.url}/")
+            count = page.inner_text(f"[data-testid=count-sweep-{key}]")
+            page.click(f"[data-testid=link-sweep-{key}]")
+            page.wait_for_selector("[data-testid=show]")
+            shown = page.locator("[data-testid=worklist-item]").count()
+            assert str(shown) == count, (key, count, shown)

@@ -21,6 +21,12 @@ NO_STAYS = {
 }
 
 
+@pytest.fixture(autouse=True)
+def _own_cache(own_cache):
+    """Venue reports are limited per user in the cache: a run of its own, not the
+    counts of earlier runs in var/cache."""
+
+
 def api_for(user):
     client = APIClient()
     client.force_authenticate(user)
@@ -273,9 +279,60 @@ def test_a_bad_row_refuses_the_whole_file_naming_it(client, world):
 def test_push_file_needs_the_reason_column_and_a_push_role(client, world):
     client.force_login(world["users"]["district_office"])
     errors = upload(client, "id_number,phone\n,13700002222\n").context["form"].non_field_errors()
-    assert errors and "reason" in errors[0] and not GridTask.objects.exists()
+    # named as the Chinese page names the column
+    assert errors and "推送原因" in errors[0] and not GridTask.objects.exists()
     client.force_login(world["users"]["grid_worker"])
     assert client.get(reverse("tasks:push-upload")).status_code == 403
+
+
+def test_push_file_with_chinese_headings_creates_the_same_tasks(client, world):
+    """Issue 13: the Chinese page shows Chinese headings, so a file may use them; the
+    English keys keep working (test_push_file_creates_tasks)."""
+    resident = world["residents"]["grid_a"]
+    client.force_login(world["users"]["district_office"])
+    text = (
+        "身份证号,手机号码,姓名,推送原因,社区\n"
+        f"{resident.id_number},,,涉疫场所,\n"
+        ",13700002222,未登记,时空伴随,小店街道/通达街社区\n"
+    )
+    assert 'data-testid="done"' in upload(client, text).content.decode()
+    assert set(GridTask.objects.values_list("kind", flat=True)) == {"verify_push", "find_person"}
+    find = GridTask.objects.get(kind="find_person")
+    assert (find.subject_name, find.subject_phone, find.reason) == (
+        "未登记",
+        "13700002222",
+        "时空伴随",
+    )
+
+
+def test_the_push_page_names_the_columns_in_the_pages_language(client, world):
+    client.force_login(world["users"]["district_office"])
+    page = client.get(reverse("tasks:push-upload"))
+    assert [heading for heading, _text in page.context["columns"]] == [
+        "推送原因",
+        "身份证号",
+        "手机号",
+        "姓名",
+        "社区",
+    ]
+    html = page.content.decode()
+    assert "reason" not in html and "id_number" not in html
+    client.post(reverse("set_language"), {"language": "en", "next": "/"})
+    english = client.get(reverse("tasks:push-upload")).context["columns"]
+    assert [heading for heading, _text in english] == [
+        "reason",
+        "id_number",
+        "phone",
+        "name",
+        "community",
+    ]
+
+
+def test_a_refused_row_names_its_field_by_the_heading(client, world):
+    client.force_login(world["users"]["district_office"])
+    response = upload(client, "手机号,推送原因\n123,推送\n")
+    [(row, messages)] = response.context["problems"]
+    assert row == 2 and messages[0].startswith("手机号：")
 
 
 def test_venue_report_page_makes_a_task_and_reveals_nothing(client, world):

@@ -259,8 +259,9 @@ def test_admin_form_refuses_a_role_at_the_wrong_level(world):
 
 def test_home_query_count_does_not_grow_with_children(client, world, django_assert_num_queries):
     client.force_login(world["users"]["city_office"])
-    # session, user, node, staff, the inbox's 2 (proposals, appeals to resolve), children,
-    # residents per grid, shops per grid, grids (the other counts are the table's sums)
+    # session, user, node, staff, the inbox's 2 (proposals; appeals to resolve and past 24 h),
+    # children, residents per grid, shops per grid, grids (the other counts are the table's
+    # sums)
     with django_assert_num_queries(10):
         client.get(reverse("home"))
     from .factories import JurisdictionFactory
