@@ -70,6 +70,15 @@ class PushUploadForm(SpreadsheetUploadForm):
 
     COLUMNS = ("reason",)
     OPTIONAL_COLUMNS = ("id_number", "phone", "name", "community")
+    # The keys are the API's names (and those of files written before the Chinese
+    # headings); the first heading of each is the one the page shows.
+    HEADINGS = {
+        "reason": ("推送原因", "原因"),
+        "id_number": ("身份证号", "身份证号码", "证件号码"),
+        "phone": ("手机号", "手机号码", "联系电话"),
+        "name": ("姓名",),
+        "community": ("社区",),
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -189,12 +189,13 @@ def in_chinese() -> bool:
 class SpreadsheetUploadForm(forms.Form):
     """A CSV (UTF-8, with or without a BOM) or .xlsx file whose first row names
     COLUMNS (any order or case; OPTIONAL_COLUMNS may be there), each by its key or by one
-    of its Chinese headings (`headings`: key → headings, the first the one shown on a
+    of its Chinese headings (HEADINGS: key → headings, the first the one shown on a
     Chinese page). Checks the file's shape only; the rows are `cleaned_data["rows"]`,
     dicts by key with the file's row number."""
 
     COLUMNS: tuple[str, ...] = ()
     OPTIONAL_COLUMNS: tuple[str, ...] = ()
+    HEADINGS: dict[str, tuple[str, ...]] = {}
 
     MAX_BYTES = 2 * 1024 * 1024
     MAX_ROWS = 5000
@@ -204,14 +205,10 @@ class SpreadsheetUploadForm(forms.Form):
         widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
     )
 
-    def __init__(self, *args, headings: dict[str, tuple[str, ...]] | None = None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.headings = headings or {}
-
     def heading(self, key: str) -> str:
         """The column as a page names it: its Chinese heading on a Chinese page, if it has
         one, else its key."""
-        return self.headings[key][0] if key in self.headings and in_chinese() else key
+        return self.HEADINGS[key][0] if key in self.HEADINGS and in_chinese() else key
 
     def clean(self):
         cleaned = super().clean()
@@ -238,7 +235,7 @@ class SpreadsheetUploadForm(forms.Form):
             header = [str(h).strip().lower() for h in next(lines, [])]
         except csv.Error:
             raise forms.ValidationError(_("This is not a CSV text file.")) from None
-        aliases = {name: key for key, names in self.headings.items() for name in names}
+        aliases = {name: key for key, names in self.HEADINGS.items() for name in names}
         header = [aliases.get(h, h) for h in header]
         missing = [c for c in self.COLUMNS if c not in header]
         if missing:

@@ -203,16 +203,7 @@ def task_verify(request, pk):
     return render(request, "communities/task_verify.html", context)
 
 
-# The push file's columns by key (as the API names them, and files written before the
-# Chinese headings), with the Chinese headings accepted for each, the first the one the
-# page shows; and what each holds.
-PUSH_HEADINGS = {
-    "reason": ("推送原因", "原因"),
-    "id_number": ("身份证号", "身份证号码", "证件号码"),
-    "phone": ("手机号", "手机号码", "联系电话"),
-    "name": ("姓名",),
-    "community": ("社区",),
-}
+# What each column of the push file holds (the page shows it beside the heading).
 PUSH_CONTENTS = {
     "reason": _("why the platform pushed the person (required)"),
     "id_number": _("the 18-digit ID number; this or the phone is required"),
@@ -230,7 +221,7 @@ def _push_row_errors(errors, form: PushUploadForm) -> list[str]:
     for message in flatten_errors(errors):
         key, sep, text = message.partition(": ")
         messages_.append(
-            f"{form.heading(key)}：{text}" if sep and key in PUSH_HEADINGS else message
+            f"{form.heading(key)}：{text}" if sep and key in form.HEADINGS else message
         )
     return messages_
 
@@ -254,7 +245,7 @@ def push_upload(request):
     user = request.user
     if not access.can_push(user):
         raise PermissionDenied
-    form = PushUploadForm(request.POST or None, request.FILES or None, headings=PUSH_HEADINGS)
+    form = PushUploadForm(request.POST or None, request.FILES or None)
     problems, tasks = [], None
     if request.method == "POST" and form.is_valid():
         rows = form.cleaned_data["rows"]
