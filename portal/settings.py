@@ -48,6 +48,7 @@ INSTALLED_APPS = [
     "shops",
     "monitoring",
     "notices",
+    "dashboards",
     "portal",  # the project's own commands (seed_demo assembles every app's demo)
 ]
 
@@ -85,6 +86,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
                 "communities.context_processors.menu",
+                "dashboards.context_processors.menu",
             ],
         },
     },

@@ -60,6 +60,7 @@ urlpatterns = [
     path("appeals/", include("communities.urls_appeals")),
     path("review/", include("communities.urls_review")),
     path("notices/", include("notices.urls")),
+    path("dashboard/", include("dashboards.urls")),
     path("shops/", include("shops.urls")),
     path("sweep/", include("shops.urls_sweep")),
     path("placards/", include("shops.urls_placards")),

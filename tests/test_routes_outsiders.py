@@ -142,6 +142,7 @@ TARGETS = {
     "api:inspection-detail": ["inspection"],
     "api:campaign-detail": ["campaign"],
     "accounts:staff-password": ["account"],
+    "dashboards:node": ["community"],
 }
 # The API's `.json` twins ask for the same objects.
 TARGETS.update({f"{name}.json": keys for name, keys in list(TARGETS.items()) if "api:" in name})
@@ -171,6 +172,7 @@ GET_ONLY = {
     "shops:campaign-progress",
     "communities:jurisdiction-detail",
     "communities:resident-detail",
+    "dashboards:node",
 } | {name for name in TARGETS if name.startswith("api:")}
 POST_ONLY = {
     "care:test-record",
@@ -183,8 +185,16 @@ POST_ONLY = {
     "shops:campaign-delete",
 }
 # A signed-in outsider may get 403 instead of 404 only where the view refuses the role
-# before it looks anything up: (route, user) → why. None today.
-ROLE_GATED: dict[tuple[str, str], str] = {}
+# before it looks anything up: (route, user) → why.
+_SUPERVISORS = (
+    "dashboards are for the supervising roles (community staff and above): a grid worker "
+    "or an inspector is refused before any node is looked up; a supervisor outside the "
+    "node gets 404 (dashboards/tests/test_dashboards.py)"
+)
+ROLE_GATED: dict[tuple[str, str], str] = {
+    ("dashboards:node", "grid_b_worker"): _SUPERVISORS,
+    ("dashboards:node", "inspector"): _SUPERVISORS,
+}
 # (route, user) that rightly sees the grid_a object, and why; they must answer 200.
 _NODE = (
     "the inspector is placed at the street, whose subtree of the jurisdiction tree (the "
@@ -261,6 +271,7 @@ def _grid_a_build() -> dict:
     objects = {
         "account": worker_a,
         "grid": grid,
+        "community": nodes["community"],
         "resident": resident,
         "arrival": review.arrival,
         "review": review,

@@ -1,5 +1,6 @@
 """The demo of the whole portal, assembled here where every app may be known: the core
-(communities/demo.py), then what each app that builds on it seeds (shops/demo.py)."""
+(communities/demo.py), then what each app that builds on it seeds (shops/demo.py), then
+the dashboards' figures of the day."""
 
 import time
 
@@ -8,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from communities import demo
+from dashboards import summary
 from shops import demo as shops_demo
 
 
@@ -49,6 +51,8 @@ class Command(BaseCommand):
             self.stdout.write(f"Arrival filed: {resident.name} from {province}{city}{county}")
         if shops_demo.demo_campaign_build(today=timezone.localdate()):
             self.stdout.write("The street sweep of 小店街道 started, with a few days done.")
+        nodes = summary.refresh()  # the dashboards' figures, before beat's first refresh
+        self.stdout.write(f"Dashboards: the figures of {nodes} nodes computed.")
         self.stdout.write(
             f"Residents: {added} added, shops: {added_shops} added, "
             f"in {time.monotonic() - started:.1f} s."

@@ -1,0 +1,115 @@
+"""Reads of the dashboards: a node's summary rows (today's, yesterday's and the trend's
+days), its children's, and the few live lists a supervisor acts on (appeals with their
+clock). Each read takes the acting user and starts from dashboards.access."""
+
+from dataclasses import dataclass, field
+from datetime import date, timedelta
+
+from django.db.models import QuerySet
+from django.shortcuts import get_object_or_404
+
+from communities import access as core_access
+from communities.models import Appeal, Jurisdiction, User
+from communities.selectors import home_root
+
+from . import access
+from .models import FIGURE_NAMES, ArrivalDay, NodeDay
+from .summary import TREND_DAYS
+
+MEASURE_KINDS = (
+    "centralized_quarantine",
+    "home_quarantine",
+    "home_health_monitoring",
+    "self_health_monitoring",
+)
+TOP_PROVINCES = 6  # the provinces drawn apart in the arrivals chart; the rest together
+
+
+def dashboard_node(*, user: User, pk: int | None) -> Jurisdiction:
+    """The node of the dashboard: `pk` within the user's reach (a 404 otherwise), or the
+    user's own node."""
+    nodes = access.dashboard_nodes(user)
+    if pk is None:
+        root = home_root(user=user)
+        pk = root.pk if root else None
+    return get_object_or_404(nodes, pk=pk)
+
+
+@dataclass
+class Figures:
+    """A node's figures on a day, with the change since the day before (None where the
+    day before has no row)."""
+
+    node: Jurisdiction
+    today: NodeDay | None
+    before: NodeDay | None
+    values: dict[str, int] = field(default_factory=dict)
+    change: dict[str, int | None] = field(default_factory=dict)
+
+    def __post_init__(self):
+        for name in FIGURE_NAMES:
+            now = getattr(self.today, name, 0) if self.today else 0
+            self.values[name] = now
+            before = getattr(self.before, name, None) if self.before else None
+            self.change[name] = None if before is None else now - before
+        self.values["under_measure"] = sum(self.values[k] for k in MEASURE_KINDS)
+
+
+def figures_of(*, node: Jurisdiction, children: list[Jurisdiction], today: date):
+    """(the node's Figures, its children's) from today's and yesterday's rows: one query."""
+    ids = [node.pk, *(child.pk for child in children)]
+    rows = NodeDay.objects.filter(node_id__in=ids, day__in=[today, today - timedelta(days=1)])
+    by_key = {(row.node_id, row.day): row for row in rows}
+
+    def of(n):
+        return Figures(n, by_key.get((n.pk, today)), by_key.get((n.pk, today - timedelta(1))))
+
+    return of(node), [of(child) for child in children]
+
+
+def children_of(*, user: User, node: Jurisdiction) -> list[Jurisdiction]:
+    """The node's children the user sees, in the tree's order."""
+    visible = core_access.jurisdictions_for(user)
+    return list(visible.filter(parent=node).order_by("path"))
+
+
+def trend(*, node: Jurisdiction, today: date) -> list[NodeDay]:
+    """The node's rows of the last TREND_DAYS days, oldest first (a day without a refresh
+    has no row)."""
+    since = today - timedelta(days=TREND_DAYS - 1)
+    return list(NodeDay.objects.filter(node=node, day__gte=since, day__lte=today).order_by("day"))
+
+
+def arrivals_by_province(*, node: Jurisdiction, today: date) -> tuple[list[str], dict]:
+    """(the provinces drawn, {province or "": {day: arrivals}}) of the last TREND_DAYS
+    days; the provinces beyond the TOP_PROVINCES busiest are summed under None."""
+    since = today - timedelta(days=TREND_DAYS - 1)
+    rows = ArrivalDay.objects.filter(node=node, day__gte=since).values_list(
+        "province", "day", "count"
+    )
+    per: dict[str, dict[date, int]] = {}
+    totals: dict[str, int] = {}
+    for province, day, count in rows:
+        per.setdefault(province, {})[day] = count
+        totals[province] = totals.get(province, 0) + count
+    top = sorted(totals, key=lambda p: (-totals[p], p))[:TOP_PROVINCES]
+    series = {p: per[p] for p in top}
+    rest: dict[date, int] = {}
+    for province, days in per.items():
+        if province not in series:
+            for day, count in days.items():
+                rest[day] = rest.get(day, 0) + count
+    if rest:
+        series[None] = rest
+    return top, series
+
+
+def appeals_open(*, user: User, node: Jurisdiction, limit: int = 20) -> QuerySet[Appeal]:
+    """The node's unresolved appeals the user sees, the least time left first."""
+    return (
+        core_access.appeals_for(user)
+        .filter(resident__grid__path__startswith=node.path)
+        .exclude(state=Appeal.State.RESOLVED)
+        .select_related("resident")
+        .order_by("due_at", "pk")[:limit]
+    )

@@ -1,0 +1,181 @@
+"""Keeping the summary rows (issue 14): one grouped query a figure over the whole city, by
+grid (or by community, for what belongs to a community), rolled up the tree in Python
+along each node's materialized path, and written as one row per node for the day. The
+cost is that of the grouped queries, whatever the number of nodes; a beat task runs it
+every few minutes (tasks.refresh_task) and the day's rows stay as that day's history."""
+
+from collections import Counter, defaultdict
+from datetime import date, datetime, timedelta
+
+from django.db import transaction
+from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.utils import timezone
+
+from communities import selectors
+from communities.models import (
+    APPEAL_REMIND_AFTER,
+    Anomaly,
+    Appeal,
+    ArrivalReport,
+    CodeChangeProposal,
+    ControlMeasure,
+    DecisionReview,
+    GridTask,
+    Jurisdiction,
+    NucleicAcidTest,
+    Resident,
+    Stay,
+)
+
+from .models import FIGURE_NAMES, ArrivalDay, NodeDay
+
+# How far ahead "measures ending soon" looks, the age at which an appeal is late (the
+# staff are reminded then), and the days of arrivals kept by province (the trend's
+# window).
+ENDING_DAYS = 3
+APPEAL_LATE = APPEAL_REMIND_AFTER  # the appeals list shows them as a warning from then
+TREND_DAYS = 30
+NO_PROVINCE = ""  # an arrival without a stay (from abroad): shown as such
+
+
+def _by(queryset: QuerySet, key: str) -> Counter:
+    """{value of `key`: rows} in one grouped query."""
+    rows = queryset.order_by().values(key).annotate(n=Count("*")).values_list(key, "n")
+    return Counter(dict(rows))
+
+
+def _by_two(queryset: QuerySet, key: str, other: str) -> dict[str, Counter]:
+    """{value of `other`: {value of `key`: rows}} in one grouped query."""
+    out: dict[str, Counter] = defaultdict(Counter)
+    rows = queryset.order_by().values(key, other).annotate(n=Count("*"))
+    for row in rows.values_list(key, other, "n"):
+        out[row[1]][row[0]] += row[2]
+    return out
+
+
+def grid_figures(now: datetime) -> dict[str, Counter]:
+    """Each figure of the day as {grid or community id: count}: the leaves the tree sums."""
+    today = timezone.localdate(now)
+    active = ControlMeasure.objects.filter(state=ControlMeasure.State.ACTIVE)
+    pending = NucleicAcidTest.objects.filter(result=NucleicAcidTest.Result.PENDING)
+    appeals = Appeal.objects.exclude(state=Appeal.State.RESOLVED)
+    tasks = GridTask.objects.filter(state=GridTask.State.OPEN)
+    codes = _by_two(Resident.objects.all(), "grid_id", "code")
+    figures = {
+        "residents": sum(codes.values(), Counter()),
+        **{code: codes.get(code, Counter()) for code in ("green", "yellow", "red")},
+        **_phases_today(active, today),
+        "measures_ending": _by(
+            active.filter(end__gte=today, end__lt=today + timedelta(days=ENDING_DAYS)),
+            "resident__grid_id",
+        ),
+        "tests_due_today": _by(pending.filter(due=today), "resident__grid_id"),
+        "tests_overdue": _by(pending.filter(due__lt=today), "resident__grid_id"),
+        "results_pending": _by(pending.filter(sampled_at__isnull=False), "resident__grid_id"),
+        "followups_missing": _by(selectors.missing_today(active, today=today), "resident__grid_id"),
+        "anomalies_open": _by(Anomaly.objects.open(), "resident__grid_id"),
+        "appeals_open": _by(appeals, "resident__grid_id"),
+        "appeals_late": _by(appeals.filter(created_at__lte=now - APPEAL_LATE), "resident__grid_id"),
+        "reviews_open": _by(
+            DecisionReview.objects.filter(state=DecisionReview.State.OPEN), "resident__grid_id"
+        ),
+        "proposals_pending": _by(
+            CodeChangeProposal.objects.filter(state=CodeChangeProposal.State.PENDING),
+            "resident__grid_id",
+        ),
+        "tasks_open": _by(tasks, "community_id"),
+        "tasks_late": _by(tasks.filter(due_at__lt=now), "community_id"),
+        "arrivals": _by(_arrivals().filter(arrival_date=today), "community_id"),
+    }
+    return figures
+
+
+def _phases_today(active: QuerySet, today: date) -> dict[str, Counter]:
+    """The residents under each kind of measure today: the phase of their active measure
+    that runs today (phases are stored with the measure, as JSON)."""
+    out: dict[str, Counter] = defaultdict(Counter)
+    rows = active.filter(start__lte=today, end__gte=today).values_list(
+        "resident__grid_id", "phases"
+    )
+    for grid_id, phases in rows.iterator(chunk_size=5000):
+        for phase in phases:
+            if phase["start"] <= today.isoformat() <= phase["end"]:
+                out[phase["kind"]][grid_id] += 1
+                break
+    return {kind: out.get(kind, Counter()) for kind in FIGURE_NAMES if kind in _KINDS}
+
+
+_KINDS = {
+    "centralized_quarantine",
+    "home_quarantine",
+    "home_health_monitoring",
+    "self_health_monitoring",
+}
+
+
+def _arrivals() -> QuerySet[ArrivalReport]:
+    return ArrivalReport.objects.exclude(state=ArrivalReport.State.REJECTED)
+
+
+def roll_up(leaves: Counter, paths: dict[int, str]) -> Counter:
+    """{node id: the sum over its subtree} from counts on leaves (grids or communities)."""
+    total: Counter = Counter()
+    for leaf, count in leaves.items():
+        path = paths.get(leaf)
+        if path is None or not count:
+            continue
+        for part in path.strip("/").split("/"):
+            total[int(part)] += count
+    return total
+
+
+@transaction.atomic
+def refresh(now: datetime | None = None) -> int:
+    """Write today's row of every node and the last TREND_DAYS days of arrivals by
+    province; returns the number of nodes. Runs again safely: a row is replaced."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    paths = dict(Jurisdiction.objects.values_list("pk", "path"))
+    totals = {name: roll_up(leaves, paths) for name, leaves in grid_figures(now).items()}
+    rows = [
+        NodeDay(
+            node_id=node_id,
+            day=today,
+            refreshed_at=now,
+            **{name: totals[name].get(node_id, 0) for name in FIGURE_NAMES},
+        )
+        for node_id in paths
+    ]
+    NodeDay.objects.bulk_create(
+        rows,
+        batch_size=1000,
+        update_conflicts=True,
+        unique_fields=["node", "day"],
+        update_fields=["refreshed_at", *FIGURE_NAMES],
+    )
+    _arrival_days_refresh(today, paths)
+    return len(rows)
+
+
+def _arrival_days_refresh(today: date, paths: dict[int, str]) -> None:
+    since = today - timedelta(days=TREND_DAYS - 1)
+    last_stay = Stay.objects.filter(arrival=OuterRef("pk")).order_by("-end", "-pk")
+    arrivals = _arrivals().filter(arrival_date__gte=since, arrival_date__lte=today)
+    rows = (
+        arrivals.annotate(origin=Subquery(last_stay.values("province")[:1]))
+        .order_by()
+        .values_list("community_id", "arrival_date", "origin")
+        .annotate(n=Count("*"))
+    )
+    per_day: dict[tuple[date, str], Counter] = defaultdict(Counter)
+    for community_id, day, origin, count in rows:
+        per_day[(day, origin or NO_PROVINCE)][community_id] += count
+    ArrivalDay.objects.filter(day__gte=since).delete()
+    ArrivalDay.objects.bulk_create(
+        (
+            ArrivalDay(node_id=node_id, day=day, province=province, count=count)
+            for (day, province), leaves in per_day.items()
+            for node_id, count in roll_up(leaves, paths).items()
+        ),
+        batch_size=2000,
+    )

@@ -1,0 +1,226 @@
+"""The summary rows and the dashboard of a node (issue 14)."""
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from communities.models import Appeal, GridTask, User
+from communities.tests.conftest import world_build
+from communities.tests.factories import (
+    JurisdictionFactory,
+    ResidentFactory,
+    UserFactory,
+    announcement_publish,
+    arrival_file,
+)
+from dashboards import summary
+from dashboards.models import FIGURE_NAMES, ArrivalDay, NodeDay
+
+Role = User.Role
+EXAMPLE = (
+    Path(__file__).resolve().parents[2]
+    / "communities"
+    / "fixtures"
+    / "announcement_2022-03-28.json"
+)
+
+
+@pytest.fixture
+def city(db):
+    """communities' world, and an arrival two days ago from 吉林市船营区 (named by the
+    example announcement) in 第1网格: red, under home quarantine, a landing test overdue."""
+    world = world_build()
+    announcement_publish(EXAMPLE)
+    arrival_file(world["residents"]["grid_a"], place=("吉林省", "吉林市", "船营区"), days_ago=2)
+    return world
+
+
+def rows_today() -> dict[int, NodeDay]:
+    return {row.node_id: row for row in NodeDay.objects.filter(day=timezone.localdate())}
+
+
+def test_each_figure_is_summed_up_the_tree(city):
+    assert summary.refresh() == 10  # every node, grids included
+    rows, nodes = rows_today(), city["nodes"]
+    grid = rows[nodes["grid_a"].pk]
+    assert (grid.residents, grid.red, grid.green) == (1, 1, 0)
+    assert grid.home_quarantine == 1 and grid.tests_overdue == 1
+    for key in ("community", "street", "district"):
+        row = rows[nodes[key].pk]
+        assert (row.residents, row.red, row.green, row.home_quarantine) == (2, 1, 1, 1)
+    whole = rows[nodes["city"].pk]
+    assert (whole.residents, whole.red, whole.green) == (3, 1, 2)
+    other = rows[nodes["other_district"].pk]
+    assert (other.residents, other.red, other.home_quarantine) == (1, 0, 0)
+    # the arrival, two days ago, from 吉林省: in the province history of every node above it
+    arrivals = ArrivalDay.objects.filter(node=nodes["street"])
+    assert [(a.province, a.count) for a in arrivals] == [("吉林省", 1)]
+    assert not ArrivalDay.objects.filter(node=nodes["other_district"]).exists()
+
+
+def test_a_refresh_replaces_the_days_rows(city):
+    summary.refresh()
+    resident = city["residents"]["grid_b"]
+    resident.code = "yellow"
+    resident.save(update_fields=["code"])
+    summary.refresh()
+    assert NodeDay.objects.count() == 10
+    assert rows_today()[city["nodes"]["community"].pk].yellow == 1
+    assert ArrivalDay.objects.count() == 4  # the community of the arrival and up
+
+
+def test_open_work_is_counted_where_its_resident_or_community_is(city):
+    resident = city["residents"]["grid_a"]
+    appeal = Appeal.objects.create(
+        resident=resident,
+        reason="已解除隔离",
+        due_at=timezone.now() + timedelta(hours=2),
+    )
+    Appeal.objects.filter(pk=appeal.pk).update(created_at=timezone.now() - timedelta(hours=22))
+    for hours in (-1, 5):  # one overdue, one not yet
+        GridTask.objects.create(
+            kind=GridTask.Kind.FIND_PERSON,
+            community=city["nodes"]["community"],
+            reason="x",
+            due_at=timezone.now() + timedelta(hours=hours),
+        )
+    summary.refresh()
+    street = rows_today()[city["nodes"]["street"].pk]
+    assert (street.appeals_open, street.appeals_late) == (1, 1)
+    assert (street.tasks_open, street.tasks_late) == (2, 1)
+    assert rows_today()[city["nodes"]["other_district"].pk].appeals_open == 0
+
+
+def test_the_refresh_costs_the_same_queries_whatever_the_tree(city):
+    with CaptureQueriesContext(connection) as small:
+        summary.refresh()
+    street = city["nodes"]["street"]
+    for n in range(12):
+        community = JurisdictionFactory(name=f"社区{n}", level="community", parent=street)
+        grid = JurisdictionFactory(name="第1网格", level="grid", parent=community)
+        ResidentFactory(grid=grid)
+    with CaptureQueriesContext(connection) as large:
+        summary.refresh()
+    # bulk writes grow by a batch at most: the reads do not grow at all
+    reads = [q for q in large.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    assert len(reads) == len(
+        [q for q in small.captured_queries if q["sql"].lstrip().upper().startswith("SELECT")]
+    )
+
+
+# --- The page --------------------------------------------------------------------------------
+
+
+def sign_in(client, city, role):
+    client.force_login(city["users"][role])
+    return client
+
+
+def test_the_street_supervisor_sees_the_street_and_each_number_opens_its_list(client, city):
+    summary.refresh()
+    sign_in(client, city, "street_supervisor")
+    response = client.get(reverse("dashboards:home"))
+    assert response.status_code == 200
+    assert response.context["node"] == city["nodes"]["street"]
+    cards = {c["name"]: c for _h, cards in response.context["cards"] for c in cards}
+    assert cards["red"]["value"] == 1 and cards["residents"]["value"] == 2
+    for name in ("residents", "red", "green"):
+        listed = client.get(cards[name]["url"])
+        assert listed.context["page"].paginator.count == cards[name]["value"], name
+    html = response.content.decode()
+    assert 'data-testid="freshness"' in html and "数据更新于" in html
+    assert reverse("dashboards:node", args=[city["nodes"]["community"].pk]) in html
+
+
+def test_a_communitys_name_opens_its_dashboard_one_level_down(client, city):
+    summary.refresh()
+    sign_in(client, city, "street_supervisor")
+    response = client.get(reverse("dashboards:node", args=[city["nodes"]["community"].pk]))
+    assert response.status_code == 200
+    names = [row["node"].name for row in response.context["rows"]]
+    assert names == ["第1网格", "第2网格"]
+    assert not any(row["drill"] for row in response.context["rows"])  # grids: no dashboard
+    for key in ("other_street", "other_district", "district", "grid_a"):
+        node = city["nodes"][key]
+        assert client.get(reverse("dashboards:node", args=[node.pk])).status_code == 404, key
+
+
+def test_the_change_since_yesterday(client, city):
+    summary.refresh()
+    street = city["nodes"]["street"]
+    yesterday = NodeDay.objects.get(node=street, day=timezone.localdate())
+    yesterday.pk = None
+    yesterday.day -= timedelta(days=1)
+    yesterday.red = 3
+    yesterday.save()
+    sign_in(client, city, "street_supervisor")
+    html = client.get(reverse("dashboards:home")).content.decode()
+    assert 'data-testid="change-red"' in html and "-2" in html
+
+
+@pytest.mark.parametrize("role", ["grid_worker", "inspector"])
+def test_roles_without_a_dashboard_get_no_link_and_a_403(client, city, role):
+    sign_in(client, city, role)
+    assert client.get(reverse("dashboards:home")).status_code == 403
+    assert 'data-testid="menu-dashboard"' not in client.get(reverse("home")).content.decode()
+
+
+@pytest.mark.parametrize(
+    ("role", "node"),
+    [
+        ("community_staff", "community"),
+        ("street_supervisor", "street"),
+        ("district_office", "district"),
+        ("city_office", "city"),
+    ],
+)
+def test_each_supervising_role_opens_its_own_node(client, city, role, node):
+    summary.refresh()
+    sign_in(client, city, role)
+    assert 'data-testid="menu-dashboard"' in client.get(reverse("home")).content.decode()
+    response = client.get(reverse("dashboards:home"))
+    assert response.status_code == 200 and response.context["node"] == city["nodes"][node]
+
+
+def test_the_page_before_the_first_refresh_says_so(client, city):
+    sign_in(client, city, "district_office")
+    response = client.get(reverse("dashboards:home"))
+    assert response.status_code == 200 and response.context["refreshed_at"] is None
+
+
+def test_the_pages_queries_do_not_grow_with_its_children(client, city):
+    summary.refresh()
+    sign_in(client, city, "district_office")
+    url = reverse("dashboards:home")
+    client.get(url)
+    with CaptureQueriesContext(connection) as few:
+        client.get(url)
+    district = city["nodes"]["district"]
+    for n in range(8):
+        street = JurisdictionFactory(name=f"街道{n}", level="street", parent=district)
+        JurisdictionFactory(name="社区", level="community", parent=street)
+    summary.refresh()
+    with CaptureQueriesContext(connection) as many:
+        client.get(url)
+    assert len(many) == len(few)
+    assert len(few) <= 14
+
+
+def test_every_figure_has_a_column():
+    assert len(FIGURE_NAMES) == len(set(FIGURE_NAMES)) == 21
+    assert all(hasattr(NodeDay, name) for name in FIGURE_NAMES)
+
+
+def test_a_new_supervisor_of_another_street_sees_only_that_street(client, city):
+    summary.refresh()
+    other = UserFactory(role=Role.STREET_SUPERVISOR, jurisdiction=city["nodes"]["other_street"])
+    client.force_login(other)
+    response = client.get(reverse("dashboards:home"))
+    assert response.context["node"] == city["nodes"]["other_street"]
+    street = city["nodes"]["street"]
+    assert client.get(reverse("dashboards:node", args=[street.pk])).status_code == 404

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "dashboards"
+
+urlpatterns = [
+    path("", views.dashboard, name="home"),
+    path("<int:pk>/", views.dashboard, name="node"),
+]
