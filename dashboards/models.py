@@ -92,3 +92,25 @@ class ArrivalDay(models.Model):
 
     def __str__(self):
         return f"{self.node_id} {self.day:%Y-%m-%d} {self.province}: {self.count}"
+
+
+class DailyReport(models.Model):
+    """The report of a day (日报告) of a street, a district or the city, built the next
+    morning and kept as it was built: the day's figures (the node's last summary row of
+    that day) and its events (arrivals by rule, new anomalies, releases, appeals resolved,
+    the sweep's inspections and placards), with the lists behind them."""
+
+    node = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="+")
+    day = models.DateField(_("day"))
+    built_at = models.DateTimeField(_("built at"))
+    figures = models.JSONField(_("figures"), default=dict)
+    lists = models.JSONField(_("lists"), default=dict)
+
+    class Meta:
+        verbose_name = _("daily report")
+        verbose_name_plural = _("daily reports")
+        ordering = ["-day", "node_id"]
+        constraints = [models.UniqueConstraint(fields=["node", "day"], name="daily_report_unique")]
+
+    def __str__(self):
+        return f"{self.node_id} {self.day:%Y-%m-%d}"

@@ -13,7 +13,7 @@ from communities.models import Appeal, Jurisdiction, User
 from communities.selectors import home_root
 
 from . import access
-from .models import FIGURE_NAMES, ArrivalDay, NodeDay
+from .models import FIGURE_NAMES, ArrivalDay, DailyReport, NodeDay
 from .summary import TREND_DAYS
 
 MEASURE_KINDS = (
@@ -113,3 +113,24 @@ def appeals_open(*, user: User, node: Jurisdiction, limit: int = 20) -> QuerySet
         .select_related("resident")
         .order_by("due_at", "pk")[:limit]
     )
+
+
+def report_get(*, user: User, pk: int) -> DailyReport:
+    """A daily report of a node within the user's reach (a 404 otherwise)."""
+    reports = DailyReport.objects.filter(node__in=access.dashboard_nodes(user))
+    return get_object_or_404(reports.select_related("node"), pk=pk)
+
+
+def reports_beside(*, report: DailyReport) -> list[DailyReport]:
+    """The same day's reports of the report's children (a district's streets, the city's
+    districts), side by side in the tree's order."""
+    return list(
+        DailyReport.objects.filter(day=report.day, node__parent=report.node)
+        .select_related("node")
+        .order_by("node__path")
+    )
+
+
+def report_list(*, node: Jurisdiction, days: int = 60) -> QuerySet[DailyReport]:
+    """The node's reports of the last `days` days, the latest first."""
+    return DailyReport.objects.filter(node=node).order_by("-day")[:days]

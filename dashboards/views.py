@@ -3,6 +3,7 @@ its children side by side (a child's name opens its own dashboard, one level dow
 trends of the last 30 days, arrivals by origin province, and the appeals with their clock.
 Every number and every bar opens the list behind it, narrowed to the node."""
 
+from datetime import timedelta
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -16,7 +17,7 @@ from django.views.decorators.http import require_GET
 from communities.models import Jurisdiction
 from communities.selectors_appeals import appeal_countdown
 
-from . import access, selectors
+from . import access, reports, selectors
 from .models import FIGURES
 
 LABELS = dict(FIGURES) | {"under_measure": _("Under a measure")}
@@ -132,6 +133,7 @@ def dashboard(request, pk=None):
             for row in rows
         ],
         "appeals": _with_countdown(selectors.appeals_open(user=user, node=node)),
+        "missing_reports": reports.missing(parent=node, day=today - timedelta(days=1)),
         "charts": _charts(node, mine, rows, today),
     }
     return render(request, "dashboards/dashboard.html", context)

@@ -299,6 +299,17 @@ CSRF_FAILURE_VIEW = "portal.errors.csrf_failure"
 # fields per list (communities.forms_announcements.MAX_ROWS); Django's default is 1000.
 DATA_UPLOAD_MAX_NUMBER_FIELDS = 12000
 
+# TrueType Chinese fonts the daily report's PDF embeds, the first found (Debian's
+# fonts-wqy-microhei or fonts-wqy-zenhei); without any, reportlab's built-in CID font,
+# which PDF viewers supply themselves.
+REPORT_PDF_FONTS = env.list(
+    "REPORT_PDF_FONTS",
+    default=[
+        "/usr/share/fonts/truetype/wqy/wqy-microhei.ttc",
+        "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc",
+    ],
+)
+
 # Venue reports a user may file in an hour (the API and the page together).
 VENUE_REPORTS_PER_HOUR = env.int("VENUE_REPORTS_PER_HOUR", default=30)
 # Spreadsheet uploads: a workbook (a zip archive) is refused before it is read when it

@@ -51,3 +51,20 @@ def test_the_dashboard_of_each_level(page, live_server, demo, screenshot_dir, us
     page.wait_for_selector("[data-testid=freshness]")
     page.screenshot(path=folder / f"{username}_phone.png", full_page=True)
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
+
+
+def test_the_street_supervisor_downloads_yesterdays_report(page, live_server, demo, screenshot_dir):
+    page.set_viewport_size(DESK)
+    sign_in(page, live_server, "street")
+    page.click("[data-testid=menu-dashboard]")
+    page.click("[data-testid=reports-link]")
+    page.click("[data-testid=reports] tbody a >> nth=0")
+    page.wait_for_selector("[data-testid=figures]")
+    assert "小店街道" in page.inner_text("h1") and "日报告" in page.inner_text("h1")
+    assert english_words(page) == []
+    page.screenshot(path=screenshot_dir / "dashboards" / "street_report.png", full_page=True)
+    for testid, magic in (("xlsx", b"PK"), ("pdf", b"%PDF")):
+        with page.expect_download() as download:
+            page.click(f"[data-testid={testid}]")
+        with open(download.value.path(), "rb") as saved:
+            assert saved.read(4).startswith(magic)

@@ -42,6 +42,7 @@ from communities.tests.factories import (
     image_bytes,
     tree,
 )
+from dashboards.models import DailyReport
 from shops import services as shop_services
 from shops.models import Shop
 from shops.tests.conftest import answers
@@ -143,6 +144,9 @@ TARGETS = {
     "api:campaign-detail": ["campaign"],
     "accounts:staff-password": ["account"],
     "dashboards:node": ["community"],
+    "dashboards:report": ["report"],
+    "dashboards:report-xlsx": ["report"],
+    "dashboards:report-pdf": ["report"],
 }
 # The API's `.json` twins ask for the same objects.
 TARGETS.update({f"{name}.json": keys for name, keys in list(TARGETS.items()) if "api:" in name})
@@ -173,6 +177,9 @@ GET_ONLY = {
     "communities:jurisdiction-detail",
     "communities:resident-detail",
     "dashboards:node",
+    "dashboards:report",
+    "dashboards:report-xlsx",
+    "dashboards:report-pdf",
 } | {name for name in TARGETS if name.startswith("api:")}
 POST_ONLY = {
     "care:test-record",
@@ -192,8 +199,14 @@ _SUPERVISORS = (
     "node gets 404 (dashboards/tests/test_dashboards.py)"
 )
 ROLE_GATED: dict[tuple[str, str], str] = {
-    ("dashboards:node", "grid_b_worker"): _SUPERVISORS,
-    ("dashboards:node", "inspector"): _SUPERVISORS,
+    (name, user): _SUPERVISORS
+    for name in (
+        "dashboards:node",
+        "dashboards:report",
+        "dashboards:report-xlsx",
+        "dashboards:report-pdf",
+    )
+    for user in ("grid_b_worker", "inspector")
 }
 # (route, user) that rightly sees the grid_a object, and why; they must answer 200.
 _NODE = (
@@ -272,6 +285,9 @@ def _grid_a_build() -> dict:
         "account": worker_a,
         "grid": grid,
         "community": nodes["community"],
+        "report": DailyReport.objects.create(
+            node=street, day=date.today(), built_at=timezone.now()
+        ),
         "resident": resident,
         "arrival": review.arrival,
         "review": review,

@@ -10,13 +10,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from communities.models import Appeal, GridTask, User
-from communities.tests.conftest import world_build
 from communities.tests.factories import (
     JurisdictionFactory,
     ResidentFactory,
     UserFactory,
-    announcement_publish,
-    arrival_file,
 )
 from dashboards import summary
 from dashboards.models import FIGURE_NAMES, ArrivalDay, NodeDay
@@ -28,16 +25,6 @@ EXAMPLE = (
     / "fixtures"
     / "announcement_2022-03-28.json"
 )
-
-
-@pytest.fixture
-def city(db):
-    """communities' world, and an arrival two days ago from 吉林市船营区 (named by the
-    example announcement) in 第1网格: red, under home quarantine, a landing test overdue."""
-    world = world_build()
-    announcement_publish(EXAMPLE)
-    arrival_file(world["residents"]["grid_a"], place=("吉林省", "吉林市", "船营区"), days_ago=2)
-    return world
 
 
 def rows_today() -> dict[int, NodeDay]:

@@ -3,13 +3,14 @@
 the dashboards' figures of the day."""
 
 import time
+from datetime import timedelta
 
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from communities import demo
-from dashboards import summary
+from dashboards import reports, summary
 from shops import demo as shops_demo
 
 
@@ -51,8 +52,13 @@ class Command(BaseCommand):
             self.stdout.write(f"Arrival filed: {resident.name} from {province}{city}{county}")
         if shops_demo.demo_campaign_build(today=timezone.localdate()):
             self.stdout.write("The street sweep of 小店街道 started, with a few days done.")
-        nodes = summary.refresh()  # the dashboards' figures, before beat's first refresh
-        self.stdout.write(f"Dashboards: the figures of {nodes} nodes computed.")
+        # The dashboards' figures before beat's first refresh, and yesterday's daily
+        # reports (yesterday's figures: the demo's state now, as if found last night).
+        now = timezone.now()
+        summary.refresh(now - timedelta(days=1))
+        nodes = summary.refresh(now)
+        built = reports.build(timezone.localdate(now) - timedelta(days=1), now=now)
+        self.stdout.write(f"Dashboards: the figures of {nodes} nodes, {built} daily reports.")
         self.stdout.write(
             f"Residents: {added} added, shops: {added_shops} added, "
             f"in {time.monotonic() - started:.1f} s."
