@@ -91,3 +91,36 @@ def waiting_for(user) -> list[Waiting]:
 
 def panels_for(user) -> list[Panel]:
     return [panel for producer in _PANELS.values() if (panel := producer(user)) is not None]
+
+
+@dataclass(frozen=True)
+class Summary:
+    """Counts of the children of a node from an app's summary rows: {child id: {"residents",
+    "grids", and figure keys: count}}, and when they were computed."""
+
+    counts: dict[int, dict[str, int]]
+    as_of: object  # an aware datetime
+
+
+_SUMMARIES: list[Callable[..., Summary | None]] = []
+
+
+def register_summary(source: Callable[..., Summary | None]) -> None:
+    """Let `source(user, node, children)` answer a breakdown from kept counts (the
+    dashboards' summary rows) instead of counting the subtree on every request; it gives
+    None where it cannot (a user whose scope is not whole subtrees, no rows yet)."""
+    if source not in _SUMMARIES:
+        _SUMMARIES.append(source)
+
+
+def summary_for(user, node, children) -> Summary | None:
+    """The first registered source's counts for every child and every registered figure,
+    or None: then the breakdown is counted."""
+    keys = {"residents", "grids", *_FIGURES}
+    for source in _SUMMARIES:
+        found = source(user, node, children)
+        if found is not None and all(
+            keys <= set(found.counts.get(child.pk, ())) for child in children
+        ):
+            return found
+    return None

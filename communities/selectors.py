@@ -96,13 +96,35 @@ def _roll_up(per_grid: Counter, node: Jurisdiction) -> int:
     return sum(n for path, n in per_grid.items() if path.startswith(node.path))
 
 
-def node_breakdown(*, user: User, node: Jurisdiction) -> list[NodeCounts]:
+class Breakdown(list):
+    """The rows of a breakdown; `as_of` is when kept counts were computed (None: counted
+    now)."""
+
+    as_of = None
+
+
+def node_breakdown(*, user: User, node: Jurisdiction) -> Breakdown:
     """The visible children of `node` (for a grid worker, the grids they serve) with the
-    residents, the registered figures (shops) and the grids under each: three queries and
-    one a figure, whatever the number of children."""
+    residents, the registered figures (shops) and the grids under each. From an app's kept
+    counts where one answers for the user (figures.summary_for: the dashboards' summary
+    rows, for the supervising roles), else counted: three queries and one a figure,
+    whatever the number of children."""
     children = list(jurisdiction_list(user=user).filter(parent=node).order_by("path"))
     if not children:
-        return []
+        return Breakdown()
+    kept = figures.summary_for(user, node, children)
+    if kept is not None:
+        rows = Breakdown(
+            NodeCounts(
+                node=child,
+                residents=kept.counts[child.pk]["residents"],
+                grids=kept.counts[child.pk]["grids"],
+                figures={f.key: kept.counts[child.pk][f.key] for f in figures.registered()},
+            )
+            for child in children
+        )
+        rows.as_of = kept.as_of
+        return rows
     residents = _per_grid(access.residents_for(user).filter(grid__path__startswith=node.path))
     per_figure = {
         figure.key: _per_grid(figure.visible(user).filter(grid__path__startswith=node.path))
@@ -111,7 +133,7 @@ def node_breakdown(*, user: User, node: Jurisdiction) -> list[NodeCounts]:
     grid_paths = list(
         access.grids_for(user).filter(path__startswith=node.path).values_list("path", flat=True)
     )
-    return [
+    return Breakdown(
         NodeCounts(
             node=child,
             residents=_roll_up(residents, child),
@@ -119,7 +141,7 @@ def node_breakdown(*, user: User, node: Jurisdiction) -> list[NodeCounts]:
             figures={key: _roll_up(rows, child) for key, rows in per_figure.items()},
         )
         for child in children
-    ]
+    )
 
 
 def home_counts(*, user: User, breakdown: list[NodeCounts] | None = None) -> dict[str, int]:

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import ArrivalDay, NodeDay
+from .models import ArrivalDay, DailyReport, NodeDay
 
 
 @admin.register(NodeDay)
@@ -15,4 +15,12 @@ class NodeDayAdmin(admin.ModelAdmin):
 class ArrivalDayAdmin(admin.ModelAdmin):
     list_display = ("node", "day", "province", "count")
     list_filter = ("day",)
+    raw_id_fields = ("node",)
+
+
+@admin.register(DailyReport)
+class DailyReportAdmin(admin.ModelAdmin):
+    list_display = ("node", "day", "built_at")
+    list_filter = ("day",)
+    search_fields = ("node__name",)
     raw_id_fields = ("node",)

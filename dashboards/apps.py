@@ -6,3 +6,10 @@ class DashboardsConfig(AppConfig):
     default_auto_field = "django.db.models.BigAutoField"
     name = "dashboards"
     verbose_name = _("Dashboards")
+
+    def ready(self):
+        from communities import figures
+
+        from . import home
+
+        figures.register_summary(home.summary)

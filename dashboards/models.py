@@ -33,6 +33,8 @@ FIGURES = (
     ("arrivals", _("Arrivals that day")),
 )
 FIGURE_NAMES = tuple(name for name, _label in FIGURES)
+# Kept beside the figures for the home page's breakdown (dashboards.home).
+COUNT_NAMES = ("grids", "shops")
 
 
 class NodeDay(models.Model):
@@ -63,6 +65,9 @@ class NodeDay(models.Model):
     tasks_open = models.PositiveIntegerField(default=0)
     tasks_late = models.PositiveIntegerField(default=0)
     arrivals = models.PositiveIntegerField(default=0)
+    # what the home page's breakdown shows besides the residents (not on the dashboard)
+    grids = models.PositiveIntegerField(default=0)
+    shops = models.PositiveIntegerField(default=0)
 
     class Meta:
         verbose_name = _("day's figures of a node")

@@ -26,8 +26,9 @@ from communities.models import (
     Resident,
     Stay,
 )
+from shops.models import Shop
 
-from .models import FIGURE_NAMES, ArrivalDay, NodeDay
+from .models import COUNT_NAMES, FIGURE_NAMES, ArrivalDay, NodeDay
 
 # How far ahead "measures ending soon" looks, the age at which an appeal is late (the
 # staff are reminded then), and the days of arrivals kept by province (the trend's
@@ -86,22 +87,39 @@ def grid_figures(now: datetime) -> dict[str, Counter]:
         "tasks_open": _by(tasks, "community_id"),
         "tasks_late": _by(tasks.filter(due_at__lt=now), "community_id"),
         "arrivals": _by(_arrivals().filter(arrival_date=today), "community_id"),
+        "grids": Counter(
+            dict.fromkeys(
+                Jurisdiction.objects.filter(level=Jurisdiction.Level.GRID).values_list(
+                    "pk", flat=True
+                ),
+                1,
+            )
+        ),
+        "shops": _by(Shop.objects.all(), "grid_id"),
     }
     return figures
 
 
 def _phases_today(active: QuerySet, today: date) -> dict[str, Counter]:
     """The residents under each kind of measure today: the phase of their active measure
-    that runs today (phases are stored with the measure, as JSON)."""
+    that runs today (phases are stored with the measure, as JSON; a phase without its
+    dates runs its `days` after the one before, from the measure's start)."""
     out: dict[str, Counter] = defaultdict(Counter)
     rows = active.filter(start__lte=today, end__gte=today).values_list(
-        "resident__grid_id", "phases"
+        "resident__grid_id", "start", "phases"
     )
-    for grid_id, phases in rows.iterator(chunk_size=5000):
+    for grid_id, start, phases in rows.iterator(chunk_size=5000):
         for phase in phases:
-            if phase["start"] <= today.isoformat() <= phase["end"]:
+            first = date.fromisoformat(phase["start"]) if "start" in phase else start
+            last = (
+                date.fromisoformat(phase["end"])
+                if "end" in phase
+                else first + timedelta(days=phase["days"] - 1)
+            )
+            if first <= today <= last:
                 out[phase["kind"]][grid_id] += 1
                 break
+            start = last + timedelta(days=1)
     return {kind: out.get(kind, Counter()) for kind in FIGURE_NAMES if kind in _KINDS}
 
 
@@ -142,7 +160,7 @@ def refresh(now: datetime | None = None) -> int:
             node_id=node_id,
             day=today,
             refreshed_at=now,
-            **{name: totals[name].get(node_id, 0) for name in FIGURE_NAMES},
+            **{name: totals[name].get(node_id, 0) for name in (*FIGURE_NAMES, *COUNT_NAMES)},
         )
         for node_id in paths
     ]
@@ -151,7 +169,7 @@ def refresh(now: datetime | None = None) -> int:
         batch_size=1000,
         update_conflicts=True,
         unique_fields=["node", "day"],
-        update_fields=["refreshed_at", *FIGURE_NAMES],
+        update_fields=["refreshed_at", *FIGURE_NAMES, *COUNT_NAMES],
     )
     _arrival_days_refresh(today, paths)
     return len(rows)

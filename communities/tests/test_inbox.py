@@ -101,7 +101,8 @@ def test_the_city_home_counts_its_appeals_in_one_query(
     client, world, appeals, django_assert_num_queries
 ):
     """session, user, node, staff, proposals, the appeals' three counts in one, children,
-    residents per grid, shops per grid, grids: as many as without the escalations."""
+    the summary rows (none yet: counted), residents per grid, shops per grid, grids: as
+    many as without the escalations."""
     client.force_login(world["users"]["city_office"])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(reverse("home"))

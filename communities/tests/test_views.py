@@ -260,15 +260,15 @@ def test_admin_form_refuses_a_role_at_the_wrong_level(world):
 def test_home_query_count_does_not_grow_with_children(client, world, django_assert_num_queries):
     client.force_login(world["users"]["city_office"])
     # session, user, node, staff, the inbox's 2 (proposals; appeals to resolve and past 24 h),
-    # children, residents per grid, shops per grid, grids (the other counts are the table's
-    # sums)
-    with django_assert_num_queries(10):
+    # children, the dashboards' summary rows (none yet: counted), residents per grid, shops
+    # per grid, grids (the other counts are the table's sums)
+    with django_assert_num_queries(11):
         client.get(reverse("home"))
     from .factories import JurisdictionFactory
 
     for n in range(5):
         JurisdictionFactory(name=f"新区{n}", level="district", parent=world["nodes"]["city"])
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(11):
         client.get(reverse("home"))
 
 
@@ -277,7 +277,7 @@ def test_every_model_is_in_the_admin_and_its_list_opens(client, world):
     from django.contrib import admin
 
     client.force_login(world["users"]["superuser"])
-    for app in ("communities", "shops", "monitoring"):
+    for app in ("communities", "shops", "monitoring", "dashboards"):
         for model in apps.get_app_config(app).get_models():
             assert model in admin.site._registry, model
             url = reverse(f"admin:{app}_{model._meta.model_name}_changelist")

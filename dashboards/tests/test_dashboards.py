@@ -211,3 +211,72 @@ def test_a_new_supervisor_of_another_street_sees_only_that_street(client, city):
     assert response.context["node"] == city["nodes"]["other_street"]
     street = city["nodes"]["street"]
     assert client.get(reverse("dashboards:node", args=[street.pk])).status_code == 404
+
+
+# --- The home page's breakdown from the summary rows ------------------------------------------
+
+
+def test_the_home_page_of_an_office_reads_the_summary_rows(client, city):
+    summary.refresh()
+    sign_in(client, city, "district_office")
+    url = reverse("home")
+    counted = client.get(url).context["breakdown"]
+    assert counted.as_of is not None  # from the rows
+    assert [(r.node.name, r.residents, r.grids) for r in counted] == [("小店街道", 2, 2)]
+    # the rows are what the home page shows until the next refresh
+    ResidentFactory(grid=city["nodes"]["grid_b"])
+    assert client.get(url).context["counts"]["residents"] == 2
+    summary.refresh()
+    assert client.get(url).context["counts"]["residents"] == 3
+    assert "数据更新于" in client.get(url).content.decode()
+
+
+def test_without_todays_rows_the_home_page_counts(client, city):
+    sign_in(client, city, "district_office")
+    breakdown = client.get(reverse("home")).context["breakdown"]
+    assert breakdown.as_of is None and breakdown[0].residents == 2
+
+
+def test_a_grid_workers_home_page_is_counted_not_summarised(client, city):
+    summary.refresh()
+    sign_in(client, city, "grid_worker")
+    breakdown = client.get(reverse("home")).context["breakdown"]
+    assert breakdown.as_of is None
+    assert [(r.node.name, r.residents) for r in breakdown] == [("第1网格", 1)]
+
+
+def test_the_city_home_page_from_the_rows_costs_fewer_queries(
+    client, city, django_assert_num_queries
+):
+    """session, user, node, staff, the inbox's two, children, the summary rows: the
+    residents, grids and shops of the subtree are not counted."""
+    summary.refresh()
+    sign_in(client, city, "city_office")
+    with django_assert_num_queries(8):
+        client.get(reverse("home"))
+    for n in range(5):
+        JurisdictionFactory(name=f"新区{n}", level="district", parent=city["nodes"]["city"])
+    summary.refresh()
+    with django_assert_num_queries(8):
+        client.get(reverse("home"))
+
+
+def test_a_phase_without_its_dates_runs_after_the_one_before(city):
+    from communities.models import ControlMeasure
+
+    today = timezone.localdate()
+    resident = city["residents"]["grid_b"]
+    ControlMeasure.objects.create(
+        resident=resident,
+        rule="R3",
+        phases=[
+            {"kind": "home_quarantine", "days": 2},
+            {"kind": "home_health_monitoring", "days": 5},
+        ],
+        start=today - timedelta(days=3),
+        end=today + timedelta(days=3),
+        release_due=today + timedelta(days=4),
+    )
+    summary.refresh()
+    grid = rows_today()[city["nodes"]["grid_b"].pk]
+    assert (grid.home_quarantine, grid.home_health_monitoring) == (0, 1)

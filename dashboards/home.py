@@ -1,0 +1,31 @@
+"""The home page's breakdown from the summary rows (communities.figures.register_summary):
+for the supervising roles, whose scope is whole subtrees, the children's residents, grids
+and shops as the last refresh found them, instead of counting a million residents on
+every request. A grid worker's counts (their grids only) are counted as before."""
+
+from django.utils import timezone
+
+from communities.figures import Summary
+
+from . import access
+from .models import NodeDay
+
+
+def summary(user, node, children) -> Summary | None:
+    if not access.can_see_dashboards(user):
+        return None
+    rows = {
+        row.node_id: row
+        for row in NodeDay.objects.filter(
+            day=timezone.localdate(), node_id__in=[child.pk for child in children]
+        )
+    }
+    if len(rows) < len(children):
+        return None  # not refreshed yet today (or a new node): counted instead
+    return Summary(
+        counts={
+            node_id: {"residents": row.residents, "grids": row.grids, "shops": row.shops}
+            for node_id, row in rows.items()
+        },
+        as_of=min(row.refreshed_at for row in rows.values()),
+    )
