@@ -246,3 +246,30 @@ def test_a_failing_job_marks_the_row_failed(city):
         impact_preview_task.run(preview.pk)
     preview.refresh_from_db()
     assert preview.state == "failed" and "boom" in preview.errors
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_on_postgresql_a_chunk_of_the_dry_run_cannot_write(world):
+    """Each chunk is decided in a READ ONLY transaction: a write there fails, it does not
+    happen (here a write slipped into the decision, as a regression would)."""
+    from django.db import connection
+    from django.db.utils import InternalError
+
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs PostgreSQL; run it in the PostgreSQL pass")
+    arrival_file(world["residents"]["grid_a"], place=NANGUAN, days_ago=3)
+    decide = recompute.reassess_decide
+
+    def writing(lo, hi, today, policy):
+        Resident.objects.filter(pk__gte=lo, pk__lte=hi).update(code="red")
+        return decide(lo, hi, today, policy)
+
+    data = candidate(risk_areas=[{"level": "high", **place(NANGUAN)}])
+    with (
+        mock.patch("communities.recompute.reassess_decide", writing),
+        pytest.raises(InternalError, match="read-only transaction"),
+    ):
+        impact.impact_compute(payload=policies.payload_of(data), today=TODAY)
+    assert not Resident.objects.filter(code="red").exists()
+    assert impact.impact_compute(payload=policies.payload_of(data), today=TODAY)["to_red"] == 1
