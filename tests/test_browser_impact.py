@@ -17,6 +17,7 @@ from communities.tests.factories import (
     arrival_file,
     tree,
 )
+from tests.test_browser_announcement import sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -31,15 +32,6 @@ def city():
     for grid in ("grid_a", "grid_b"):
         arrival_file(ResidentFactory(grid=nodes[grid]), place=("吉林省", "吉林市", "船营区"))
     return nodes
-
-
-def sign_in(page, live_server):
-    page.set_viewport_size({"width": 1280, "height": 900})
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.fill("input[name=username]", "shifangkong")
-    page.fill("input[name=password]", "pw-for-tests-123")
-    page.click("button[type=submit]")
-    page.wait_for_selector("[data-testid=role]")
 
 
 def test_the_city_office_sees_the_impact_before_publishing(page, live_server, city, screenshot_dir):
