@@ -146,6 +146,12 @@ class ImpactPreview(Reassessed):
         return self.figures.get("by_district", [])
 
     @property
+    def later(self) -> bool:
+        """Effective after the day it was decided on: not in force when publishing starts
+        the recompute, which decides as of its own day."""
+        return self.payload.get("effective", "") > self.today.isoformat()
+
+    @property
     def percent(self) -> int:
         if self.state == self.State.DONE:
             return 100

@@ -73,3 +73,19 @@ def test_the_runs_page_shows_the_preview_beside_the_recompute(clerk):
     assert run.to_red == 1
     assert 'data-testid="preview-to-red">预演 1<' in html
     assert 'data-testid="preview-to-review">预演 1<' in html
+
+
+def test_a_later_effective_date_is_said_beside_its_figures(clerk):
+    """Nobody would change today: the page says why (not yet in force)."""
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    later = timezone.localdate() + timedelta(days=3)
+    data = candidate(effective=later, risk_areas=[{"level": "high", **place(NANGUAN)}])
+    preview = services.impact_preview_request(data=data, by=None)
+    impact.preview_run(preview_id=preview.pk)
+    url = reverse("communities:announcement-impact", args=[preview.pk])
+    html = clerk.get(url, **HTMX).content.decode()
+    assert 'data-testid="impact-later"' in html and "尚未生效" in html
+    assert "将有 0 名居民赋码改变" in html
