@@ -29,7 +29,7 @@ class Migration(migrations.Migration):
                 ('state', models.CharField(choices=[('pending', 'Queued'), ('running', 'Running'), ('done', 'Done'), ('failed', 'Failed')], default='pending', max_length=8, verbose_name='state')),
                 ('chunks_total', models.PositiveIntegerField(default=0, verbose_name='chunks')),
                 ('chunks_done', models.PositiveIntegerField(default=0, verbose_name='chunks done')),
-                ('figures', models.JSONField(default=dict, verbose_name='figures')),
+                ('figures', models.JSONField(default=dict, verbose_name='figures by rule and district')),
                 ('errors', models.TextField(blank=True, verbose_name='errors')),
                 ('requested_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='requested at')),
                 ('finished_at', models.DateTimeField(blank=True, null=True, verbose_name='finished at')),

@@ -114,7 +114,7 @@ class ImpactPreview(Reassessed):
     chunks_done = models.PositiveIntegerField(_("chunks done"), default=0)
     # {"by_rule": [[code, rule, n], …], "by_district": [[name, code, rule, n], …],
     #  "reviews_by_district": [[name, n], …]}
-    figures = models.JSONField(_("figures"), default=dict)
+    figures = models.JSONField(_("figures by rule and district"), default=dict)
     errors = models.TextField(_("errors"), blank=True)
     requested_by = models.ForeignKey(
         "communities.User", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
