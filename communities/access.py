@@ -21,6 +21,7 @@ from .models import (
     CodeChangeProposal,
     DecisionReview,
     GridTask,
+    ImpactPreview,
     Jurisdiction,
     Resident,
     User,
@@ -145,6 +146,13 @@ def can_file_arrivals(user) -> bool:
 
 def can_publish_announcements(user) -> bool:
     return is_citywide(user)
+
+
+def impact_previews_for(user) -> QuerySet[ImpactPreview]:
+    """An announcement's dry runs: the city office's, who publish them."""
+    if can_publish_announcements(user):
+        return ImpactPreview.objects.all()
+    return ImpactPreview.objects.none()
 
 
 def communities_for(user) -> QuerySet[Jurisdiction]:

@@ -20,6 +20,7 @@ from .models import (
     GridTask,
     HealthCodeEvent,
     IdentityChange,
+    ImpactPreview,
     Jurisdiction,
     NucleicAcidTest,
     PersonalDataView,
@@ -407,6 +408,15 @@ class RecomputeRunAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(ImpactPreview)
+class ImpactPreviewAdmin(ReadOnlyAdmin):
+    """An announcement's dry runs before publishing (issue 14), written by their job."""
+
+    list_display = ["requested_at", "state", "today", "to_red", "to_yellow", "to_review"]
+    list_filter = ["state"]
+    readonly_fields = [f.name for f in ImpactPreview._meta.fields]
 
 
 @admin.register(RecomputeChunk)

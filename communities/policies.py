@@ -16,17 +16,28 @@ def canonical_digest(data: dict) -> str:
     return hashlib.sha256(text.encode()).hexdigest()
 
 
-def measures_in_force(day: date) -> dict[str, tuple[Phase, ...]]:
+def payload_of(data: dict) -> dict:
+    """Validated announcement data as stored and digested (dates as ISO strings)."""
+    return json.loads(json.dumps(data, default=str))
+
+
+def measures_in_force(day: date, candidate: dict | None = None) -> dict[str, tuple[Phase, ...]]:
     """Each announcement's `measures` hold from its effective date until a later one
-    names the same rule."""
+    names the same rule. A `candidate` (an unsaved payload) counts as stored after every
+    stored one, as it would be once published (the last loaded wins a tie of dates)."""
     merged: dict[str, tuple[Phase, ...]] = {}
-    rows = (
+    rows = list(
         Announcement.objects.filter(effective__lte=day)
         .exclude(measures={})
         .order_by("effective", "pk")
-        .values_list("measures", flat=True)
+        .values_list("effective", "measures")
     )
-    for measures in rows:
+    if candidate is not None and candidate.get("measures"):
+        effective = date.fromisoformat(candidate["effective"])
+        if effective <= day:
+            at = sum(1 for stored, _m in rows if stored <= effective)
+            rows.insert(at, (effective, candidate["measures"]))
+    for _effective, measures in rows:
         for rule, phases in measures.items():
             merged[rule] = tuple(Phase(p["kind"], p["days"]) for p in phases)
     return merged
@@ -53,6 +64,43 @@ def policy_on(day: date) -> Policy | None:
         policy = policy_from(announcement, measures)
         _cache[key] = policy
     return policy
+
+
+def policy_with(day: date, candidate: dict) -> Policy | None:
+    """The policy that would be in force on `day` if the candidate (a validated payload,
+    `payload_of`, not stored) were published now: what policy_on(day) gives once it is
+    stored. Nothing is written."""
+    effective = date.fromisoformat(candidate["effective"])
+    stored = announcement_in_force(day)
+    measures = measures_in_force(day, candidate)
+    if effective <= day and (stored is None or effective >= stored.effective):
+        return Policy.build(
+            title=candidate["title"],
+            effective=effective,
+            risk_areas=[
+                RiskArea(
+                    r["level"],
+                    r["province"],
+                    r["city"],
+                    r["county"],
+                    r.get("street") or "",
+                    r.get("area") or "",
+                )
+                for r in candidate.get("risk_areas", [])
+            ],
+            case_counties=[
+                CaseCounty(c["province"], c["city"], c["county"], c.get("street") or "")
+                for c in candidate.get("case_counties", [])
+            ],
+            epidemic_cities=[
+                EpidemicCity(e["province"], e["city"], date.fromisoformat(e["since"]))
+                for e in candidate.get("epidemic_cities", [])
+            ],
+            measures=measures,
+        )
+    if stored is None:
+        return None
+    return policy_from(stored, measures)
 
 
 def policy_from(announcement: Announcement, measures: dict | None = None) -> Policy:

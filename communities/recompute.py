@@ -94,25 +94,39 @@ def run_start(*, kind: str, today: date, announcement_id: int | None = None) -> 
         )
         bounds = scope.aggregate(lo=Min("resident_id"), hi=Max("resident_id"))
     else:
-        scope = ArrivalReport.objects.filter(
-            state=ArrivalReport.State.ASSESSED,
-            arrival_date__gte=today - WINDOW,
-            resident__isnull=False,
-        )
-        bounds = scope.aggregate(lo=Min("resident_id"), hi=Max("resident_id"))
+        bounds = reassess_bounds(today)
     with transaction.atomic():
         run = RecomputeRun.objects.create(kind=kind, today=today, announcement_id=announcement_id)
-        if bounds["lo"] is not None:
-            RecomputeChunk.objects.bulk_create(
-                RecomputeChunk(run=run, lo=lo, hi=min(lo + CHUNK_IDS - 1, bounds["hi"]))
-                for lo in range(bounds["lo"], bounds["hi"] + 1, CHUNK_IDS)
-            )
+        RecomputeChunk.objects.bulk_create(
+            RecomputeChunk(run=run, lo=lo, hi=hi) for lo, hi in chunk_ranges(bounds)
+        )
         total = run.chunks.count()
         RecomputeRun.objects.filter(pk=run.pk).update(chunks_total=total)
         run.chunks_total = total
     if total == 0:
         _run_finish(run.pk)
     return run
+
+
+def reassess_bounds(today: date) -> dict:
+    """The lowest and highest resident id with a recent assessed arrival ({lo, hi}, None
+    without one): the range a re-assessment (and its dry run) splits into chunks."""
+    scope = ArrivalReport.objects.filter(
+        state=ArrivalReport.State.ASSESSED,
+        arrival_date__gte=today - WINDOW,
+        resident__isnull=False,
+    )
+    return scope.aggregate(lo=Min("resident_id"), hi=Max("resident_id"))
+
+
+def chunk_ranges(bounds: dict) -> list[tuple[int, int]]:
+    """The chunks' id ranges (lo, hi) over bounds, CHUNK_IDS ids each."""
+    if bounds["lo"] is None:
+        return []
+    return [
+        (lo, min(lo + CHUNK_IDS - 1, bounds["hi"]))
+        for lo in range(bounds["lo"], bounds["hi"] + 1, CHUNK_IDS)
+    ]
 
 
 def run_inline(*, kind: str, today: date, announcement_id: int | None = None) -> RecomputeRun:
@@ -355,9 +369,37 @@ def _release(lo: int, hi: int, today: date) -> list[Change]:
 def _reassess(
     lo: int, hi: int, run: RecomputeRun
 ) -> tuple[list[Change], list[Change], dict[str, int]]:
-    """The recent arrivals (last 14 days) of residents lo..hi, decided again under the
-    policy in force on the run's day, each compared with the decision already taken for
-    that same arrival (DOMAIN.md section 5), never with the resident's present code.
+    """Re-assess residents lo..hi under the policy in force on the run's day: decide
+    (reassess_decide, which the announcement's dry run uses too), then write (_apply).
+    Returns the changes written, the reviews filed and the counts of what was not
+    written."""
+    kept = {"kept_decided": 0, "kept_covered": 0, "to_review": 0}
+    policy = policies.policy_on(run.today)
+    if policy is None:
+        return [], [], kept
+    decided = reassess_decide(lo, hi, run.today, policy)
+    kept["kept_decided"] += decided.kept_decided
+    written, reviews, covered = _apply(
+        decided.residents, decided.changes, timezone.now(), run, lo, hi
+    )
+    kept["kept_covered"] += covered
+    kept["to_review"] += len(reviews)
+    return written, reviews, kept
+
+
+@dataclass(frozen=True)
+class Decided:
+    """What a re-assessment of a chunk decided, before anything is written."""
+
+    residents: dict[int, Guard]  # the state the writes are conditional on
+    changes: list[Change]  # the stricter decisions: write, review or covered
+    kept_decided: int  # arrivals whose new decision is not stricter than their own
+
+
+def reassess_decide(lo: int, hi: int, today: date, policy) -> Decided:
+    """The recent arrivals (last 14 days) of residents lo..hi, decided again under
+    `policy`, each compared with the decision already taken for that same arrival
+    (DOMAIN.md section 5), never with the resident's present code. Reads only.
 
     1. An arrival whose new decision is not stricter than its own: nothing (kept_decided).
        A release that happened is that decision carried out, so it is never applied again.
@@ -365,20 +407,15 @@ def _reassess(
        - covered: the resident's code in force is already as strict (kept_covered);
        - review: a person decided on the resident's code after this arrival was assessed;
          the decision stands, the district gets a review task (to_review);
-       - write: the code, its event, the measure and the tests (to_red/yellow/green).
-    Returns the changes written, the reviews filed and the counts of what was not
-    written."""
-    kept = {"kept_decided": 0, "kept_covered": 0, "to_review": 0}
-    policy = policies.policy_on(run.today)
-    if policy is None:
-        return [], [], kept
+       - write: the code, its event, the measure and the tests (to_red/yellow/green)."""
+    kept_decided = 0
     # Two reads, both over the chunk's id range (joins, not lists of ids): the arrivals
     # with their own decisions and their residents' present state, and their stays.
     recent = ArrivalReport.objects.filter(
         resident_id__gte=lo,
         resident_id__lte=hi,
         state=ArrivalReport.State.ASSESSED,
-        arrival_date__gte=run.today - WINDOW,
+        arrival_date__gte=today - WINDOW,
     )
     stands = F("resident__decision_stands_at")
     rows = list(
@@ -410,7 +447,7 @@ def _reassess(
         )
     )
     if not rows:
-        return [], [], kept
+        return Decided({}, [], 0)
     stays = defaultdict(list)
     for arrival_id, *stay in (
         Stay.objects.filter(arrival__in=recent)
@@ -418,7 +455,7 @@ def _reassess(
         .values_list("arrival_id", "province", "city", "county", "street", "area", "start", "end")
     ):
         stays[arrival_id].append(stay)
-    window_start = run.today - WINDOW
+    window_start = today - WINDOW
     stricter = defaultdict(list)  # resident id -> [(arrival row, decision)]
     residents = {}  # resident id -> Guard (the state the writes are conditional on)
     for row in rows:
@@ -430,7 +467,7 @@ def _reassess(
         ):
             # No place the announcement names and no entry from abroad: R0, never stricter
             # than the decision taken (most arrivals: decided without the engine).
-            kept["kept_decided"] += 1
+            kept_decided += 1
             continue
         decision = assess(
             Traveller(
@@ -450,10 +487,10 @@ def _reassess(
                 abroad_quarantine_days=abroad_days,
             ),
             policy,
-            run.today,
+            today,
         )
         if not is_stricter(decision.code, decision.rule, own_code, own_rule):
-            kept["kept_decided"] += 1
+            kept_decided += 1
             continue
         stricter[resident_id].append((row, decision))
         residents[resident_id] = Guard(resident_id, *row[7:11])
@@ -484,10 +521,7 @@ def _reassess(
                     grid_id=guard.grid_id,
                 )
             )
-    written, reviews, covered = _apply(residents, changes, timezone.now(), run, lo, hi)
-    kept["kept_covered"] += covered
-    kept["to_review"] += len(reviews)
-    return written, reviews, kept
+    return Decided(residents, changes, kept_decided)
 
 
 # --- Writing a re-assessment's changes ---------------------------------------------------------

@@ -6,7 +6,7 @@ from datetime import date, timedelta
 from celery import group, shared_task
 from django.utils import timezone
 
-from . import recompute
+from . import impact, recompute
 from .models import Announcement, RecomputeRun
 
 log = logging.getLogger(__name__)
@@ -74,3 +74,15 @@ def recompute_missed_task() -> int:
         recompute_after_announcement_task.run(announcement_id)
         started += 1
     return started
+
+
+@shared_task(bind=True, acks_late=True, soft_time_limit=120, time_limit=180)
+def impact_preview_task(self, preview_id: int) -> bool:
+    """The dry run of a candidate announcement (impact.preview_run). It writes nothing but
+    its own row, so running it twice is harmless (a redelivered task starts it again)."""
+    try:
+        return impact.preview_run(preview_id=preview_id)
+    except Exception as error:
+        impact.preview_fail(preview_id=preview_id, error=repr(error))
+        log.exception("impact preview %s failed", preview_id)
+        raise

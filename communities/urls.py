@@ -30,6 +30,11 @@ urlpatterns = [
         name="announcement-upload",
     ),
     path("announcements/new/", views_announcements.announcement_create, name="announcement-create"),
+    path(
+        "announcements/impact/<int:pk>/",
+        views_announcements.announcement_impact,
+        name="announcement-impact",
+    ),
     path("announcements/row/", views_announcements.announcement_row, name="announcement-row"),
     path(
         "announcements/template.xlsx",

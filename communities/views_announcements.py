@@ -11,6 +11,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_GET
 
 from . import access, policies, selectors, services
 from .announcement_sheets import SheetUploadForm, template_workbook
@@ -105,6 +106,7 @@ def announcement_create(request):
         "editor": editor,
         "sheet_form": sheet_form,
         "preview": editor.validated,
+        "impact": _impact(request, editor.validated),
         "previewed": policies.canonical_digest(editor.payload()) if editor.validated else "",
         "in_force": policies.announcement_in_force(timezone.localdate()),
         "days_ahead": EFFECTIVE_DAYS_AHEAD,
@@ -175,5 +177,20 @@ def announcement_upload(request):
             "unknown": unknown,
             "later": later,
             "days_ahead": EFFECTIVE_DAYS_AHEAD,
+            "impact": _impact(request, preview),
         },
     )
+
+
+def _impact(request, data: dict | None):
+    """The previewed announcement's impact: its dry run, started unless under way or
+    fresh (the page polls announcement_impact until it is done)."""
+    return services.impact_preview_request(data=data, by=request.user) if data else None
+
+
+@require_GET
+@login_required
+def announcement_impact(request, pk):
+    """A dry run's progress and, once done, its figures (the page's htmx polls this)."""
+    preview = get_object_or_404(access.impact_previews_for(request.user), pk=pk)
+    return render(request, "communities/partials/impact_preview.html", {"impact": preview})

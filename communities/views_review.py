@@ -11,7 +11,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from . import access, selectors, selectors_review, services
+from . import access, impact, selectors, selectors_review, services
 from .forms_review import DecisionForm, ProposalForm, ReviewKeepForm, ReviewProposeForm
 from .models import Anomaly, CodeChangeProposal, DecisionReview, RecomputeRun
 from .views import error_text
@@ -185,7 +185,8 @@ def run_list(request):
     """Recompute runs for the city office; the rows refresh themselves while one runs."""
     if not access.is_citywide(request.user):
         raise PermissionDenied
-    runs = RecomputeRun.objects.select_related("announcement")[:30]
+    runs = list(RecomputeRun.objects.select_related("announcement")[:30])
+    impact.previews_attach(runs)  # the figures of each announcement's dry run beside
     running = any(run.state == RecomputeRun.State.RUNNING for run in runs)
     template = "communities/review/run_list.html"
     if request.htmx:

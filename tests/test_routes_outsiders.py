@@ -32,6 +32,7 @@ from communities.models import (
     Appeal,
     CodeChangeProposal,
     GridTask,
+    ImpactPreview,
     NucleicAcidTest,
     User,
 )
@@ -119,6 +120,7 @@ TARGETS = {
     "review:decision-review": ["review"],
     "review:decision-review-propose": ["review"],
     "review:decision-review-keep": ["review"],
+    "communities:announcement-impact": ["impact_preview"],
     "tasks:task-verify": TASKS_WITH_ARRIVAL,
     "tasks:task-work": TASKS,
     "tasks:task-arrival": ["task_find_person"],
@@ -180,6 +182,7 @@ GET_ONLY = {
     "dashboards:report",
     "dashboards:report-xlsx",
     "dashboards:report-pdf",
+    "communities:announcement-impact",
 } | {name for name in TARGETS if name.startswith("api:")}
 POST_ONLY = {
     "care:test-record",
@@ -309,6 +312,13 @@ def _grid_a_build() -> dict:
             evidence="appeals/report.png",
             code_at_filing="yellow",
             due_at=timezone.now() + timedelta(hours=24),
+        ),
+        # an announcement's dry run: the city office's, who publish (no grid's data)
+        "impact_preview": ImpactPreview.objects.create(
+            digest="0" * 64,
+            payload={"title": "提示", "effective": date.today().isoformat()},
+            today=date.today(),
+            state=ImpactPreview.State.DONE,
         ),
     }
     objects["appeal"].evidence.save("report.png", ContentFile(PNG))

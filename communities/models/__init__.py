@@ -20,7 +20,7 @@ from .codes import (
     Stay,
     code_event_kind,
 )
-from .jobs import RecomputeChunk, RecomputeRun
+from .jobs import ImpactPreview, RecomputeChunk, RecomputeRun
 from .lifecycle import (
     APPEAL_DEADLINE,
     APPEAL_REMIND_AFTER,
@@ -60,6 +60,7 @@ __all__ = [
     "HealthCode",
     "HealthCodeEvent",
     "IdentityChange",
+    "ImpactPreview",
     "Jurisdiction",
     "NucleicAcidTest",
     "PersonDecision",

@@ -53,6 +53,7 @@ from .lifecycle import (
     test_result_withdraw,
     venue_report_file,
 )
+from .previews import impact_preview_request
 from .reviews import review_keep, review_propose
 from .tokens import token_issue, token_revoke
 
@@ -79,6 +80,7 @@ __all__ = [
     "followup_record",
     "has_open_anomaly",
     "health_code_change",
+    "impact_preview_request",
     "open_anomalies_refuse",
     "password_changed",
     "password_generate",

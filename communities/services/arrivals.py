@@ -66,18 +66,11 @@ class IdentityDiffers(Exception):
 # --- Announcements -------------------------------------------------------------------------
 
 
-def _json_ready(data: dict) -> dict:
-    """Dates as ISO strings, so the validated data can be stored and digested."""
-    import json
-
-    return json.loads(json.dumps(data, default=str))
-
-
 @transaction.atomic
 def announcement_load(*, data: dict, by: User | None) -> tuple[Announcement, bool]:
     """Store a validated announcement unless the same one is there; (row, created).
     Queues the recompute of everyone it may affect once the transaction commits."""
-    payload = _json_ready(data)
+    payload = policies.payload_of(data)
     digest = policies.canonical_digest(payload)
     existing = Announcement.objects.filter(digest=digest).first()
     if existing:

@@ -231,6 +231,9 @@ def test_bench_recompute_prints_its_figures_on_a_small_city(db, capsys):
         r"release: 20 released of 400 residents in [\d.]+ s; naive [\d.]+x slower", out[-1]
     ), out[-1]
     assert any(line.startswith("recompute: 20 changed of 40 candidates") for line in out)
+    # the announcement's dry run (issue 14), which said what the recompute then did
+    assert any(line.startswith("dry run: 20 changed of 40 candidates") for line in out)
+    assert any(line.startswith("impact preview: 20 would change (20 → red by R1)") for line in out)
 
 
 def test_with_the_broker_down_publishing_still_works_and_the_run_starts_later(

@@ -7,7 +7,10 @@ memory does not count here), then, on a benchmark database only:
 1. release: gives 5 % of the residents a red R1 measure whose release is due today, runs
    the nightly release job (all chunks, one worker: this process) and times it;
 2. recompute: files --arrivals recent arrivals (half from a high-risk county of the demo
-   announcement, half from a clean one) on green residents and runs the re-assessment job;
+   announcement, half from a clean one) on green residents; first the dry run of an
+   announcement with the demo's lists (issue 14: the impact preview's job, which writes
+   nothing), then the re-assessment job; the command stops with an error unless the dry
+   run's figures are what the re-assessment did;
 3. naive: the same work as a per-object save() loop on a sample, for the ratio (last, so
    that the objects it loads do not count in the jobs' memory).
 Each job's line gives the process's RSS when it started and its peak during the job (the
@@ -26,12 +29,13 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import connection, transaction
 from django.utils import timezone
 
-from communities import recompute, services
+from communities import impact, policies, recompute, services
 from communities.demo import demo_announcement_load
 from communities.models import (
     ArrivalReport,
     ControlMeasure,
     HealthCodeEvent,
+    ImpactPreview,
     RecomputeRun,
     Resident,
 )
@@ -117,7 +121,7 @@ class Command(BaseCommand):
                 "0",
             ]
             subprocess.run(seed, check=True)  # noqa: S603 - our own manage.py
-        demo_announcement_load()  # an older benchmark database may lack it
+        demo, _created = demo_announcement_load()  # an older benchmark database may lack it
         total = Resident.objects.count()
         vendor = connection.vendor
         self.stdout.write(f"dataset: {total:,} residents on {vendor}")
@@ -131,10 +135,15 @@ class Command(BaseCommand):
 
         filed = self.setup_arrivals(arrivals)
         self.analyze()
+        preview = self.preview_queue(demo)
+        _ran, seconds1, queries1, memory1 = self.timed(impact.preview_run, preview_id=preview.pk)
+        preview.refresh_from_db()
+        self.report("dry run", filed, preview.changed, seconds1, queries1, memory1)
         run, seconds2, queries2, memory2 = self.timed(
             recompute.run_inline, kind=RecomputeRun.Kind.ANNOUNCEMENT, today=self.today
         )
         self.report("recompute", filed, run.changed, seconds2, queries2, memory2)
+        self.compare(preview, run, seconds1, seconds2)
 
         # The naive loops last: the objects they load would stay in the process's memory
         # and blur the jobs' figures.
@@ -153,6 +162,29 @@ class Command(BaseCommand):
         self.stdout.write(
             f"release: {released.to_green} released of {total} residents in "
             f"{seconds:.2f} s; naive {ratio:.1f}x slower"
+        )
+
+    def preview_queue(self, demo) -> ImpactPreview:
+        """The preview row of an announcement with the demo's lists, effective today (in
+        force from today on, as the demo would be: the same decisions), queued afresh."""
+        payload = {**demo.payload, "title": f"{demo.title}（影响预演）"}
+        payload["effective"] = self.today.isoformat()
+        digest = policies.canonical_digest(payload)
+        ImpactPreview.objects.filter(digest=digest).delete()
+        return ImpactPreview.objects.create(digest=digest, payload=payload, today=self.today)
+
+    def compare(self, preview, run, dry_seconds, run_seconds):
+        """The dry run said what the recompute then did, or the benchmark fails."""
+        names = ("to_red", "to_yellow", "to_green", "kept_decided", "kept_covered", "to_review")
+        said = {name: getattr(preview, name) for name in names}
+        did = {name: getattr(run, name) for name in names}
+        if said != did:
+            raise CommandError(f"the dry run said {said}, the recompute did {did}")
+        rules = ", ".join(f"{n:,} → {code} by {rule}" for code, rule, n in preview.by_rule)
+        self.stdout.write(
+            f"impact preview: {preview.changed:,} would change ({rules}), "
+            f"{preview.to_review:,} review tasks, over {preview.chunks_total} chunks in "
+            f"{dry_seconds:.2f} s; the recompute did the same in {run_seconds:.2f} s"
         )
 
     def timed(self, job, **kwargs):
