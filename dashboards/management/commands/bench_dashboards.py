@@ -9,9 +9,10 @@ recent arrivals):
    version counts each figure of each node with its own query over the node's subtree
    (what a dashboard without summary rows does), timed on a sample of nodes and scaled to
    all of them;
-2. reports: the daily reports of yesterday of every street, district and the city
-   (reports.build); the naive version builds one report at a time, reading the day's
-   events for that node only, timed on a sample and scaled.
+2. reports: the daily reports of every street, district and the city (reports.build) of
+   today (bench_recompute's arrivals and releases happened today: the busiest day of the
+   data); the naive version builds one report at a time, reading the day's events for
+   that node only, timed on a sample and scaled.
 Each line gives the seconds, the queries and the process's peak RSS. The last line is
 `refresh: <S> s for <N> nodes, reports: <R> s for <M> reports; naive <x>x and <y>x slower`.
 """
@@ -61,8 +62,7 @@ class Command(BaseCommand):
             f"{ControlMeasure.objects.count():,} measures on {connection.vendor}"
         )
         now = timezone.now()
-        yesterday = timezone.localdate(now) - timedelta(days=1)
-        summary.refresh(now - timedelta(days=1))  # yesterday's rows, for the reports
+        day = timezone.localdate(now)
         refresh, queries = self.best(runs, summary.refresh, now)
         self.stdout.write(
             f"  refresh: {refresh:.2f} s, {queries} queries, peak RSS {peak_mb():.0f} MB"
@@ -72,13 +72,18 @@ class Command(BaseCommand):
             f"  naive refresh (a query per figure per node, {sample} nodes timed): "
             f"{naive_refresh:.1f} s for {nodes:,} nodes"
         )
-        built, queries = self.best(runs, reports.build, yesterday, now=now)
+        built, queries = self.best(runs, reports.build, day, now=now)
         count = Jurisdiction.objects.filter(level__in=reports.LEVELS).count()
         self.stdout.write(
             f"  reports: {built:.2f} s for {count:,} reports, {queries} queries, "
             f"peak RSS {peak_mb():.0f} MB"
         )
-        naive_reports = self.naive_reports(yesterday, sample) * count
+        events = reports.DailyReport.objects.get(node__level="city", day=day).figures
+        self.stdout.write(
+            f"  the day's events: {events['arrivals']:,} arrivals, {events['releases']:,} "
+            f"releases, {events['anomalies_new']:,} anomalies"
+        )
+        naive_reports = self.naive_reports(day, sample) * count
         self.stdout.write(
             f"  naive reports (each read on its own, {sample} timed): {naive_reports:.1f} s"
         )
