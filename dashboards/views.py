@@ -4,6 +4,7 @@ trends of the last 30 days, arrivals by origin province, and the appeals with th
 Every number and every bar opens the list behind it, narrowed to the node."""
 
 from datetime import timedelta
+from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
@@ -100,7 +101,13 @@ def link(name: str, node: Jurisdiction) -> str | None:
     if name not in LINKS:
         return None
     url_name, params = LINKS[name]
-    return reverse(url_name) + "?" + urlencode({**params, "node": node.pk})
+    return _list_url(url_name) + "?" + urlencode({**params, "node": node.pk})
+
+
+@lru_cache(maxsize=64)
+def _list_url(url_name: str) -> str:
+    # a page links some 1,500 numbers: each list's address is reversed once
+    return reverse(url_name)
 
 
 @login_required
