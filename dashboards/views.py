@@ -141,9 +141,33 @@ def dashboard(request, pk=None):
         ],
         "appeals": _with_countdown(selectors.appeals_open(user=user, node=node)),
         "missing_reports": reports.missing(parent=node, day=today - timedelta(days=1)),
+        "sweep": _sweep(selectors.sweep(user=user, node=node, today=today), node),
         "charts": _charts(node, mine, rows, today),
     }
     return render(request, "dashboards/dashboard.html", context)
+
+
+def _sweep(sweep: selectors.Sweep, node: Jurisdiction) -> dict:
+    """The sweep's cards, each opening the shop register narrowed the same way."""
+
+    def shops(**params) -> str:
+        return _list_url("shops:shop-list") + "?" + urlencode({**params, "node": node.pk})
+
+    return {
+        "cards": [
+            (_("Shops"), sweep.shops, shops(), False),
+            (_("Green placard"), sweep.green, shops(placard="green"), False),
+            (_("Under a rectification reminder"), sweep.reminded, shops(reminded="1"), False),
+            (_("Red placard"), sweep.red, shops(placard="red"), sweep.red > 0),
+            (
+                _("Red, due for re-inspection"),
+                sweep.red_due,
+                shops(placard="red", reinspection="due"),
+                sweep.red_due > 0,
+            ),
+        ],
+        "campaigns": sweep.campaigns,
+    }
 
 
 def _with_countdown(appeals) -> list:

@@ -35,6 +35,11 @@ class ShopFilterForm(forms.Form):
         required=False,
         choices=[("", _("Any re-inspection day")), ("due", _("Re-inspection due"))],
     )
+    reminded = forms.ChoiceField(
+        label=_("Rectification reminder"),
+        required=False,
+        choices=[("", _("With or without a reminder")), ("1", _("Under a rectification reminder"))],
+    )
 
     def __init__(self, *args, roads=(), communities=(), **kwargs):
         super().__init__(*args, **kwargs)

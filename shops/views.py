@@ -84,6 +84,8 @@ def _filtered(request):
     for name in ("road", "kind", "placard", "state"):
         if name in given:
             shops = shops.filter(**{name: given[name]})
+    if given.get("reminded") == "1":  # reminded, no placard yet (the dashboards' count)
+        shops = shops.filter(placard=Shop.Placard.NONE, reminders__gt=0)
     if given.get("reinspection") == "due":  # red and closed long enough: the group goes back
         today = timezone.localdate()
         shops = shops.filter(placard=Shop.Placard.RED, reinspection_due__lte=today)

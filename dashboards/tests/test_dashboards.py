@@ -280,3 +280,22 @@ def test_a_phase_without_its_dates_runs_after_the_one_before(city):
     summary.refresh()
     grid = rows_today()[city["nodes"]["grid_b"].pk]
     assert (grid.home_quarantine, grid.home_health_monitoring) == (0, 1)
+
+
+def test_the_sweep_under_the_node_and_its_lists(client, city):
+    from shops.models import Shop
+    from shops.tests.factories import ShopFactory
+
+    today = timezone.localdate()
+    grid = city["nodes"]["grid_a"]
+    ShopFactory(grid=grid, placard=Shop.Placard.GREEN)
+    ShopFactory(grid=grid, placard=Shop.Placard.RED, reinspection_due=today)
+    ShopFactory(grid=grid, placard=Shop.Placard.RED, reinspection_due=today + timedelta(days=2))
+    ShopFactory(grid=grid, reminders=1)
+    ShopFactory(grid=city["nodes"]["other_grid"], placard=Shop.Placard.RED, reinspection_due=today)
+    sign_in(client, city, "street_supervisor")
+    sweep = client.get(reverse("dashboards:home")).context["sweep"]
+    values = [(str(label), value) for label, value, _url, _danger in sweep["cards"]]
+    assert [v for _l, v in values] == [4, 1, 1, 2, 1]
+    for _label, value, url, _danger in sweep["cards"]:
+        assert client.get(url).context["page"].paginator.count == value, url
