@@ -2,6 +2,7 @@
 days), its children's, and the few live lists a supervisor acts on (appeals with their
 clock). Each read takes the acting user and starts from dashboards.access."""
 
+from collections import defaultdict
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
@@ -9,7 +10,7 @@ from django.db.models import Count, Q, QuerySet
 from django.shortcuts import get_object_or_404
 
 from communities import access as core_access
-from communities.models import Appeal, Jurisdiction, User
+from communities.models import Appeal, GridTask, Jurisdiction, User
 from communities.selectors import home_root
 from shops.access import campaigns_for, shops_for
 from shops.models import Shop
@@ -18,6 +19,7 @@ from . import access
 from .models import FIGURE_NAMES, ArrivalDay, DailyReport, NodeDay
 from .summary import TREND_DAYS
 
+Role = User.Role
 MEASURE_KINDS = (
     "centralized_quarantine",
     "home_quarantine",
@@ -169,3 +171,47 @@ def sweep(*, user: User, node: Jurisdiction, today: date) -> Sweep:
         .order_by("street__path", "starts_on")
     )
     return Sweep(**counts, campaigns=campaigns)
+
+
+@dataclass
+class Load:
+    worker: User
+    open: int = 0
+    overdue: int = 0
+
+
+def workload(*, user: User, node: Jurisdiction, now, limit: int = 30) -> list[Load]:
+    """Open tasks per grid worker under the node, the busiest first (at most `limit`): a
+    task about a resident is the work of that resident's grid's workers, one without a
+    resident yet of the community's (DOMAIN.md section 5). Three queries."""
+    workers = list(
+        core_access.users_for(user)
+        .filter(role=Role.GRID_WORKER, is_active=True, jurisdiction__path__startswith=node.path)
+        .order_by("username")
+    )
+    if not workers:
+        return []
+    by_grid: dict[int, list[int]] = defaultdict(list)  # grid → its workers
+    by_community: dict[int, set[int]] = defaultdict(set)  # community → its workers
+    served = User.grids.through.objects.filter(user__in=workers).values_list(
+        "user_id", "jurisdiction_id", "jurisdiction__parent_id"
+    )
+    for worker_id, grid_id, community_id in served:
+        by_grid[grid_id].append(worker_id)
+        by_community[community_id].add(worker_id)
+    tasks = (
+        GridTask.objects.filter(state=GridTask.State.OPEN, community__path__startswith=node.path)
+        .order_by()
+        .values_list("resident__grid_id", "community_id")
+        .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))
+    )
+    loads = {w.pk: Load(w) for w in workers}
+    for grid_id, community_id, n, late in tasks:
+        owners = by_grid[grid_id] if grid_id is not None else by_community[community_id]
+        for worker_id in owners:
+            loads[worker_id].open += n
+            loads[worker_id].overdue += late
+    ranked = sorted(
+        loads.values(), key=lambda load: (-load.open, -load.overdue, load.worker.username)
+    )
+    return ranked[:limit]

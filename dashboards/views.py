@@ -142,6 +142,7 @@ def dashboard(request, pk=None):
         "appeals": _with_countdown(selectors.appeals_open(user=user, node=node)),
         "missing_reports": reports.missing(parent=node, day=today - timedelta(days=1)),
         "sweep": _sweep(selectors.sweep(user=user, node=node, today=today), node),
+        "workload": selectors.workload(user=user, node=node, now=timezone.now()),
         "charts": _charts(node, mine, rows, today),
     }
     return render(request, "dashboards/dashboard.html", context)
