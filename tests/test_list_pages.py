@@ -211,3 +211,18 @@ def test_a_list_page_makes_as_many_queries_for_one_row_as_for_many(
     with CaptureQueriesContext(connection) as many:
         assert client.get(reverse(url)).status_code == 200
     assert len(many) == len(few), [q["sql"][:90] for q in many.captured_queries]
+
+
+@pytest.mark.postgres
+def test_a_name_prefix_search_uses_the_prefix_index_on_postgresql(residents):
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs PostgreSQL (its own index); run it in the PostgreSQL pass")
+    rows = Resident.objects.filter(selectors.resident_search("王0")).order_by("name", "pk")
+    with connection.cursor() as cursor:
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        cursor.execute("SET LOCAL enable_indexscan = off")  # leaves the prefix's bitmap
+        sql, params = rows.query.sql_with_params()
+        cursor.execute(f"EXPLAIN {sql}", params)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+    assert "resident_name_prefix" in plan
+    assert [r.name for r in rows] == [f"王0{i}" for i in range(10)]
