@@ -325,14 +325,17 @@ PHONE_SHAPE = re.compile(r"\d{11}")
 
 
 def resident_search(query: str) -> Q:
-    """What a search box query finds: by its shape, a full ID number or a phone (exactly),
-    else a name prefix. One field per query, so that each is one index's lookup (an OR of
-    the three made PostgreSQL scan every visible resident)."""
+    """What the search box finds, by the query's shape: a full ID number or a phone
+    (exactly), else a name prefix; one field each, so that each is one index's lookup (an
+    OR of the three made PostgreSQL read every visible resident). A name prefix also
+    starts the list's (name, id) index at the prefix (every name that starts with it sorts
+    at or after it, in any collation): the planner otherwise walks the index from its
+    start for a common surname, and SQLite's LIKE uses no index of its own."""
     if ID_NUMBER_SHAPE.fullmatch(query.upper()):
         return Q(id_number=query.upper())
     if PHONE_SHAPE.fullmatch(query):
         return Q(phone=query)
-    return Q(name__startswith=query)
+    return Q(name__startswith=query, name__gte=query)
 
 
 def residents_at_a_glance(residents) -> None:

@@ -2,7 +2,6 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from .forms import (
 from .forms_care import AnomalyResolveForm
 from .forms_review import ProposalForm
 from .models import ArrivalReport, HealthCode, Jurisdiction, User
+from .paging import CappedPaginator
 
 Role = User.Role
 
@@ -133,7 +133,7 @@ def jurisdiction_list(request):
     level = request.GET.get("level", "")
     if level in Jurisdiction.Level.values:
         nodes = nodes.filter(level=level)
-    page = Paginator(nodes, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(nodes, 50).get_page(request.GET.get("page"))
     template = "communities/jurisdiction_list.html"
     if request.htmx:
         template += "#rows"
@@ -167,7 +167,7 @@ def resident_list(request):
         code=request.GET.get("code", ""),
         node=node,
     )
-    page = Paginator(residents, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(residents, 50, keys_first=True).get_page(request.GET.get("page"))
     selectors.residents_at_a_glance(page.object_list)
     template = "communities/resident_list.html"
     if request.htmx:

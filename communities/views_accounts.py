@@ -9,12 +9,12 @@ from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import SetPasswordForm
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.shortcuts import get_object_or_404, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 
 from . import access, ratelimit, selectors, services
+from .paging import CappedPaginator
 
 PER_PAGE = 50
 # Reset e-mails asked for from one network (an IP address), counted in the shared cache
@@ -65,7 +65,7 @@ def staff_list(request):
         raise PermissionDenied
     query = request.GET.get("q", "")
     accounts = selectors.staff_list(user=request.user, query=query)
-    page = Paginator(accounts, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(accounts, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "communities/accounts/staff_list.html", {"page": page, "q": query})
 
 

@@ -13,7 +13,6 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -31,6 +30,7 @@ from .forms_appeals import (
     PublicAppealForm,
 )
 from .models import Appeal, User
+from .paging import CappedPaginator
 from .views import error_text, id_param
 
 Role = User.Role
@@ -199,7 +199,7 @@ def appeal_list(request):
     if state not in selectors_appeals.STATE_FILTERS:
         state = ""
     appeals = selectors_appeals.appeal_list(user=request.user, state=state)
-    page = Paginator(appeals, 50).get_page(request.GET.get("page"))
+    page = CappedPaginator(appeals, 50).get_page(request.GET.get("page"))
     now = timezone.now()
     for appeal in page:
         appeal.countdown = selectors_appeals.appeal_countdown(appeal, now=now)

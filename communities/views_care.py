@@ -7,7 +7,6 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -19,6 +18,7 @@ from django_htmx.http import HttpResponseClientRedirect
 from . import access, selectors, selectors_care, services
 from .forms_care import COLUMNS, AnomalyResolveForm, FollowUpForm, ResultForm, ResultsUploadForm
 from .models import FEVER_FROM, WITHDRAW_WITHIN, Anomaly, HealthCode, NucleicAcidTest
+from .paging import CappedPaginator
 from .services import imports
 
 PER_PAGE = 50
@@ -51,7 +51,7 @@ def tests_due(request):
     user recorded in the last minutes, which they may still withdraw."""
     now = timezone.now()
     tests = selectors_care.pending_test_list(user=request.user, today=timezone.localdate(now))
-    page = Paginator(tests, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(tests, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "recent": selectors_care.recent_result_list(user=request.user, now=now),
@@ -189,7 +189,7 @@ def followup_list(request):
     missing = request.GET.get("missing") == "today"  # a link from the home page's count
     if missing:
         measures = selectors.missing_today(measures, today=today)
-    page = Paginator(measures, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(measures, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "missing": missing,
         "page": page,
@@ -261,7 +261,7 @@ def anomaly_list(request):
     if not access.can_resolve_anomalies(request.user):
         raise PermissionDenied
     anomalies = selectors_care.anomaly_queue(user=request.user)
-    page = Paginator(anomalies, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(anomalies, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "communities/care/anomaly_list.html", {"page": page})
 
 

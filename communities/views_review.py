@@ -5,7 +5,6 @@ against) and the recompute runs. The staff's in-app inbox is in notices.views.""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
@@ -14,6 +13,7 @@ from django.views.decorators.http import require_POST
 from . import access, impact, selectors, selectors_review, services
 from .forms_review import DecisionForm, ProposalForm, ReviewKeepForm, ReviewProposeForm
 from .models import Anomaly, CodeChangeProposal, DecisionReview, RecomputeRun
+from .paging import CappedPaginator
 from .views import error_text
 
 PER_PAGE = 50
@@ -71,7 +71,7 @@ def proposal_list(request):
     state = request.GET.get("state", CodeChangeProposal.State.PENDING)
     if state in CodeChangeProposal.State.values:
         proposals = proposals.filter(state=state)
-    page = Paginator(proposals, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(proposals, PER_PAGE).get_page(request.GET.get("page"))
     for proposal in page:
         proposal.decidable = _decidable(proposal, request.user)
     context = {"page": page, "state": state, "states": CodeChangeProposal.State.choices}
@@ -132,7 +132,7 @@ def decision_review_list(request):
         raise PermissionDenied
     state = request.GET.get("state", DecisionReview.State.OPEN)
     reviews = selectors_review.decision_review_list(user=user, state=state)
-    page = Paginator(reviews, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(reviews, PER_PAGE).get_page(request.GET.get("page"))
     for review in page:
         _with_forms(review, user)
     context = {"page": page, "state": state, "states": DecisionReview.State.choices}

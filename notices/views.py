@@ -1,10 +1,11 @@
 """The staff's in-app inbox: the list, mark read, and the navigation bar's badge."""
 
 from django.contrib.auth.decorators import login_required
-from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
+
+from communities.paging import CappedPaginator
 
 from . import selectors, services
 
@@ -15,7 +16,7 @@ PAGE_SIZE = 50
 def notice_list(request):
     """Newest first; unread ones highlighted."""
     notices = selectors.notice_list(user=request.user)
-    page = Paginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
+    page = CappedPaginator(notices, PAGE_SIZE).get_page(request.GET.get("page"))
     return render(request, "notices/notice_list.html", {"page": page})
 
 
@@ -37,7 +38,7 @@ def notice_read(request):
         notice.refresh_from_db(fields=["read_at"])
         response = render(request, "notices/notice_list.html#notice", {"notice": notice})
     else:
-        page = Paginator(selectors.notice_list(user=request.user), PAGE_SIZE).get_page(
+        page = CappedPaginator(selectors.notice_list(user=request.user), PAGE_SIZE).get_page(
             request.POST.get("page")
         )
         response = render(request, "notices/notice_list.html#notices", {"page": page})

@@ -10,7 +10,6 @@ import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
@@ -21,6 +20,7 @@ from openpyxl.cell import WriteOnlyCell
 
 from communities import selectors as communities_selectors
 from communities.models import Jurisdiction, User
+from communities.paging import CappedPaginator
 from communities.rules import mask_phone
 
 from . import access, selectors, services
@@ -96,7 +96,7 @@ def _filtered(request):
 def shop_list(request):
     form, shops = _filtered(request)
     shops = selectors.shop_list(shops).order_by("name", "pk")
-    page = Paginator(shops, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(shops, PER_PAGE).get_page(request.GET.get("page"))
     template = "shops/shop_list.html"
     if request.htmx:
         template += "#rows"
@@ -223,7 +223,7 @@ def campaign_list(request):
         .annotate(group_count=Count("groups"))
         .order_by("-starts_on", "-pk")
     )
-    page = Paginator(campaigns, PER_PAGE).get_page(request.GET.get("page"))
+    page = CappedPaginator(campaigns, PER_PAGE).get_page(request.GET.get("page"))
     for campaign in page:
         campaign.running = campaign.is_active(today)
         campaign.upcoming = campaign.starts_on > today

@@ -226,7 +226,15 @@ class Resident(models.Model):
         verbose_name = _("resident")
         verbose_name_plural = _("residents")
         ordering = ["name", "pk"]
-        indexes = [models.Index(fields=["grid", "code"], name="resident_grid_code")]
+        indexes = [
+            models.Index(fields=["grid", "code"], name="resident_grid_code"),
+            # The lists' order (issue 14): a page walks the index for its 50 rows instead
+            # of sorting every visible resident; the grid in it filters a street's or a
+            # grid's residents during the walk, without reading their rows (an index-only
+            # scan). A name prefix search has its own index on PostgreSQL (migration 0018).
+            models.Index(fields=["name", "id", "grid"], name="resident_name"),
+            models.Index(fields=["phone"], name="resident_phone"),
+        ]
 
     def __str__(self):
         return self.name
