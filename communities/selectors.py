@@ -304,6 +304,14 @@ def node_param(*, user: User, value) -> Jurisdiction | None:
     return get_object_or_404(access.jurisdictions_for(user), pk=int(value))
 
 
+def within_node(qs: QuerySet, *, user: User, value, prefix: str = "resident__grid__"):
+    """`qs` narrowed to its rows under the node in `value` (?node=, a link from a
+    dashboard's or a home page's count; `prefix` leads from a row to its node); a node
+    outside the user's is a 404."""
+    node = node_param(user=user, value=value)
+    return qs if node is None else qs.filter(**{f"{prefix}path__startswith": node.path})
+
+
 def resident_list(
     *, user: User, query: str = "", code: str = "", node: Jurisdiction | None = None
 ) -> QuerySet[Resident]:
@@ -482,20 +490,9 @@ class WorkItem:
         return self.due < timezone.now()
 
 
-def worklist(*, user: User) -> list[WorkItem]:
-    """Everything the user's grids owe, most urgent first: open tasks (self-reports,
-    pushes, people to find, venue reports), tests due or overdue, follow-ups missing today
-    and appeals waiting for verification. Four queries."""
-    today = timezone.localdate()
-    tz = timezone.get_current_timezone()
-    end_of = lambda day, hour=23: datetime.combine(day, time(hour, 59), tzinfo=tz)  # noqa: E731
+def task_items(tasks) -> list[WorkItem]:
+    """The work list's items of these tasks."""
     items = []
-    tasks = (
-        access.tasks_for(user)
-        .filter(state=GridTask.State.OPEN)
-        .select_related("arrival", "resident")
-        .order_by("due_at")[:WORKLIST_CAP]
-    )
     for task in tasks:
         if task.arrival_id:
             decision = task.arrival.decision or {}
@@ -529,6 +526,32 @@ def worklist(*, user: User) -> list[WorkItem]:
                 rule,
             )
         )
+    return items
+
+
+def open_tasks(*, user: User, late: bool = False) -> QuerySet[GridTask]:
+    """The open tasks the user covers, the soonest due first (only those past due if
+    `late`): a dashboard's count opens them, without the work list's other items."""
+    tasks = access.tasks_for(user).filter(state=GridTask.State.OPEN)
+    if late:
+        tasks = tasks.filter(due_at__lt=timezone.now())
+    return tasks.select_related("arrival", "resident").order_by("due_at", "pk")
+
+
+def worklist(*, user: User) -> list[WorkItem]:
+    """Everything the user's grids owe, most urgent first: open tasks (self-reports,
+    pushes, people to find, venue reports), tests due or overdue, follow-ups missing today
+    and appeals waiting for verification. Four queries."""
+    today = timezone.localdate()
+    tz = timezone.get_current_timezone()
+    end_of = lambda day, hour=23: datetime.combine(day, time(hour, 59), tzinfo=tz)  # noqa: E731
+    tasks = (
+        access.tasks_for(user)
+        .filter(state=GridTask.State.OPEN)
+        .select_related("arrival", "resident")
+        .order_by("due_at")[:WORKLIST_CAP]
+    )
+    items = task_items(tasks)
     tests = (
         NucleicAcidTest.objects.filter(
             resident__in=access.residents_for(user), result="pending", due__lte=today

@@ -18,7 +18,8 @@ from .models import APPEAL_REMIND_AFTER, Appeal, Resident, User
 # ones past their 24 hours (escalated to the district).
 OPEN = "open"
 OVERDUE = "overdue"
-STATE_FILTERS = (OPEN, OVERDUE, *Appeal.State.values)
+LATE = "late"  # open and filed 20 hours ago or more (the staff are reminded then)
+STATE_FILTERS = (OPEN, OVERDUE, LATE, *Appeal.State.values)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ def appeal_list(*, user: User, state: str = "") -> QuerySet[Appeal]:
         qs = qs.exclude(state=resolved)
     elif state == OVERDUE:
         qs = qs.exclude(state=resolved).filter(due_at__lte=timezone.now())
+    elif state == LATE:
+        qs = qs.exclude(state=resolved).filter(created_at__lte=timezone.now() - APPEAL_REMIND_AFTER)
     elif state in Appeal.State.values:
         qs = qs.filter(state=state)
     return qs.order_by(

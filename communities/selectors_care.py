@@ -5,7 +5,9 @@ communities.access."""
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from django.db import connection
 from django.db.models import BooleanField, Case, Prefetch, QuerySet, Value, When
+from django.db.models.expressions import RawSQL
 
 from . import access, selectors
 from .models import (
@@ -136,3 +138,34 @@ def anomaly_queue(*, user: User) -> QuerySet[Anomaly]:
         .select_related("resident__grid__parent")
         .order_by("-created_at", "-pk")
     )
+
+
+# "Measures ending soon": the days a dashboard's count and the follow-up list's filter
+# (?ending=) look ahead.
+ENDING_DAYS = 3
+
+
+def in_phase_today(
+    measures: QuerySet[ControlMeasure], *, kind: str, today: date
+) -> QuerySet[ControlMeasure]:
+    """The measures whose phase running today is of `kind` (a phase is stored in the
+    measure's JSON with its first and last day): one condition on the JSON in the
+    database's own dialect."""
+    table = ControlMeasure._meta.db_table
+    day = today.isoformat()
+    if connection.vendor == "postgresql":
+        sql = (
+            f'jsonb_path_exists("{table}"."phases", '
+            "'$[*] ? (@.kind == $k && @.start <= $d && @.end >= $d)', "
+            "jsonb_build_object('k', %s::text, 'd', %s::text))"
+        )
+        params = (kind, day)
+    else:
+        sql = (
+            f'EXISTS (SELECT 1 FROM json_each("{table}"."phases") '  # noqa: S608 - our table
+            "WHERE json_extract(value, '$.kind') = %s "
+            "AND json_extract(value, '$.start') <= %s AND json_extract(value, '$.end') >= %s)"
+        )
+        params = (kind, day, day)
+    in_phase = RawSQL(sql, params, output_field=BooleanField())  # noqa: S611 - no user text
+    return measures.alias(in_phase=in_phase).filter(in_phase=True)

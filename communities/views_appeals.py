@@ -199,6 +199,7 @@ def appeal_list(request):
     if state not in selectors_appeals.STATE_FILTERS:
         state = ""
     appeals = selectors_appeals.appeal_list(user=request.user, state=state)
+    appeals = selectors.within_node(appeals, user=request.user, value=request.GET.get("node"))
     page = CappedPaginator(appeals, 50).get_page(request.GET.get("page"))
     now = timezone.now()
     for appeal in page:
@@ -211,6 +212,7 @@ def appeal_list(request):
         "state": state,
         "states": [
             (selectors_appeals.OPEN, _("Not resolved yet")),
+            (selectors_appeals.LATE, _("Past 20 hours")),
             (selectors_appeals.OVERDUE, _("Past 24 hours")),
             *Appeal.State.choices,
         ],

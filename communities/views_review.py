@@ -71,6 +71,7 @@ def proposal_list(request):
     state = request.GET.get("state", CodeChangeProposal.State.PENDING)
     if state in CodeChangeProposal.State.values:
         proposals = proposals.filter(state=state)
+    proposals = selectors.within_node(proposals, user=request.user, value=request.GET.get("node"))
     page = CappedPaginator(proposals, PER_PAGE).get_page(request.GET.get("page"))
     for proposal in page:
         proposal.decidable = _decidable(proposal, request.user)
@@ -132,6 +133,7 @@ def decision_review_list(request):
         raise PermissionDenied
     state = request.GET.get("state", DecisionReview.State.OPEN)
     reviews = selectors_review.decision_review_list(user=user, state=state)
+    reviews = selectors.within_node(reviews, user=user, value=request.GET.get("node"))
     page = CappedPaginator(reviews, PER_PAGE).get_page(request.GET.get("page"))
     for review in page:
         _with_forms(review, user)

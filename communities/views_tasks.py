@@ -18,15 +18,27 @@ from .forms_tasks import (
     VenueReportForm,
 )
 from .models import GridTask, Jurisdiction
+from .paging import CappedPaginator
 from .serializers import PushIn
 from .views import IDENTITY_CONFIRMED, arrival_form_submit, prefill
 
 
 @login_required
 def task_list(request):
-    """The user's work list, most urgent first (overdue at the top)."""
-    items = selectors.worklist(user=request.user)
-    return render(request, "communities/task_list.html", {"items": items})
+    """The user's work list, most urgent first (overdue at the top). From a dashboard's
+    count (?node=, ?late=1): the open tasks under that node only, page by page."""
+    user = request.user
+    if "node" not in request.GET:
+        return render(
+            request, "communities/task_list.html", {"items": selectors.worklist(user=user)}
+        )
+    tasks = selectors.open_tasks(user=user, late=request.GET.get("late") == "1")
+    tasks = selectors.within_node(
+        tasks, user=user, value=request.GET.get("node"), prefix="community__"
+    )
+    page = CappedPaginator(tasks, 50).get_page(request.GET.get("page"))
+    context = {"items": selectors.task_items(page), "page": page, "narrowed": True}
+    return render(request, "communities/task_list.html", context)
 
 
 @login_required

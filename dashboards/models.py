@@ -18,6 +18,7 @@ FIGURES = (
     ("home_quarantine", "居家隔离医学观察"),
     ("home_health_monitoring", "居家健康监测"),
     ("self_health_monitoring", "自我健康监测"),
+    ("under_measure", _("Under a measure")),
     ("measures_ending", _("Measures ending in the next 3 days")),
     ("tests_due_today", _("Tests due today")),
     ("tests_overdue", _("Tests overdue")),
@@ -26,6 +27,7 @@ FIGURES = (
     ("anomalies_open", _("Open anomalies")),
     ("appeals_open", _("Open appeals")),
     ("appeals_late", _("Appeals past 20 hours")),
+    ("appeals_overdue", _("Appeals past 24 hours")),
     ("reviews_open", _("Decisions to review")),
     ("proposals_pending", _("Proposals waiting")),
     ("tasks_open", _("Open tasks")),
@@ -52,6 +54,7 @@ class NodeDay(models.Model):
     home_quarantine = models.PositiveIntegerField(default=0)
     home_health_monitoring = models.PositiveIntegerField(default=0)
     self_health_monitoring = models.PositiveIntegerField(default=0)
+    under_measure = models.PositiveIntegerField(default=0)
     measures_ending = models.PositiveIntegerField(default=0)
     tests_due_today = models.PositiveIntegerField(default=0)
     tests_overdue = models.PositiveIntegerField(default=0)
@@ -60,6 +63,7 @@ class NodeDay(models.Model):
     anomalies_open = models.PositiveIntegerField(default=0)
     appeals_open = models.PositiveIntegerField(default=0)
     appeals_late = models.PositiveIntegerField(default=0)
+    appeals_overdue = models.PositiveIntegerField(default=0)
     reviews_open = models.PositiveIntegerField(default=0)
     proposals_pending = models.PositiveIntegerField(default=0)
     tasks_open = models.PositiveIntegerField(default=0)

@@ -6,11 +6,13 @@ PDF falls back to reportlab's built-in CID font, which viewers supply themselves
 import io
 from functools import cache
 from pathlib import Path
+from xml.sax.saxutils import escape
 
 from django.conf import settings
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -95,17 +97,31 @@ def workbook(report: DailyReport, others: list[DailyReport]) -> bytes:
     for row in figure_rows(report, others):
         sheet.append(row)
     sheet.column_dimensions["A"].width = 36
-    for key, columns in LISTS.items():
+    for key, columns in LISTS.items() if report.lists else ():
         rows = report.lists.get(key, [])
         part = book.create_sheet(str(LIST_TITLES[key]))
         part.append([str(COLUMN_TITLES[c]) for c in columns])
         for cell in part[1]:
             cell.font = bold
         for row in rows:
-            part.append([row.get(c, "") for c in columns])
+            part.append([_cell(row.get(c, "")) for c in columns])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
+
+
+def _cell(value):
+    """A value as a cell that shows it: text stays text (a name starting with "=" is not
+    a formula), without the control characters a workbook cannot hold."""
+    if not isinstance(value, str):
+        return value
+    value = ILLEGAL_CHARACTERS_RE.sub("", value)
+    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+
+
+def _text(value) -> str:
+    """A value as reportlab paragraph text: its markup characters escaped."""
+    return escape(str(value))
 
 
 @cache
@@ -138,14 +154,17 @@ def pdf(report: DailyReport, others: list[DailyReport]) -> bytes:
         bottomMargin=15 * mm,
         title=title(report),
     )
-    story = [Paragraph(title(report), heading), Spacer(1, 4 * mm)]
+    story = [Paragraph(_text(title(report)), heading), Spacer(1, 4 * mm)]
     header = [_("Figure"), report.node.name, *(o.node.name for o in others)]
     story.append(_table([header, *figure_rows(report, others)], font, document.width))
-    for key, columns in LISTS.items():
+    for key, columns in LISTS.items() if report.lists else ():
         rows = report.lists.get(key, [])
-        story += [Spacer(1, 5 * mm), Paragraph(f"{LIST_TITLES[key]}（{len(rows)}）", heading)]
+        story += [
+            Spacer(1, 5 * mm),
+            Paragraph(_text(f"{LIST_TITLES[key]}（{len(rows)}）"), heading),
+        ]
         if rows:
-            cells = [[Paragraph(str(row.get(c, "")), small) for c in columns] for row in rows]
+            cells = [[Paragraph(_text(row.get(c, "")), small) for c in columns] for row in rows]
             story.append(
                 _table([[str(COLUMN_TITLES[c]) for c in columns], *cells], font, document.width)
             )

@@ -27,6 +27,9 @@ LEVELS = (
     Jurisdiction.Level.DISTRICT,
     Jurisdiction.Level.CITY,
 )
+# The level whose reports hold the day's lists; a district's or the city's report holds
+# the figures, its children's side by side (the lists are in each street's report).
+LISTED = Jurisdiction.Level.STREET
 # A report not built by then (local time, the morning after its day) shows as missing
 # on the level above.
 DUE = time(7, 0)
@@ -58,6 +61,7 @@ def build(day: date, *, now: datetime | None = None) -> int:
     now = now or timezone.now()
     nodes = list(Jurisdiction.objects.values_list("pk", "path", "level", "name"))
     paths = {pk: path for pk, path, _level, _name in nodes}
+    levels = {pk: level for pk, _path, level, _name in nodes}
     names = {pk: name for pk, _path, _level, name in nodes}
     reported = {pk for pk, _path, level, _name in nodes if level in LEVELS}
     start, end = day_bounds(day)
@@ -96,7 +100,7 @@ def build(day: date, *, now: datetime | None = None) -> int:
                     "placards_red": outcomes.get(Inspection.Outcome.RED, 0),
                     "reminders": outcomes.get(Inspection.Outcome.REMINDER, 0),
                 },
-                lists=mine,
+                lists=mine if levels[node_id] == LISTED else {},
             )
         )
     DailyReport.objects.bulk_create(

@@ -56,7 +56,6 @@ class Figures:
             self.values[name] = now
             before = getattr(self.before, name, None) if self.before else None
             self.change[name] = None if before is None else now - before
-        self.values["under_measure"] = sum(self.values[k] for k in MEASURE_KINDS)
 
 
 def figures_of(*, node: Jurisdiction, children: list[Jurisdiction], today: date):
@@ -130,6 +129,7 @@ def reports_beside(*, report: DailyReport) -> list[DailyReport]:
     districts), side by side in the tree's order."""
     return list(
         DailyReport.objects.filter(day=report.day, node__parent=report.node)
+        .defer("lists")  # only their figures are shown beside
         .select_related("node")
         .order_by("node__path")
     )
@@ -137,7 +137,7 @@ def reports_beside(*, report: DailyReport) -> list[DailyReport]:
 
 def report_list(*, node: Jurisdiction, days: int = 60) -> QuerySet[DailyReport]:
     """The node's reports of the last `days` days, the latest first."""
-    return DailyReport.objects.filter(node=node).order_by("-day")[:days]
+    return DailyReport.objects.filter(node=node).defer("lists").order_by("-day")[:days]
 
 
 @dataclass

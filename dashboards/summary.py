@@ -4,10 +4,11 @@ along each node's materialized path, and written as one row per node for the day
 cost is that of the grouped queries, whatever the number of nodes; a beat task runs it
 every few minutes (tasks.refresh_task) and the day's rows stay as that day's history."""
 
+import logging
 from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 
-from django.db import transaction
+from django.db import connection, transaction
 from django.db.models import Count, OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
@@ -26,17 +27,20 @@ from communities.models import (
     Resident,
     Stay,
 )
+from communities.selectors_care import ENDING_DAYS
 from shops.models import Shop
 
 from .models import COUNT_NAMES, FIGURE_NAMES, ArrivalDay, NodeDay
 
+log = logging.getLogger(__name__)
+
 # How far ahead "measures ending soon" looks, the age at which an appeal is late (the
 # staff are reminded then), and the days of arrivals kept by province (the trend's
 # window).
-ENDING_DAYS = 3
 APPEAL_LATE = APPEAL_REMIND_AFTER  # the appeals list shows them as a warning from then
 TREND_DAYS = 30
 NO_PROVINCE = ""  # an arrival without a stay (from abroad): shown as such
+REFRESH_LOCK = 7_140_001  # PostgreSQL advisory lock key of the refresh
 
 
 def _by(queryset: QuerySet, key: str) -> Counter:
@@ -66,17 +70,21 @@ def grid_figures(now: datetime) -> dict[str, Counter]:
         "residents": sum(codes.values(), Counter()),
         **{code: codes.get(code, Counter()) for code in ("green", "yellow", "red")},
         **_phases_today(active, today),
+        "under_measure": _by(active, "resident__grid_id"),
         "measures_ending": _by(
             active.filter(end__gte=today, end__lt=today + timedelta(days=ENDING_DAYS)),
             "resident__grid_id",
         ),
         "tests_due_today": _by(pending.filter(due=today), "resident__grid_id"),
         "tests_overdue": _by(pending.filter(due__lt=today), "resident__grid_id"),
-        "results_pending": _by(pending.filter(sampled_at__isnull=False), "resident__grid_id"),
+        "results_pending": _by(
+            pending.filter(sampled_at__isnull=False, due__lte=today), "resident__grid_id"
+        ),
         "followups_missing": _by(selectors.missing_today(active, today=today), "resident__grid_id"),
         "anomalies_open": _by(Anomaly.objects.open(), "resident__grid_id"),
         "appeals_open": _by(appeals, "resident__grid_id"),
         "appeals_late": _by(appeals.filter(created_at__lte=now - APPEAL_LATE), "resident__grid_id"),
+        "appeals_overdue": _by(appeals.filter(due_at__lte=now), "resident__grid_id"),
         "reviews_open": _by(
             DecisionReview.objects.filter(state=DecisionReview.State.OPEN), "resident__grid_id"
         ),
@@ -109,13 +117,17 @@ def _phases_today(active: QuerySet, today: date) -> dict[str, Counter]:
         "resident__grid_id", "start", "phases"
     )
     for grid_id, start, phases in rows.iterator(chunk_size=5000):
-        for phase in phases:
-            first = date.fromisoformat(phase["start"]) if "start" in phase else start
-            last = (
-                date.fromisoformat(phase["end"])
-                if "end" in phase
-                else first + timedelta(days=phase["days"] - 1)
-            )
+        for phase in phases or []:
+            try:
+                first = date.fromisoformat(phase["start"]) if "start" in phase else start
+                last = (
+                    date.fromisoformat(phase["end"])
+                    if "end" in phase
+                    else first + timedelta(days=phase["days"] - 1)
+                )
+            except (KeyError, TypeError, ValueError):
+                log.warning("summary: a measure's phase without its dates or days: %r", phase)
+                break
             if first <= today <= last:
                 out[phase["kind"]][grid_id] += 1
                 break
@@ -153,6 +165,9 @@ def refresh(now: datetime | None = None) -> int:
     province; returns the number of nodes. Runs again safely: a row is replaced."""
     now = now or timezone.now()
     today = timezone.localdate(now)
+    if connection.vendor == "postgresql":  # one refresh at a time (beat and a manual run)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [REFRESH_LOCK])
     paths = dict(Jurisdiction.objects.values_list("pk", "path"))
     totals = {name: roll_up(leaves, paths) for name, leaves in grid_figures(now).items()}
     rows = [

@@ -15,13 +15,14 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
+from communities import access as core_access
 from communities.models import Jurisdiction
 from communities.selectors_appeals import appeal_countdown
 
 from . import access, reports, selectors
 from .models import FIGURES
 
-LABELS = dict(FIGURES) | {"under_measure": _("Under a measure")}
+LABELS = dict(FIGURES)
 
 # figure → (the list's URL name, its filter besides ?node=)
 LINKS = {
@@ -42,6 +43,7 @@ LINKS = {
     "anomalies_open": ("care:anomaly-list", {}),
     "appeals_open": ("appeals:list", {"state": "open"}),
     "appeals_late": ("appeals:list", {"state": "late"}),
+    "appeals_overdue": ("appeals:list", {"state": "overdue"}),
     "reviews_open": ("review:decision-review-list", {}),
     "proposals_pending": ("review:proposal-list", {"state": "pending"}),
     "tasks_open": ("tasks:task-list", {}),
@@ -71,6 +73,7 @@ CARDS = (
             "anomalies_open",
             "appeals_open",
             "appeals_late",
+            "appeals_overdue",
             "reviews_open",
             "proposals_pending",
             "tasks_open",
@@ -78,7 +81,12 @@ CARDS = (
         ],
     ),
 )
-DANGER = {"red", "tests_overdue", "appeals_late", "tasks_late", "anomalies_open"}
+DANGER = {"red", "tests_overdue", "appeals_late", "appeals_overdue", "tasks_late", "anomalies_open"}
+# Lists only some roles may open: their numbers are links for those roles only.
+GATES = {
+    "anomalies_open": core_access.can_resolve_anomalies,
+    "reviews_open": core_access.can_see_reviews,
+}
 # The children's table: its columns.
 COLUMNS = [
     "residents",
@@ -129,13 +137,15 @@ def dashboard(request, pk=None):
         "node": node,
         "ancestors": [a for a in _ancestors(node) if a.pk in reachable],
         "refreshed_at": mine.today.refreshed_at if mine.today else None,
-        "cards": [(heading, [_card(mine, name) for name in names]) for heading, names in CARDS],
+        "cards": [
+            (heading, [_card(mine, name, user) for name in names]) for heading, names in CARDS
+        ],
         "columns": [(name, LABELS[name]) for name in COLUMNS],
         "rows": [
             {
                 "node": row.node,
                 "drill": row.node.pk in reachable,
-                "cells": [_card(row, name) for name in COLUMNS],
+                "cells": [_card(row, name, user) for name in COLUMNS],
             }
             for row in rows
         ],
@@ -184,14 +194,15 @@ def _ancestors(node: Jurisdiction) -> list[Jurisdiction]:
     return [ancestors[pk] for pk in node.ancestor_ids if pk in ancestors]
 
 
-def _card(figures: selectors.Figures, name: str) -> dict:
+def _card(figures: selectors.Figures, name: str, user) -> dict:
     value = figures.values[name]
+    gate = GATES.get(name)
     return {
         "name": name,
         "label": LABELS[name],
         "value": value,
         "change": figures.change.get(name),
-        "url": link(name, figures.node),
+        "url": link(name, figures.node) if gate is None or gate(user) else None,
         "danger": name in DANGER and value > 0,
     }
 
@@ -216,7 +227,7 @@ def _charts(node, mine, rows, today) -> dict:
                 {
                     "label": str(LABELS["under_measure"]),
                     "color": TREND_COLORS["under_measure"],
-                    "data": [sum(getattr(d, k) for k in selectors.MEASURE_KINDS) for d in days],
+                    "data": [d.under_measure for d in days],
                 }
             ],
         },

@@ -60,6 +60,7 @@ def report_detail(request, pk):
                 [[row.get(c, "") for c in columns] for row in report.lists.get(key, [])],
             )
             for key, columns in reports.LISTS.items()
+            if report.lists
         ],
     }
     return render(request, "dashboards/report_detail.html", context)

@@ -46,3 +46,9 @@ def test_every_apps_views_forms_and_tasks_are_protected():
             continue
         missing = modules_of_kind(app) - protected
         assert not missing, f"not in a protected contract of pyproject.toml: {sorted(missing)}"
+
+
+def test_every_app_of_the_project_has_its_tests_run():
+    pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
+    pytest_options = pyproject["tool"]["pytest"]["ini_options"]
+    assert set(project_apps()) <= set(pytest_options["testpaths"])

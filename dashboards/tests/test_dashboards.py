@@ -199,7 +199,7 @@ def test_the_pages_queries_do_not_grow_with_its_children(client, city):
 
 
 def test_every_figure_has_a_column():
-    assert len(FIGURE_NAMES) == len(set(FIGURE_NAMES)) == 21
+    assert len(FIGURE_NAMES) == len(set(FIGURE_NAMES)) == 23
     assert all(hasattr(NodeDay, name) for name in FIGURE_NAMES)
 
 
@@ -324,3 +324,79 @@ def test_open_tasks_per_grid_worker(client, city):
     assert by_worker[city["users"]["grid_worker"]] == (3, 1)
     assert by_worker[worker_b] == (1, 0)
     assert city["users"]["outsider_grid_worker"] not in by_worker
+
+
+@pytest.fixture
+def busy(city):
+    """One of everything a dashboard counts, under 小店街道 and beyond it."""
+    from communities.models import Anomaly, CodeChangeProposal, NucleicAcidTest
+    from communities.tests.factories import DecisionReviewFactory
+
+    now = timezone.now()
+    today = timezone.localdate()
+    for key in ("grid_a", "grid_b", "other_grid"):
+        resident = city["residents"][key]
+        NucleicAcidTest.objects.create(resident=resident, kind="followup", due=today)
+        NucleicAcidTest.objects.create(
+            resident=resident, kind="followup", due=today, sampled_at=now - timedelta(hours=1)
+        )
+        Anomaly.objects.create(resident=resident, kind="fever", detail="37.8℃")
+        CodeChangeProposal.objects.create(
+            resident=resident,
+            from_code="green",
+            to_code="yellow",
+            reason="x",
+            proposed_by=city["users"]["district_office"],
+        )
+        DecisionReviewFactory(resident=resident)
+        for hours_ago in (1, 21, 25):
+            appeal = Appeal.objects.create(  # one open appeal a person
+                resident=ResidentFactory(grid=resident.grid),
+                reason="x",
+                due_at=now + timedelta(hours=24 - hours_ago),
+            )
+            Appeal.objects.filter(pk=appeal.pk).update(created_at=now - timedelta(hours=hours_ago))
+        community = resident.grid.parent
+        for hours in (-2, 3):
+            GridTask.objects.create(
+                kind=GridTask.Kind.FIND_PERSON,
+                community=community,
+                reason="x",
+                due_at=now + timedelta(hours=hours),
+            )
+    summary.refresh()
+    return city
+
+
+@pytest.mark.parametrize(
+    ("role", "node"),
+    [
+        ("street_supervisor", "street"),
+        ("district_office", "district"),
+        ("city_office", "city"),
+        ("community_staff", "community"),
+    ],
+)
+def test_every_number_opens_a_list_with_as_many(client, busy, role, node):
+    """Each card and each cell of the children's table: the list behind it counts the
+    same rows; a list the role may not open is no link."""
+    sign_in(client, busy, role)
+    page = client.get(reverse("dashboards:node", args=[busy["nodes"][node].pk])).context
+    cells = [c for _h, cards in page["cards"] for c in cards]
+    cells += [c for row in page["rows"] for c in row["cells"]]
+    checked = 0
+    for cell in cells:
+        if cell["url"] is None:
+            continue
+        response = client.get(cell["url"])
+        assert response.status_code == 200, (cell["name"], cell["url"])
+        if cell["name"] in ("tasks_open", "tasks_late") and "page" not in response.context:
+            pytest.fail(f"{cell['url']} is not the narrowed task list")
+        assert response.context["page"].paginator.count == cell["value"], (
+            cell["name"],
+            cell["url"],
+        )
+        checked += 1
+    assert checked >= 20
+    names = {c["name"] for c in cells if c["url"] is None and c["name"] != "arrivals"}
+    assert names <= {"anomalies_open", "reviews_open"}

@@ -152,3 +152,22 @@ def test_building_costs_the_same_queries_whatever_the_tree(reported, django_asse
         Jurisdiction.objects.create(name="街道", level="street", parent=district)
     with django_assert_max_num_queries(12):
         reports.build(yesterday())
+
+
+def test_names_are_text_in_the_files_not_markup_or_formulas(reported):
+    street = report_of(reported, "street")
+    street.lists["anomalies"][0].update(name='王<b>五<img src="/etc/passwd"/>', detail="=1+1\x07")
+    street.save()
+    data = report_files.pdf(street, [])
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(data)).pages)
+    assert "王<b>五" in text
+    book = openpyxl.load_workbook(io.BytesIO(report_files.workbook(street, [])))
+    sheet = book["新增异常"]
+    assert sheet["E2"].value == "'=1+1" and sheet["E2"].data_type == "s"
+
+
+def test_the_lists_are_in_the_street_reports_the_figures_everywhere(reported):
+    assert report_of(reported, "street").lists["releases"]
+    for key in ("district", "city"):
+        report = report_of(reported, key)
+        assert report.lists == {} and report.figures["releases"] == 1
