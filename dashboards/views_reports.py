@@ -23,6 +23,13 @@ def _allowed(request) -> None:
         raise PermissionDenied
 
 
+def _report(request, pk):
+    """(the report within the user's reach, its children's of the same day)."""
+    _allowed(request)
+    report = selectors.report_get(user=request.user, pk=pk)
+    return report, selectors.reports_beside(report=report)
+
+
 @login_required
 @require_GET
 def report_list(request):
@@ -44,9 +51,7 @@ def report_list(request):
 @login_required
 @require_GET
 def report_detail(request, pk):
-    _allowed(request)
-    report = selectors.report_get(user=request.user, pk=pk)
-    others = selectors.reports_beside(report=report)
+    report, others = _report(request, pk)
     context = {
         "report": report,
         "others": others,
@@ -76,16 +81,12 @@ def _file(report, content: bytes, content_type: str, extension: str) -> HttpResp
 @login_required
 @require_GET
 def report_xlsx(request, pk):
-    _allowed(request)
-    report = selectors.report_get(user=request.user, pk=pk)
-    others = selectors.reports_beside(report=report)
+    report, others = _report(request, pk)
     return _file(report, report_files.workbook(report, others), XLSX, "xlsx")
 
 
 @login_required
 @require_GET
 def report_pdf(request, pk):
-    _allowed(request)
-    report = selectors.report_get(user=request.user, pk=pk)
-    others = selectors.reports_beside(report=report)
+    report, others = _report(request, pk)
     return _file(report, report_files.pdf(report, others), "application/pdf", "pdf")
