@@ -304,6 +304,17 @@ def node_param(*, user: User, value) -> Jurisdiction | None:
     return get_object_or_404(access.jurisdictions_for(user), pk=int(value))
 
 
+def arrival_list(*, user: User) -> QuerySet[ArrivalReport]:
+    """The arrival reports the user covers (not those turned down), the latest arrival
+    first, with their residents and communities."""
+    return (
+        access.arrivals_for(user)
+        .exclude(state=ArrivalReport.State.REJECTED)
+        .select_related("resident", "community")
+        .order_by("-arrival_date", "-pk")
+    )
+
+
 def within_node(qs: QuerySet, *, user: User, value, prefix: str = "resident__grid__"):
     """`qs` narrowed to its rows under the node in `value` (?node=, a link from a
     dashboard's or a home page's count; `prefix` leads from a row to its node); a node

@@ -10,6 +10,7 @@ urlpatterns = [
     path("inbox/count/", views.inbox_count, name="inbox-count"),
     path("residents/", views.resident_list, name="resident-list"),
     path("residents/<int:pk>/", views.resident_detail, name="resident-detail"),
+    path("arrivals/", views.arrival_list, name="arrival-list"),
     path("arrivals/new/", views.arrival_create, name="arrival-create"),
     path("arrivals/stay-row/", views.stay_row, name="stay-row"),
     path("assess/", views.assessment, name="assessment"),

@@ -1,3 +1,5 @@
+from datetime import date
+
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
@@ -267,6 +269,26 @@ IDENTITY_CONFIRMED = _(
     "Confirmed as the same person: where the name or phone differed, the resident now has "
     "the values typed, and the change is recorded."
 )
+
+
+@login_required
+def arrival_list(request):
+    """Arrival reports the user covers, the latest arrival first; ?node= and ?day= narrow
+    it (a dashboard's count of a day's arrivals)."""
+    user = request.user
+    if not access.can_file_arrivals(user):
+        raise PermissionDenied
+    arrivals = selectors.arrival_list(user=user)
+    arrivals = selectors.within_node(
+        arrivals, user=user, value=request.GET.get("node"), prefix="community__"
+    )
+    day = request.GET.get("day", "")
+    try:
+        arrivals = arrivals.filter(arrival_date=date.fromisoformat(day)) if day else arrivals
+    except ValueError:
+        day = ""
+    page = CappedPaginator(arrivals, 50).get_page(request.GET.get("page"))
+    return render(request, "communities/arrival_list.html", {"page": page, "day": day})
 
 
 @login_required

@@ -48,6 +48,7 @@ LINKS = {
     "proposals_pending": ("review:proposal-list", {"state": "pending"}),
     "tasks_open": ("tasks:task-list", {}),
     "tasks_late": ("tasks:task-list", {"late": "1"}),
+    "arrivals": ("communities:arrival-list", {}),  # of the day: ?day= is added
 }
 # The node's cards, in groups: (heading, [figures]); a figure in DANGER is red when not 0.
 CARDS = (
@@ -84,6 +85,7 @@ CARDS = (
 DANGER = {"red", "tests_overdue", "appeals_late", "appeals_overdue", "tasks_late", "anomalies_open"}
 # Lists only some roles may open: their numbers are links for those roles only.
 GATES = {
+    "arrivals": core_access.can_file_arrivals,
     "anomalies_open": core_access.can_resolve_anomalies,
     "reviews_open": core_access.can_see_reviews,
 }
@@ -109,6 +111,8 @@ def link(name: str, node: Jurisdiction) -> str | None:
     if name not in LINKS:
         return None
     url_name, params = LINKS[name]
+    if name == "arrivals":
+        params = {"day": timezone.localdate().isoformat()}
     return _list_url(url_name) + "?" + urlencode({**params, "node": node.pk})
 
 

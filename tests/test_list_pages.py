@@ -19,7 +19,7 @@ from communities.models import (
     Resident,
 )
 from communities.paging import CappedPaginator
-from communities.tests.factories import DecisionReviewFactory, ResidentFactory
+from communities.tests.factories import DecisionReviewFactory, ResidentFactory, arrival_file
 from notices.tests.factories import appeal, inapp, measure, pending_test
 from shops.tests.factories import ShopFactory
 
@@ -175,6 +175,8 @@ def _rows_add(kind: str, world, n: int) -> None:
             ShopFactory(grid=grid)
         elif kind == "notices":
             inapp(users["district_office"], text=f"异常 {resident.pk}")
+        elif kind == "arrivals":
+            arrival_file(resident, days_ago=1)
 
 
 LISTS = [
@@ -191,6 +193,8 @@ LISTS = [
     ("shops", "shops:campaign-list", "city_office"),
     ("notices", "notices:notice-list", "district_office"),
     ("residents", "communities:jurisdiction-list", "city_office"),
+    ("arrivals", "communities:arrival-list", "city_office"),
+    ("arrivals", "communities:arrival-list", "street_supervisor"),
 ]
 
 

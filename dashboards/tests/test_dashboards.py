@@ -14,6 +14,7 @@ from communities.tests.factories import (
     JurisdictionFactory,
     ResidentFactory,
     UserFactory,
+    arrival_file,
 )
 from dashboards import summary
 from dashboards.models import FIGURE_NAMES, ArrivalDay, NodeDay
@@ -398,5 +399,26 @@ def test_every_number_opens_a_list_with_as_many(client, busy, role, node):
         )
         checked += 1
     assert checked >= 20
-    names = {c["name"] for c in cells if c["url"] is None and c["name"] != "arrivals"}
+    names = {c["name"] for c in cells if c["url"] is None}
     assert names <= {"anomalies_open", "reviews_open"}
+
+
+def test_the_days_arrivals_open_the_arrival_list(client, city):
+    arrival_file(city["residents"]["grid_b"], place=("广东省", "广州市", "天河区"), days_ago=0)
+    summary.refresh()
+    sign_in(client, city, "street_supervisor")
+    cards = {
+        c["name"]: c
+        for _h, cards in client.get(reverse("dashboards:home")).context["cards"]
+        for c in cards
+    }
+    assert cards["arrivals"]["value"] == 1
+    listed = client.get(cards["arrivals"]["url"])
+    assert listed.context["page"].paginator.count == 1
+    assert "********" in listed.content.decode() or "*" in listed.content.decode()
+    # the list itself: every arrival the user covers, a day's by ?day=, an odd day ignored
+    assert client.get(reverse("communities:arrival-list")).context["page"].paginator.count == 2
+    odd = client.get(reverse("communities:arrival-list"), {"day": "2022-02-30"})
+    assert odd.status_code == 200 and odd.context["day"] == ""
+    sign_in(client, city, "inspector")
+    assert client.get(reverse("communities:arrival-list")).status_code == 403
