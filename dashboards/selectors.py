@@ -20,12 +20,6 @@ from .models import FIGURE_NAMES, ArrivalDay, DailyReport, NodeDay
 from .summary import TREND_DAYS
 
 Role = User.Role
-MEASURE_KINDS = (
-    "centralized_quarantine",
-    "home_quarantine",
-    "home_health_monitoring",
-    "self_health_monitoring",
-)
 TOP_PROVINCES = 6  # the provinces drawn apart in the arrivals chart; the rest together
 
 

@@ -27,6 +27,7 @@ from communities.models import (
     Resident,
     Stay,
 )
+from communities.rules.policy import MeasureKind
 from communities.selectors_care import ENDING_DAYS
 from shops.models import Shop
 
@@ -132,15 +133,7 @@ def _phases_today(active: QuerySet, today: date) -> dict[str, Counter]:
                 out[phase["kind"]][grid_id] += 1
                 break
             start = last + timedelta(days=1)
-    return {kind: out.get(kind, Counter()) for kind in FIGURE_NAMES if kind in _KINDS}
-
-
-_KINDS = {
-    "centralized_quarantine",
-    "home_quarantine",
-    "home_health_monitoring",
-    "self_health_monitoring",
-}
+    return {kind.value: out.get(kind.value, Counter()) for kind in MeasureKind}
 
 
 def _arrivals() -> QuerySet[ArrivalReport]:

@@ -24,7 +24,8 @@ from .models import FIGURES
 
 LABELS = dict(FIGURES)
 
-# figure → (the list's URL name, its filter besides ?node=)
+# figure → (the list's URL name, its filter besides ?node=; a callable value is computed
+# when the link is made)
 LINKS = {
     "residents": ("communities:resident-list", {}),
     "green": ("communities:resident-list", {"code": "green"}),
@@ -48,7 +49,7 @@ LINKS = {
     "proposals_pending": ("review:proposal-list", {"state": "pending"}),
     "tasks_open": ("tasks:task-list", {}),
     "tasks_late": ("tasks:task-list", {"late": "1"}),
-    "arrivals": ("communities:arrival-list", {}),  # of the day: ?day= is added
+    "arrivals": ("communities:arrival-list", {"day": lambda: timezone.localdate().isoformat()}),
 }
 # The node's cards, in groups: (heading, [figures]); a figure in DANGER is red when not 0.
 CARDS = (
@@ -111,8 +112,7 @@ def link(name: str, node: Jurisdiction) -> str | None:
     if name not in LINKS:
         return None
     url_name, params = LINKS[name]
-    if name == "arrivals":
-        params = {"day": timezone.localdate().isoformat()}
+    params = {key: value() if callable(value) else value for key, value in params.items()}
     return _list_url(url_name) + "?" + urlencode({**params, "node": node.pk})
 
 
@@ -132,14 +132,14 @@ def dashboard(request, pk=None):
     today = timezone.localdate()
     children = selectors.children_of(user=user, node=node)
     mine, rows = selectors.figures_of(node=node, children=children, today=today)
-    reachable = set(
+    reachable = set(  # the children whose dashboard the user may open
         access.dashboard_nodes(user)
-        .filter(pk__in=[*node.ancestor_ids, *(c.pk for c in children)])
+        .filter(pk__in=[c.pk for c in children])
         .values_list("pk", flat=True)
     )
     context = {
         "node": node,
-        "ancestors": [a for a in _ancestors(node) if a.pk in reachable],
+        "ancestors": _ancestors(user, node),
         "refreshed_at": mine.today.refreshed_at if mine.today else None,
         "cards": [
             (heading, [_card(mine, name, user) for name in names]) for heading, names in CARDS
@@ -193,8 +193,10 @@ def _with_countdown(appeals) -> list:
     return appeals
 
 
-def _ancestors(node: Jurisdiction) -> list[Jurisdiction]:
-    ancestors = {a.pk: a for a in Jurisdiction.objects.filter(pk__in=node.ancestor_ids)}
+def _ancestors(user, node: Jurisdiction) -> list[Jurisdiction]:
+    """The node's ancestors whose dashboard the user may open, from the top down."""
+    mine = access.dashboard_nodes(user).filter(pk__in=node.ancestor_ids)
+    ancestors = {a.pk: a for a in mine}
     return [ancestors[pk] for pk in node.ancestor_ids if pk in ancestors]
 
 
