@@ -63,11 +63,26 @@ def scope_filter(user, prefix: str = "") -> Q | None:
     if user.jurisdiction_id is None:
         return Q(pk__in=[])
     if role_of(user) == Role.GRID_WORKER:
-        own = Q(**{f"{prefix}pk__in": user.grids.values("pk")})
-        if user.jurisdiction.level == Level.GRID:
-            own |= Q(**{f"{prefix}pk": user.jurisdiction_id})
-        return own
+        return Q(**{f"{prefix}pk__in": served_grid_ids(user)})
     return Q(**{f"{prefix}path__startswith": user.jurisdiction.path})
+
+
+SERVED_GRIDS = "_served_grid_ids"  # where served_grid_ids keeps them on the user object
+
+
+def served_grid_ids(user) -> list[int]:
+    """The grids a grid worker serves (and their own place when it is a grid), read once
+    for the user object, a request's user: every scope of the request then names the ids
+    themselves. With a subquery in their place the database could not tell a worker's two
+    grids from a million residents' worth and walked the whole name index for a page of
+    theirs (issue 14). `user.grids.add()` and the like forget them (signals.py)."""
+    ids = user.__dict__.get(SERVED_GRIDS)
+    if ids is None:
+        ids = set(user.grids.values_list("pk", flat=True))
+        if user.jurisdiction.level == Level.GRID:
+            ids.add(user.jurisdiction_id)
+        ids = user.__dict__[SERVED_GRIDS] = sorted(ids)
+    return ids
 
 
 def jurisdictions_for(user) -> QuerySet[Jurisdiction]:

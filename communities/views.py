@@ -160,6 +160,17 @@ def jurisdiction_detail(request, pk):
 # --- Residents -------------------------------------------------------------------------------
 
 
+LIST_FIELDS = (
+    "name",
+    "id_number",
+    "phone",
+    "code",
+    "code_rule",
+    "grid__name",
+    "grid__parent__name",
+)
+
+
 @login_required
 def resident_list(request):
     node = selectors.node_param(user=request.user, value=request.GET.get("node"))
@@ -169,6 +180,7 @@ def resident_list(request):
         code=request.GET.get("code", ""),
         node=node,
     )
+    residents = residents.only(*LIST_FIELDS)  # what the rows show: a fifth of the page's time
     page = CappedPaginator(residents, 50, keys_first=True).get_page(request.GET.get("page"))
     selectors.residents_at_a_glance(page.object_list)
     template = "communities/resident_list.html"

@@ -1,18 +1,21 @@
 """The home page's breakdown from the summary rows (communities.figures.register_summary):
 for the supervising roles, whose scope is whole subtrees, the children's residents, grids
-and shops as the last refresh found them, instead of counting a million residents on
-every request. A grid worker's counts (their grids only) are counted as before."""
+and shops as the last refresh found them (and the services' changes since, summary.
+counts_changed), instead of counting a million residents on every request. A grid
+worker's children are the grids they serve, each one whole: their rows answer too."""
 
 from django.utils import timezone
 
+from communities.access import role_of
 from communities.figures import Summary
+from communities.models import User
 
 from . import access
 from .models import NodeDay
 
 
 def summary(user, node, children) -> Summary | None:
-    if not access.can_see_dashboards(user):
+    if not (access.can_see_dashboards(user) or role_of(user) == User.Role.GRID_WORKER):
         return None
     rows = {
         row.node_id: row

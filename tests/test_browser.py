@@ -96,12 +96,18 @@ def test_the_resident_list_is_cards_on_a_phone_without_sideways_scrolling(
     page.click("button[type=submit]")
     page.wait_for_selector("[data-testid=role]")
     page.goto(f"{live_server.url}/residents/")
-    cards = page.locator("[data-testid=resident-cards] > li")
-    assert cards.count() == 31 and page.locator("table").is_hidden()
+    # one table, rendered once: on a phone its rows are cards (portal.css, table.cards)
+    cards = page.locator("[data-testid=residents] > tbody > tr")
+    assert cards.count() == 31 and page.locator("[data-testid=residents] thead").is_hidden()
+    assert cards.first.evaluate("row => getComputedStyle(row).display") == "grid"
     assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
     # about 80 px a card, not a column one character wide
     assert page.evaluate("document.documentElement.scrollHeight") < 31 * 120 + 600
+    name, badge = cards.first.locator("td.c-name"), cards.first.locator("td.c-code")
+    assert name.bounding_box()["y"] == badge.bounding_box()["y"]  # the name and code side by side
+    assert cards.first.locator("td.c-desk").is_hidden()  # the phone number: at a desk only
     page.screenshot(path=screenshot_dir / "resident_list_phone.png", full_page=True)
     page.set_viewport_size(DESK)
-    assert page.locator("table").is_visible() and cards.first.is_hidden()
-    assert page.inner_text("table thead").startswith("姓名")
+    assert page.locator("[data-testid=residents] thead").is_visible()
+    assert cards.first.evaluate("row => getComputedStyle(row).display") == "table-row"
+    assert page.inner_text("[data-testid=residents] thead").startswith("姓名")

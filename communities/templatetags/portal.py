@@ -1,4 +1,7 @@
+from functools import cache
+
 from django import template
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -111,3 +114,19 @@ def review_state(review):
 def url_of(figure, node):
     """The list behind a registered figure's count for `node` (a breakdown's row)."""
     return figure.list_url(node)
+
+
+PK_MARKER = 987654321  # stands for the pk in a route reversed once
+
+
+@cache
+def _route_with_marker(name: str) -> str:
+    return reverse(name, args=[PK_MARKER])
+
+
+@register.filter
+def row_url(pk, name):
+    """`{% url name pk %}` for the rows of a long list: the route `name` (one integer
+    argument) is reversed once a process and the row's pk put in its place; a page of 50
+    residents spent 5 ms of its time reversing the same route (issue 14)."""
+    return _route_with_marker(name).replace(str(PK_MARKER), str(int(pk)), 1)

@@ -113,3 +113,19 @@ def test_staff_placed_nowhere_see_no_tasks_rather_than_an_error(world):
     unplaced = UserFactory(role=User.Role.COMMUNITY_STAFF, jurisdiction=None)
     assert not access.tasks_for(unplaced).exists()
     assert access.tasks_for(world["users"]["community_staff"]).count() == 1
+
+
+def test_a_workers_grids_are_read_once_and_forgotten_when_they_change(
+    world, django_assert_num_queries
+):
+    """Issue 14: the scope names the worker's grids themselves (the planner can count
+    them), read once for the user object; changing the grids through it forgets them."""
+    worker = world["users"]["grid_worker"]
+    residents = world["residents"]
+    assert set(access.residents_for(worker)) == {residents["grid_a"]}
+    with django_assert_num_queries(1):  # the residents only: the grids are kept
+        assert set(access.residents_for(worker)) == {residents["grid_a"]}
+    worker.grids.add(world["nodes"]["grid_b"])
+    assert set(access.residents_for(worker)) == {residents["grid_a"], residents["grid_b"]}
+    worker.grids.remove(world["nodes"]["grid_a"])
+    assert set(access.residents_for(worker)) == {residents["grid_b"]}

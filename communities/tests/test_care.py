@@ -86,7 +86,9 @@ def test_list_shows_todays_and_overdue_tests_by_due_then_name_and_is_pinned(
     NucleicAcidTest.objects.filter(pk=done.pk).update(result="negative")
     pending(world["residents"]["grid_b"], due=TODAY)  # not the grid worker's grid
     client.force_login(world["users"]["grid_worker"])
-    with django_assert_num_queries(6):  # session, user, node, recent results, count, page
+    # session, user, node, the worker's grids (access.served_grid_ids), recent results,
+    # count, page
+    with django_assert_num_queries(7):
         response = client.get(reverse("care:test-list"))
     rows = [(t.resident.name, t.due) for t in response.context["page"]]
     assert rows == [
@@ -736,7 +738,8 @@ def test_missing_follow_ups_count_as_overdue_and_the_list_is_pinned(
             note="",
             by=worker,
         )
-    with django_assert_num_queries(6):  # session, user, node, count, measures, follow-ups
+    # session, user, node, the worker's grids, count, measures, follow-ups
+    with django_assert_num_queries(7):
         response = client.get(reverse("care:followup-list"))
     rows = {row.resident.name: row for row in response.context["rows"]}
     assert list(rows) == ["A甲", "B乙", "C丙"]

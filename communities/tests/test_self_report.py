@@ -473,8 +473,9 @@ def test_task_list_shows_open_tasks_most_urgent_first_and_is_pinned(
     GridTask.objects.filter(pk=tasks["丙"].pk).update(due_at=now - timedelta(hours=2))
     GridTask.objects.filter(pk=tasks["丁"].pk).update(due_at=now + timedelta(hours=3))
     client.force_login(world["users"]["grid_worker"])
-    # session, user, node, then one query per source: tasks, tests, follow-ups, appeals
-    with django_assert_num_queries(7):
+    # session, user, node, the worker's grids (access.served_grid_ids), then one query per
+    # source: tasks, tests, follow-ups, appeals
+    with django_assert_num_queries(8):
         response = client.get(reverse("tasks:task-list"))
     assert [item.name for item in response.context["items"]] == ["丙", "丁", "乙"]
     html = response.content.decode()
