@@ -124,3 +124,28 @@ def summary_for(user, node, children) -> Summary | None:
         ):
             return found
     return None
+
+
+# --- Kept counts that a service changes in its own transaction ------------------------------
+
+_COUNT_CHANGES: list[Callable[[int, dict[str, int]], None]] = []
+
+
+def register_count_change(receiver: Callable[[int, dict[str, int]], None]) -> None:
+    """Let `receiver(grid_id, deltas)` hear of a service's change to the counts of one
+    grid's residents (the dashboards add it to their summary rows of today)."""
+    if receiver not in _COUNT_CHANGES:
+        _COUNT_CHANGES.append(receiver)
+
+
+def counts_changed(*, grid_id: int, deltas: dict[str, int]) -> None:
+    """A service changed counts of the residents of `grid_id`, in the transaction it runs
+    in: {"red": -1, "green": 1} for a code released, {"residents": 1, "green": 1} for a
+    person registered, {"appeals_open": 1} for an appeal filed. The receivers write in the
+    same transaction: the change and the count it moves commit or roll back together, and
+    the dashboards need not wait for their next refresh. Changes made set-wise (a
+    recompute, the nightly release) reach the counts at the refresh after them."""
+    deltas = {name: n for name, n in deltas.items() if n}
+    if deltas:
+        for receiver in _COUNT_CHANGES:
+            receiver(grid_id, deltas)

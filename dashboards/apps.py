@@ -10,6 +10,7 @@ class DashboardsConfig(AppConfig):
     def ready(self):
         from communities import figures
 
-        from . import home
+        from . import home, summary
 
         figures.register_summary(home.summary)
+        figures.register_count_change(summary.counts_changed)

@@ -9,7 +9,8 @@ from collections import Counter, defaultdict
 from datetime import date, datetime, timedelta
 
 from django.db import connection, transaction
-from django.db.models import Count, OuterRef, QuerySet, Subquery
+from django.db.models import Count, F, OuterRef, QuerySet, Subquery
+from django.db.models.functions import Greatest
 from django.utils import timezone
 
 from communities import selectors
@@ -204,4 +205,23 @@ def _arrival_days_refresh(today: date, paths: dict[int, str]) -> None:
             for node_id, count in roll_up(leaves, paths).items()
         ),
         batch_size=2000,
+    )
+
+
+def counts_changed(grid_id: int, deltas: dict[str, int]) -> None:
+    """Add a service's change of one grid's counts (communities.figures.counts_changed) to
+    today's rows of the grid and every node above it, in the service's transaction. The
+    rows are locked in the order of their nodes, as every such change locks them, so that
+    two changes under the same street wait for each other instead of deadlocking; a
+    refresh running meanwhile replaces them with what it counted (at worst without this
+    change until the next one). Days without rows yet are left to the refresh."""
+    names = [name for name in deltas if name in FIGURE_NAMES]
+    path = Jurisdiction.objects.filter(pk=grid_id).values_list("path", flat=True).first()
+    if not names or path is None:
+        return
+    nodes = [int(part) for part in path.strip("/").split("/")]
+    today = NodeDay.objects.filter(day=timezone.localdate(), node_id__in=nodes)
+    locked = list(today.select_for_update().order_by("node_id").values_list("pk", flat=True))
+    NodeDay.objects.filter(pk__in=locked).update(
+        **{name: Greatest(F(name) + deltas[name], 0) for name in names}
     )

@@ -8,7 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from .. import access, policies
+from .. import access, figures, policies
 from ..models import (
     AnnouncedCaseCounty,
     AnnouncedEpidemicCity,
@@ -131,6 +131,7 @@ def health_code_change(
     now = timezone.now()
     Resident.objects.filter(pk=locked.pk).update(code=to, code_rule=rule, code_changed_at=now)
     resident.code, resident.code_rule, resident.code_changed_at = to, rule, now
+    figures.counts_changed(grid_id=locked.grid_id, deltas={locked.code: -1, to: 1})
     return event
 
 
@@ -254,6 +255,8 @@ def resident_get_or_create(
     )
     if not created and not visible.filter(pk=resident.pk).exists():
         raise OutsideJurisdiction(id_number)
+    if created:
+        figures.counts_changed(grid_id=grid.pk, deltas={"residents": 1, resident.code: 1})
     return resident, created
 
 

@@ -15,7 +15,7 @@ from notices import texts
 from notices.models import Notice
 from notices.services import notices_create
 
-from .. import access, selectors
+from .. import access, figures, selectors
 from ..models import (
     APPEAL_DEADLINE,
     FEVER_FROM,
@@ -659,6 +659,7 @@ def appeal_file(
     )
     appeal.full_clean(exclude=["filed_by", "resident"])
     appeal.save()
+    figures.counts_changed(grid_id=resident.grid_id, deltas={"appeals_open": 1})
     return appeal
 
 
@@ -705,6 +706,7 @@ def appeal_resolve(*, appeal: Appeal, release: bool, note: str, by: User) -> App
     appeal.outcome = Appeal.Outcome.RELEASED if release else Appeal.Outcome.UPHELD
     appeal.resolution_note = note
     appeal.save()
+    figures.counts_changed(grid_id=appeal.resident.grid_id, deltas={"appeals_open": -1})
     if release:
         code_change_manual(
             resident=appeal.resident,

@@ -4,18 +4,21 @@ from datetime import timedelta
 from pathlib import Path
 
 import pytest
-from django.db import connection
+from django.db import connection, transaction
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from communities.models import Appeal, GridTask, User
+from communities import services
+from communities.models import Appeal, GridTask, Resident, User
 from communities.templatetags.portal import masked_id
 from communities.tests.factories import (
     JurisdictionFactory,
     ResidentFactory,
     UserFactory,
+    appeal_reviewed,
     arrival_file,
+    valid_id_number,
 )
 from dashboards import summary
 from dashboards.models import FIGURE_NAMES, ArrivalDay, NodeDay
@@ -197,7 +200,7 @@ def test_the_pages_queries_do_not_grow_with_its_children(client, city):
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many) == len(few)
-    assert len(few) == 17  # pinned: see the view (summary rows, sweep, workload, appeals…)
+    assert len(few) == 18  # pinned: see the view (summary rows, sweep, workload, appeals…)
 
 
 def test_every_figure_has_a_column():
@@ -239,12 +242,90 @@ def test_without_todays_rows_the_home_page_counts(client, city):
     assert breakdown.as_of is None and breakdown[0].residents == 2
 
 
-def test_a_grid_workers_home_page_is_counted_not_summarised(client, city):
-    summary.refresh()
+def test_a_grid_workers_home_page_reads_the_rows_of_their_grids(client, city):
+    """Their children are the grids they serve, each one whole: the rows answer."""
     sign_in(client, city, "grid_worker")
+    assert client.get(reverse("home")).context["breakdown"].as_of is None  # no rows yet
+    summary.refresh()
     breakdown = client.get(reverse("home")).context["breakdown"]
-    assert breakdown.as_of is None
+    assert breakdown.as_of is not None
     assert [(r.node.name, r.residents) for r in breakdown] == [("第1网格", 1)]
+
+
+# --- What a service changes, the rows change in its transaction ------------------------------
+
+
+def figure_up_the_tree(city, name: str) -> list[int]:
+    rows, nodes = rows_today(), city["nodes"]
+    keys = ("grid_a", "community", "street", "district", "city", "other_district")
+    return [getattr(rows[nodes[key].pk], name) for key in keys]
+
+
+def test_a_code_changed_by_a_service_moves_todays_rows_at_once(city):
+    summary.refresh()
+    assert figure_up_the_tree(city, "red") == [1, 1, 1, 1, 1, 0]
+    assert figure_up_the_tree(city, "green") == [0, 1, 1, 1, 2, 1]
+    resident = city["residents"]["grid_a"]
+    services.health_code_change(
+        resident=resident, to="green", rule="manual", reason="x", actor=None
+    )
+    assert figure_up_the_tree(city, "red") == [0, 0, 0, 0, 0, 0]
+    assert figure_up_the_tree(city, "green") == [1, 2, 2, 2, 3, 1]
+    summary.refresh()  # and the refresh counts the same
+    assert figure_up_the_tree(city, "green") == [1, 2, 2, 2, 3, 1]
+
+
+def test_a_change_rolled_back_leaves_the_rows_as_they_were(city):
+    summary.refresh()
+    resident = city["residents"]["grid_a"]
+    with pytest.raises(RuntimeError), transaction.atomic():
+        services.health_code_change(
+            resident=resident, to="yellow", rule="manual", reason="x", actor=None
+        )
+        raise RuntimeError("the rest of the service failed")
+    assert figure_up_the_tree(city, "red") == [1, 1, 1, 1, 1, 0]
+    assert figure_up_the_tree(city, "yellow") == [0, 0, 0, 0, 0, 0]
+
+
+def test_a_person_registered_and_an_appeal_count_at_once(city):
+    summary.refresh()
+    grid = city["nodes"]["grid_a"]
+    _resident, created = services.resident_get_or_create(
+        visible=Resident.objects.all(),
+        id_number=valid_id_number(),
+        name="新居民",
+        phone="13800000000",
+        address="x",
+        grid=grid,
+    )
+    assert created
+    assert figure_up_the_tree(city, "residents") == [2, 3, 3, 3, 4, 1]
+    assert figure_up_the_tree(city, "green") == [1, 2, 2, 2, 3, 1]
+    appeal = appeal_reviewed(city["residents"]["grid_a"], city["users"])
+    assert figure_up_the_tree(city, "appeals_open") == [1, 1, 1, 1, 1, 0]
+    services.appeal_resolve(appeal=appeal, release=True, note="x", by=city["users"]["city_office"])
+    assert figure_up_the_tree(city, "appeals_open") == [0, 0, 0, 0, 0, 0]
+    assert figure_up_the_tree(city, "red") == [0, 0, 0, 0, 0, 0]
+
+
+def test_without_todays_rows_a_change_waits_for_the_refresh(city):
+    resident = city["residents"]["grid_a"]
+    services.health_code_change(
+        resident=resident, to="green", rule="manual", reason="x", actor=None
+    )
+    assert not NodeDay.objects.exists()
+    summary.refresh()
+    assert figure_up_the_tree(city, "red") == [0, 0, 0, 0, 0, 0]
+
+
+def test_a_count_never_goes_below_zero(city):
+    summary.refresh()
+    NodeDay.objects.update(red=0)  # say, a refresh that counted the change already
+    resident = city["residents"]["grid_a"]
+    services.health_code_change(
+        resident=resident, to="green", rule="manual", reason="x", actor=None
+    )
+    assert figure_up_the_tree(city, "red") == [0, 0, 0, 0, 0, 0]
 
 
 def test_the_city_home_page_from_the_rows_costs_fewer_queries(
@@ -326,6 +407,54 @@ def test_open_tasks_per_grid_worker(client, city):
     assert by_worker[city["users"]["grid_worker"]] == (3, 1)
     assert by_worker[worker_b] == (1, 0)
     assert city["users"]["outsider_grid_worker"] not in by_worker
+    assert None not in by_worker  # every task has someone
+    # each count opens the task list with as many rows
+    for load in loads:
+        page = client.get(
+            reverse("tasks:task-list"),
+            {"node": city["nodes"]["street"].pk, "worker": load.worker.pk},
+        )
+        assert len(page.context["items"]) == load.open
+        late = client.get(
+            reverse("tasks:task-list"),
+            {"node": city["nodes"]["street"].pk, "worker": load.worker.pk, "late": "1"},
+        )
+        assert len(late.context["items"]) == load.overdue
+
+
+def test_the_tasks_nobody_serves_come_first(client, city):
+    """A grid whose worker left: its tasks are nobody's, and the supervisor sees them."""
+    resident = city["residents"]["grid_a"]
+    community = city["nodes"]["community"]
+    GridTask.objects.create(
+        kind=GridTask.Kind.FIND_PERSON,
+        community=community,
+        resident=resident,
+        reason="x",
+        due_at=timezone.now() - timedelta(hours=1),
+    )
+    worker = city["users"]["grid_worker"]
+    worker.is_active = False
+    worker.save(update_fields=["is_active"])
+    sign_in(client, city, "street_supervisor")
+    page = client.get(reverse("dashboards:home"))
+    loads = page.context["workload"]
+    assert (loads[0].worker, loads[0].open, loads[0].overdue) == (None, 1, 1)
+    assert "无网格员负责" in page.content.decode()
+    listed = client.get(
+        reverse("tasks:task-list"),
+        {"node": city["nodes"]["street"].pk, "unassigned": "1", "late": "1"},
+    )
+    assert len(listed.context["items"]) == 1
+
+
+def test_a_worker_outside_the_users_reach_is_a_404(client, city):
+    sign_in(client, city, "street_supervisor")
+    outsider = city["users"]["outsider_grid_worker"]
+    url = reverse("tasks:task-list")
+    street = city["nodes"]["street"].pk
+    assert client.get(url, {"node": street, "worker": outsider.pk}).status_code == 404
+    assert client.get(url, {"node": street, "worker": "x"}).status_code == 404
 
 
 @pytest.fixture
