@@ -540,13 +540,41 @@ def task_items(tasks) -> list[WorkItem]:
     return items
 
 
-def open_tasks(*, user: User, late: bool = False) -> QuerySet[GridTask]:
+def open_tasks(
+    *, user: User, late: bool = False, worker: User | None = None, unassigned: bool = False
+) -> QuerySet[GridTask]:
     """The open tasks the user covers, the soonest due first (only those past due if
-    `late`): a dashboard's count opens them, without the work list's other items."""
+    `late`, those of one grid worker's grids if `worker`, those no grid worker serves if
+    `unassigned`): a dashboard's count opens them, without the work list's other items."""
     tasks = access.tasks_for(user).filter(state=GridTask.State.OPEN)
     if late:
         tasks = tasks.filter(due_at__lt=timezone.now())
+    if worker is not None:
+        tasks = tasks & access.tasks_for(worker)
+    if unassigned:
+        tasks = tasks.filter(nobody_serves())
     return tasks.select_related("arrival", "resident").order_by("due_at", "pk")
+
+
+def nobody_serves() -> Q:
+    """A filter on tasks that no active grid worker serves: about a resident of a grid
+    that none serves, or without a resident in a community where none serves a grid
+    (DOMAIN.md section 5: whose task is it). Work that waits for a supervisor to place
+    someone."""
+    workers = User.objects.filter(role=Role.GRID_WORKER, is_active=True)
+    by_grids = User.grids.through.objects.filter(user__in=workers)
+    placed = workers.filter(jurisdiction__level=Jurisdiction.Level.GRID)
+    about_resident = (
+        Q(resident__isnull=False)
+        & ~Q(resident__grid_id__in=by_grids.values("jurisdiction_id"))
+        & ~Q(resident__grid_id__in=placed.values("jurisdiction_id"))
+    )
+    without = (
+        Q(resident__isnull=True)
+        & ~Q(community_id__in=by_grids.values("jurisdiction__parent_id"))
+        & ~Q(community_id__in=placed.values("jurisdiction__parent_id"))
+    )
+    return about_resident | without
 
 
 def worklist(*, user: User) -> list[WorkItem]:

@@ -17,22 +17,32 @@ from .forms_tasks import (
     TaskWorkForm,
     VenueReportForm,
 )
-from .models import GridTask, Jurisdiction
+from .models import GridTask, Jurisdiction, User
 from .paging import CappedPaginator
 from .serializers import PushIn
-from .views import IDENTITY_CONFIRMED, arrival_form_submit, prefill
+from .views import IDENTITY_CONFIRMED, arrival_form_submit, id_param, prefill
 
 
 @login_required
 def task_list(request):
     """The user's work list, most urgent first (overdue at the top). From a dashboard's
-    count (?node=, ?late=1): the open tasks under that node only, page by page."""
+    count (?node=, ?late=1, ?worker= a grid worker's, ?unassigned=1 nobody's): the open
+    tasks under that node only, page by page."""
     user = request.user
     if "node" not in request.GET:
         return render(
             request, "communities/task_list.html", {"items": selectors.worklist(user=user)}
         )
-    tasks = selectors.open_tasks(user=user, late=request.GET.get("late") == "1")
+    worker = None
+    if request.GET.get("worker"):
+        workers = access.users_for(user).filter(role=User.Role.GRID_WORKER)
+        worker = get_object_or_404(workers, pk=id_param(request, "worker"))
+    tasks = selectors.open_tasks(
+        user=user,
+        late=request.GET.get("late") == "1",
+        worker=worker,
+        unassigned=request.GET.get("unassigned") == "1",
+    )
     tasks = selectors.within_node(
         tasks, user=user, value=request.GET.get("node"), prefix="community__"
     )

@@ -4,11 +4,13 @@ Chinese TrueType font embedded: REPORT_PDF_FONTS names the candidates; without a
 PDF falls back to reportlab's built-in CID font, which viewers supply themselves)."""
 
 import io
+from datetime import datetime
 from functools import cache
 from pathlib import Path
 from xml.sax.saxutils import escape
 
 from django.conf import settings
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
@@ -64,7 +66,7 @@ def figure_rows(report: DailyReport, others: list[DailyReport]) -> list[list]:
     """[label, the report's value, each other report's value…] for every figure: the
     day's figures, the arrivals by rule, then the events."""
     reports = [report, *others]
-    rows = []
+    rows = [[_("Figures as of"), *(as_of(r) for r in reports)]]
     for name, label in FIGURES:
         rows.append([str(label), *((r.figures.get("day") or {}).get(name, "") for r in reports)])
     rules = sorted({rule for r in reports for rule in r.figures.get("arrivals_by_rule", {})})
@@ -75,6 +77,15 @@ def figure_rows(report: DailyReport, others: list[DailyReport]) -> list[list]:
         values = (r.figures.get(name) for r in reports)
         rows.append([str(label), *("" if v is None else v for v in values)])
     return rows
+
+
+def as_of(report: DailyReport) -> str:
+    """When the day's figures were counted (the day's last refresh), local time; "" for a
+    report without them."""
+    value = report.figures.get("day_as_of")
+    if not value:
+        return ""
+    return timezone.localtime(datetime.fromisoformat(value)).strftime("%Y-%m-%d %H:%M")
 
 
 def title(report: DailyReport) -> str:

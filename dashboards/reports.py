@@ -65,10 +65,9 @@ def build(day: date, *, now: datetime | None = None) -> int:
     names = {pk: name for pk, _path, _level, name in nodes}
     reported = {pk for pk, _path, level, _name in nodes if level in LEVELS}
     start, end = day_bounds(day)
-    figures = {
-        row.node_id: {name: getattr(row, name) for name in FIGURE_NAMES}
-        for row in NodeDay.objects.filter(day=day, node_id__in=reported)
-    }
+    rows = NodeDay.objects.filter(day=day, node_id__in=reported)
+    figures = {row.node_id: {name: getattr(row, name) for name in FIGURE_NAMES} for row in rows}
+    as_of = {row.node_id: row.refreshed_at.isoformat() for row in rows}
     by_rule = _arrivals_by_rule(start, end, paths)
     lists = _lists(start, end, names)
     reports = []
@@ -88,6 +87,7 @@ def build(day: date, *, now: datetime | None = None) -> int:
                 built_at=now,
                 figures={
                     "day": figures.get(node_id),
+                    "day_as_of": as_of.get(node_id),  # the day's last refresh
                     "arrivals": sum(rules.values()),
                     "arrivals_by_rule": dict(sorted(rules.items())),
                     "anomalies_new": len(mine["anomalies"]),
@@ -242,10 +242,12 @@ def _grid(names: dict[int, str], grid_id: int) -> str:
 
 def missing(*, parent: Jurisdiction, day: date, now: datetime | None = None) -> list:
     """The children of `parent` that are due a report of `day` and have none (only once
-    the report is due: DUE the morning after)."""
+    the report is due: DUE the morning after). A child is due one when it was there that
+    day, which its summary row of the day tells: a street made after the day owes none."""
     now = now or timezone.now()
     if now < due_at(day):
         return []
-    children = Jurisdiction.objects.filter(parent=parent, level__in=LEVELS)
+    counted = NodeDay.objects.filter(day=day).values("node_id")
+    children = Jurisdiction.objects.filter(parent=parent, level__in=LEVELS, pk__in=counted)
     built = DailyReport.objects.filter(day=day, node__parent=parent).values("node_id")
     return list(children.exclude(pk__in=built).order_by("path"))

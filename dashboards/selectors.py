@@ -169,43 +169,50 @@ def sweep(*, user: User, node: Jurisdiction, today: date) -> Sweep:
 
 @dataclass
 class Load:
-    worker: User
+    worker: User | None  # None: the tasks no grid worker serves
     open: int = 0
     overdue: int = 0
 
 
 def workload(*, user: User, node: Jurisdiction, now, limit: int = 30) -> list[Load]:
-    """Open tasks per grid worker under the node, the busiest first (at most `limit`): a
-    task about a resident is the work of that resident's grid's workers, one without a
-    resident yet of the community's (DOMAIN.md section 5). Three queries."""
-    workers = list(
-        core_access.users_for(user)
-        .filter(role=Role.GRID_WORKER, is_active=True, jurisdiction__path__startswith=node.path)
-        .order_by("username")
+    """Open tasks per grid worker under the node, the busiest first (at most `limit`),
+    after the tasks nobody serves, if any: a task about a resident is the work of every
+    active grid worker serving that resident's grid, one without a resident yet of those
+    serving a grid of its community (DOMAIN.md section 5; communities.access.tasks_for
+    and selectors.nobody_serves draw the same lines, and the task list behind each count
+    uses them). Whoever serves a grid under the node counts, wherever they are placed;
+    the rows name the workers the user may see. Four queries."""
+    active = User.objects.filter(role=Role.GRID_WORKER, is_active=True)
+    serving = User.grids.through.objects.filter(
+        user__in=active, jurisdiction__path__startswith=node.path
     )
-    if not workers:
-        return []
-    by_grid: dict[int, list[int]] = defaultdict(list)  # grid → its workers
+    served = list(serving.values_list("user_id", "jurisdiction_id", "jurisdiction__parent_id"))
+    served += active.filter(
+        jurisdiction__level=Jurisdiction.Level.GRID, jurisdiction__path__startswith=node.path
+    ).values_list("pk", "jurisdiction_id", "jurisdiction__parent_id")
+    by_grid: dict[int, set[int]] = defaultdict(set)  # grid → its workers
     by_community: dict[int, set[int]] = defaultdict(set)  # community → its workers
-    served = User.grids.through.objects.filter(user__in=workers).values_list(
-        "user_id", "jurisdiction_id", "jurisdiction__parent_id"
-    )
     for worker_id, grid_id, community_id in served:
-        by_grid[grid_id].append(worker_id)
+        by_grid[grid_id].add(worker_id)
         by_community[community_id].add(worker_id)
+    workers = core_access.users_for(user).filter(role=Role.GRID_WORKER, is_active=True)
+    workers = workers.filter(
+        Q(jurisdiction__path__startswith=node.path) | Q(pk__in=serving.values("user_id"))
+    )
+    loads = {w.pk: Load(w) for w in workers.order_by("username")}
+    nobody = Load(None)
     tasks = (
         GridTask.objects.filter(state=GridTask.State.OPEN, community__path__startswith=node.path)
         .order_by()
         .values_list("resident__grid_id", "community_id")
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))
     )
-    loads = {w.pk: Load(w) for w in workers}
     for grid_id, community_id, n, late in tasks:
         owners = by_grid[grid_id] if grid_id is not None else by_community[community_id]
-        for worker_id in owners:
-            loads[worker_id].open += n
-            loads[worker_id].overdue += late
+        for load in [loads[w] for w in owners if w in loads] if owners else [nobody]:
+            load.open += n
+            load.overdue += late
     ranked = sorted(
         loads.values(), key=lambda load: (-load.open, -load.overdue, load.worker.username)
     )
-    return ranked[:limit]
+    return ([nobody] if nobody.open else []) + ranked[:limit]

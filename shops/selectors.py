@@ -1,7 +1,7 @@
 """Reads of the street sweep. Callers pass querysets already scoped by communities.access."""
 
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import (
     Case,
@@ -16,6 +16,7 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import TruncDate
+from django.utils import timezone
 
 from .models import Assignment, Campaign, Inspection, JointGroup, Placard, Shop, ShopEvent
 
@@ -128,18 +129,24 @@ def shares_open(today: date) -> Q:
     return begun & (Q(campaign__ends_on__gte=today) | Q(shop__placard=Placard.RED))
 
 
-def group_worklist(groups: QuerySet[JointGroup], today: date) -> QuerySet[Assignment]:
-    """The shares of `groups` (the user's), most urgent first, each with its shop and
-    group, whether it was inspected in its campaign and the urgency above."""
+def _group_shares(groups: QuerySet[JointGroup], today: date) -> QuerySet[Assignment]:
+    """The shares `groups` work on today, each with whether it was inspected in its
+    campaign (`seen`)."""
     seen = Exists(
         Inspection.objects.filter(campaign=OuterRef("campaign_id"), shop=OuterRef("shop_id"))
     )
     return (
-        Assignment.objects.filter(group__in=groups)
-        .filter(shares_open(today))
+        Assignment.objects.filter(group__in=groups).filter(shares_open(today)).annotate(seen=seen)
+    )
+
+
+def group_worklist(groups: QuerySet[JointGroup], today: date) -> QuerySet[Assignment]:
+    """The shares of `groups` (the user's), most urgent first, each with its shop and
+    group, whether it was inspected in its campaign and the urgency above."""
+    return (
+        _group_shares(groups, today)
         .select_related("shop__grid__parent", "group", "campaign")
         .annotate(
-            seen=seen,
             urgency=Case(
                 When(
                     shop__placard=Placard.RED,
@@ -172,7 +179,7 @@ def sweep_filters(today: date) -> dict[str, Q]:
 def sweep_summary(groups: QuerySet[JointGroup], today: date) -> dict[str, int]:
     """The rows of `groups`' worklist and each count of sweep_filters; one query."""
     filters = sweep_filters(today)
-    return group_worklist(groups, today).aggregate(
+    return _group_shares(groups, today).aggregate(
         total=Count("pk"), **{key: Count("pk", filter=q) for key, q in filters.items()}
     )
 
@@ -205,3 +212,26 @@ def shop_public() -> QuerySet[Shop]:
     """Shops as the public status page finds them: by the unguessable id printed in the
     placard's QR code, for anyone (the page shows no personal data)."""
     return Shop.objects.select_related("grid__parent__parent")
+
+
+def inspection_list(
+    inspections: QuerySet[Inspection],
+    *,
+    outcome: str = "",
+    day: date | None = None,
+    campaign: Campaign | None = None,
+) -> QuerySet[Inspection]:
+    """`inspections` (the user's, from access.inspections_for) narrowed by outcome, local
+    day of inspection and campaign, the latest first, with what a row shows."""
+    if outcome in Inspection.Outcome.values:
+        inspections = inspections.filter(outcome=outcome)
+    if day is not None:
+        start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+        inspections = inspections.filter(
+            inspected_at__gte=start, inspected_at__lt=start + timedelta(days=1)
+        )
+    if campaign is not None:
+        inspections = inspections.filter(campaign=campaign)
+    return inspections.select_related(
+        "shop__grid__parent", "group", "inspector", "campaign"
+    ).order_by("-inspected_at", "-pk")

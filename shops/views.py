@@ -4,14 +4,14 @@ campaigns, their joint groups and shares, and the progress board."""
 import csv
 import io
 from collections import Counter
-from datetime import timedelta
+from datetime import date, timedelta
 
 import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count, Q
-from django.http import HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -35,7 +35,7 @@ from .forms_campaigns import (
     ShopFilterForm,
     ShopImportForm,
 )
-from .models import Shop, one_month_after
+from .models import Inspection, Shop, one_month_after
 
 PER_PAGE = 50
 UNASSIGNED_SHOWN = 100  # the assign form lists this many unassigned shops; roads do the rest
@@ -212,6 +212,45 @@ def shop_export(request):
 
 
 # --- Campaigns ------------------------------------------------------------------------------
+
+
+@login_required
+def inspection_list(request):
+    """The inspections of the shops the user sees, the latest first; ?node= (a place),
+    ?outcome=, ?day= (YYYY-MM-DD) and ?campaign= narrow them. A place or campaign outside
+    the user's is a 404, a day that is no date an error on the page."""
+    user = request.user
+    inspections = communities_selectors.within_node(
+        access.inspections_for(user),
+        user=user,
+        value=request.GET.get("node"),
+        prefix="shop__grid__",
+    )
+    campaign = None
+    if value := request.GET.get("campaign"):
+        if not value.isdigit():
+            raise Http404
+        campaign = get_object_or_404(access.campaigns_for(user), pk=int(value))
+    day, day_error = None, ""
+    if request.GET.get("day"):
+        try:
+            day = date.fromisoformat(request.GET["day"])
+        except ValueError:
+            day_error = _("The day must be a date such as 2022-04-01.")
+    outcome = request.GET.get("outcome", "")
+    inspections = selectors.inspection_list(
+        inspections, outcome=outcome, day=day, campaign=campaign
+    )
+    page = CappedPaginator(inspections, PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "page": page,
+        "outcomes": Inspection.Outcome.choices,
+        "outcome": outcome,
+        "day": request.GET.get("day", ""),
+        "day_error": day_error,
+        "campaign": campaign,
+    }
+    return render(request, "shops/inspection_list.html", context)
 
 
 @login_required

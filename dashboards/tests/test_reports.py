@@ -143,6 +143,22 @@ def test_a_missing_report_shows_on_the_level_above_once_due(reported):
     assert reports.missing(parent=reported["nodes"]["city"], day=day, now=after) == []
 
 
+def test_a_street_made_after_the_day_owes_no_report_of_it(reported):
+    district = reported["nodes"]["district"]
+    Jurisdiction.objects.create(name="新街道", level="street", parent=district)
+    after = reports.due_at(yesterday()) + timedelta(minutes=1)
+    assert reports.missing(parent=district, day=yesterday(), now=after) == []
+
+
+def test_the_report_says_when_its_figures_were_counted(reported, client):
+    street = report_of(reported, "street")
+    rows = report_files.figure_rows(street, [])
+    assert rows[0] == ["数据截至", f"{yesterday():%Y-%m-%d} 12:00"]
+    client.force_login(reported["users"]["street_supervisor"])
+    page = client.get(reverse("dashboards:report", args=[street.pk])).content.decode()
+    assert "数据截至" in page and f"{yesterday():%Y-%m-%d} 12:00" in page
+
+
 def test_building_costs_the_same_queries_whatever_the_tree(reported, django_assert_max_num_queries):
     with django_assert_max_num_queries(12):
         reports.build(yesterday())
