@@ -19,10 +19,12 @@ from .models import (
     Anomaly,
     ArrivalReport,
     CodeChangeProposal,
+    ControlMeasure,
     DecisionReview,
     GridTask,
     ImpactPreview,
     Jurisdiction,
+    NucleicAcidTest,
     Resident,
     User,
 )
@@ -191,12 +193,17 @@ def arrivals_for(user) -> QuerySet[ArrivalReport]:
         return ArrivalReport.objects.none()
     if is_citywide(user):
         return ArrivalReport.objects.all()
-    residents = residents_for(user)
+    # One query of the two sets' union, each read through its own index (the residents'
+    # arrivals by resident, the community's by community): one filter OR-ing them made
+    # PostgreSQL hash a million residents for a grid worker's page (330 ms).
     communities = communities_for(user)
+    of_residents = ArrivalReport.objects.filter(resident__in=residents_for(user))
+    in_communities = ArrivalReport.objects.filter(
+        Q(resident__isnull=True) | Q(state=ArrivalReport.State.SUBMITTED),
+        community__in=communities,
+    )
     return ArrivalReport.objects.filter(
-        Q(resident__in=residents)
-        | Q(resident__isnull=True, community__in=communities)
-        | Q(state=ArrivalReport.State.SUBMITTED, community__in=communities)
+        pk__in=of_residents.order_by().values("pk").union(in_communities.order_by().values("pk"))
     )
 
 
@@ -271,6 +278,22 @@ def appeals_for(user) -> QuerySet:
     if not works_with_residents(user):
         return Appeal.objects.none()
     return _through_resident(user, Appeal.objects.all())
+
+
+def measures_for(user) -> QuerySet[ControlMeasure]:
+    """Control measures of the residents the user may see (residents_for's filter through
+    the measure's resident: for the city office none at all, where a subquery of every
+    resident cost the follow-up list's count 30 ms)."""
+    if not works_with_residents(user):
+        return ControlMeasure.objects.none()
+    return _through_resident(user, ControlMeasure.objects.all())
+
+
+def tests_for(user) -> QuerySet[NucleicAcidTest]:
+    """Nucleic-acid tests of the residents the user may see (as measures_for)."""
+    if not works_with_residents(user):
+        return NucleicAcidTest.objects.none()
+    return _through_resident(user, NucleicAcidTest.objects.all())
 
 
 def _through_resident(user, qs: QuerySet) -> QuerySet:

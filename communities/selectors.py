@@ -287,11 +287,7 @@ def missing_today(measures: QuerySet[ControlMeasure], *, today: date) -> QuerySe
 def tests_due(*, user: User, today: date) -> QuerySet[NucleicAcidTest]:
     """Pending tests of the user's residents due today or before (the care page's list and
     the grid worker's count on the home page)."""
-    return NucleicAcidTest.objects.filter(
-        resident__in=access.residents_for(user),
-        result=NucleicAcidTest.Result.PENDING,
-        due__lte=today,
-    )
+    return access.tests_for(user).filter(result=NucleicAcidTest.Result.PENDING, due__lte=today)
 
 
 def node_param(*, user: User, value) -> Jurisdiction | None:

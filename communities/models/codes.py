@@ -99,7 +99,8 @@ class ArrivalReport(models.Model):
         verbose_name = _("arrival report")
         verbose_name_plural = _("arrival reports")
         ordering = ["-created_at", "-pk"]
-        indexes = [models.Index(fields=["arrival_date"], name="arrival_date")]
+        # the id too: the arrival list's order (-arrival_date, -pk) is this index backwards
+        indexes = [models.Index(fields=["arrival_date", "id"], name="arrival_date")]
 
     def __str__(self):
         return f"{self.name} {self.arrival_date:%Y-%m-%d}"
@@ -203,6 +204,13 @@ class ControlMeasure(models.Model):
                 fields=["resident"], condition=Q(state="active"), name="one_active_measure"
             )
         ]
+        indexes = [
+            # the follow-up list's order (issue 14): the first page of a city's 30,000
+            # active measures is its first 50 entries, not a sort of them all
+            models.Index(
+                fields=["release_due", "id"], condition=Q(state="active"), name="active_measure_due"
+            )
+        ]
 
     def __str__(self):
         return f"{self.rule} {self.start:%Y-%m-%d}–{self.end:%Y-%m-%d}"
@@ -262,6 +270,12 @@ class NucleicAcidTest(models.Model):
         ordering = ["due", "pk"]
         constraints = [
             models.UniqueConstraint(fields=["arrival", "kind", "due"], name="one_test_per_due")
+        ]
+        indexes = [
+            # the test list's order (issue 14): the pending tests due, the earliest first
+            models.Index(
+                fields=["due", "id"], condition=Q(result="pending"), name="pending_test_due"
+            )
         ]
 
     def __str__(self):

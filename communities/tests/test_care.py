@@ -72,7 +72,7 @@ def local(day, hour=10, minute=0):
 # --- The day's test list ---------------------------------------------------------------------
 
 
-def test_list_shows_todays_and_overdue_tests_by_due_then_name_and_is_pinned(
+def test_list_shows_todays_and_overdue_tests_by_due_then_scheduling_and_is_pinned(
     client, world, django_assert_num_queries
 ):
     grid_a = world["nodes"]["grid_a"]
@@ -742,7 +742,7 @@ def test_missing_follow_ups_count_as_overdue_and_the_list_is_pinned(
     with django_assert_num_queries(7):
         response = client.get(reverse("care:followup-list"))
     rows = {row.resident.name: row for row in response.context["rows"]}
-    assert list(rows) == ["A甲", "B乙", "C丙"]
+    assert list(rows) == ["C丙", "A甲", "B乙"]  # the soonest released first
     assert rows["A甲"].missing == [TODAY - timedelta(days=3), TODAY - timedelta(days=1)]
     assert (rows["A甲"].overdue, rows["A甲"].today) == (2, None)
     assert (rows["B乙"].overdue, rows["B乙"].today.temperature) == (0, Decimal("36.4"))
