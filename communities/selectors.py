@@ -215,7 +215,6 @@ def home_waiting(*, user: User) -> list[Waiting]:
 
     if role == Role.GRID_WORKER:
         today = timezone.localdate()
-        residents = access.residents_for(user)
         tests = tests_due(user=user, today=today)
         waiting.append(
             Waiting(
@@ -223,10 +222,7 @@ def home_waiting(*, user: User) -> list[Waiting]:
             )
         )
         followups = missing_today(
-            ControlMeasure.objects.filter(
-                state=ControlMeasure.State.ACTIVE, resident__in=residents
-            ),
-            today=today,
+            access.measures_for(user).filter(state=ControlMeasure.State.ACTIVE), today=today
         ).count()
         waiting.append(
             Waiting(
