@@ -13,7 +13,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from . import access, figures
+from . import access, figures, routes
 from .models import (
     AnnouncedCaseCounty,
     AnnouncedEpidemicCity,
@@ -505,7 +505,7 @@ def task_items(tasks) -> list[WorkItem]:
                 decision.get("code", ""),
                 decision.get("rule", ""),
             )
-            url = reverse("tasks:task-verify", args=[task.pk])
+            url = routes.route_with_pk("tasks:task-verify", task.pk)
         else:
             resident = task.resident
             person = (
@@ -514,7 +514,7 @@ def task_items(tasks) -> list[WorkItem]:
                 resident.code if resident else "",
                 resident.code_rule if resident else "",
             )
-            url = reverse("tasks:task-work", args=[task.pk])
+            url = routes.route_with_pk("tasks:task-work", task.pk)
         name, id_number, code, rule = person
         items.append(
             WorkItem(
@@ -590,15 +590,16 @@ def worklist(*, user: User) -> list[WorkItem]:
         .select_related("resident")
         .order_by("due")[:WORKLIST_CAP]
     )
+    kinds = {value: str(label) for value, label in NucleicAcidTest.Kind.choices}  # once
     for test in tests:
         items.append(
             WorkItem(
                 "test",
-                test.get_kind_display(),
+                kinds.get(test.kind, test.kind),
                 test.resident.name,
                 test.due.isoformat(),
                 end_of(test.due),
-                reverse("care:test-list"),
+                routes.route("care:test-list"),
             )
         )
     missing = (
@@ -619,7 +620,7 @@ def worklist(*, user: User) -> list[WorkItem]:
                 resident.name,
                 "",
                 end_of(today, FOLLOWUP_DEADLINE_HOUR - 1),
-                reverse("care:followup-record", args=[resident.pk]),
+                routes.route_with_pk("care:followup-record", resident.pk),
             )
         )
     appeals = (
@@ -636,7 +637,7 @@ def worklist(*, user: User) -> list[WorkItem]:
                 appeal.resident.name,
                 appeal.reason[:60],
                 appeal.due_at,
-                reverse("appeals:detail", args=[appeal.pk]),
+                routes.route_with_pk("appeals:detail", appeal.pk),
             )
         )
     return sorted(items, key=lambda item: item.due)
