@@ -116,6 +116,16 @@ else:
     # Persistent connections: measured 80 -> 288 requests/s on the resident list.
     DATABASES["default"]["CONN_MAX_AGE"] = env.int("CONN_MAX_AGE", default=60)
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+    # The planner's cost of a random page read for the portal's own connections: 1.1, the
+    # usual setting on SSDs, where PostgreSQL's default (4) assumes spinning disks and made
+    # a grid worker's pages read whole tables instead of their 2,000 residents' rows
+    # (the arrival list 140 -> 73 ms at a million residents; docs/benchmarks.md). Empty:
+    # the server's own setting.
+    if cost := env.str("PG_RANDOM_PAGE_COST", default="1.1"):
+        options = DATABASES["default"].setdefault("OPTIONS", {})
+        options["options"] = (
+            f"{options.get('options', '')} -c random_page_cost={float(cost)}".strip()
+        )
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis: Celery broker and cache -----------------------------------------------------

@@ -271,3 +271,14 @@ def test_the_test_list_and_the_arrival_list_read_their_first_page_from_an_index(
             cursor.execute(f"EXPLAIN {sql}", params)
             plan = "\n".join(row[0] for row in cursor.fetchall())
         assert index in plan and "Sort" not in plan, plan
+
+
+@pytest.mark.postgres
+def test_the_portals_connections_cost_random_reads_as_on_an_ssd(db):
+    """PG_RANDOM_PAGE_COST (1.1): with PostgreSQL's default of 4 a grid worker's arrival
+    list read the whole table instead of their residents' rows (docs/benchmarks.md)."""
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs PostgreSQL; run it in the PostgreSQL pass")
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW random_page_cost")
+        assert cursor.fetchone()[0] == "1.1"
