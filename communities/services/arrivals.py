@@ -131,7 +131,8 @@ def health_code_change(
     now = timezone.now()
     Resident.objects.filter(pk=locked.pk).update(code=to, code_rule=rule, code_changed_at=now)
     resident.code, resident.code_rule, resident.code_changed_at = to, rule, now
-    figures.counts_changed(grid_id=locked.grid_id, deltas={locked.code: -1, to: 1})
+    if locked.code != to:  # a new rule under the same colour moves no count
+        figures.counts_changed(grid_id=locked.grid_id, deltas={locked.code: -1, to: 1})
     return event
 
 

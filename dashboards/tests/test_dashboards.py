@@ -275,6 +275,18 @@ def test_a_code_changed_by_a_service_moves_todays_rows_at_once(city):
     assert figure_up_the_tree(city, "green") == [1, 2, 2, 2, 3, 1]
 
 
+def test_a_new_rule_under_the_same_colour_moves_no_count(city):
+    summary.refresh()
+    resident = Resident.objects.get(pk=city["residents"]["grid_a"].pk)
+    assert resident.code == "red"
+    other = "R3" if resident.code_rule != "R3" else "R4"
+    event = services.health_code_change(
+        resident=resident, to="red", rule=other, reason="x", actor=None
+    )
+    assert event is not None  # the change is recorded
+    assert figure_up_the_tree(city, "red") == [1, 1, 1, 1, 1, 0]
+
+
 def test_a_change_rolled_back_leaves_the_rows_as_they_were(city):
     summary.refresh()
     resident = city["residents"]["grid_a"]
