@@ -275,25 +275,27 @@ def appeals_for(user) -> QuerySet:
     residents_for, through the appeal's resident, so that it stays one query."""
     from .models import Appeal  # imported here so that this section only appends
 
-    if not works_with_residents(user):
-        return Appeal.objects.none()
-    return _through_resident(user, Appeal.objects.all())
+    return _of_residents(user, Appeal)
 
 
 def measures_for(user) -> QuerySet[ControlMeasure]:
     """Control measures of the residents the user may see (residents_for's filter through
     the measure's resident: for the city office none at all, where a subquery of every
     resident cost the follow-up list's count 30 ms)."""
-    if not works_with_residents(user):
-        return ControlMeasure.objects.none()
-    return _through_resident(user, ControlMeasure.objects.all())
+    return _of_residents(user, ControlMeasure)
 
 
 def tests_for(user) -> QuerySet[NucleicAcidTest]:
     """Nucleic-acid tests of the residents the user may see (as measures_for)."""
+    return _of_residents(user, NucleicAcidTest)
+
+
+def _of_residents(user, model) -> QuerySet:
+    """The rows of `model` (each with a `resident`) of the residents the user may see;
+    none for roles that do not work with residents."""
     if not works_with_residents(user):
-        return NucleicAcidTest.objects.none()
-    return _through_resident(user, NucleicAcidTest.objects.all())
+        return model.objects.none()
+    return _through_resident(user, model.objects.all())
 
 
 def _through_resident(user, qs: QuerySet) -> QuerySet:
@@ -352,9 +354,7 @@ def can_resolve_anomalies(user) -> bool:
 
 def anomalies_for(user) -> QuerySet:
     """Anomalies of the residents the user may see."""
-    if not works_with_residents(user):
-        return Anomaly.objects.none()
-    return _through_resident(user, Anomaly.objects.all())
+    return _of_residents(user, Anomaly)
 
 
 def can_see_reviews(user) -> bool:

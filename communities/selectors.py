@@ -584,11 +584,7 @@ def worklist(*, user: User) -> list[WorkItem]:
     )
     items = task_items(tasks)
     tests = (
-        NucleicAcidTest.objects.filter(
-            resident__in=access.residents_for(user), result="pending", due__lte=today
-        )
-        .select_related("resident")
-        .order_by("due")[:WORKLIST_CAP]
+        tests_due(user=user, today=today).select_related("resident").order_by("due")[:WORKLIST_CAP]
     )
     kinds = {value: str(label) for value, label in NucleicAcidTest.Kind.choices}  # once
     for test in tests:

@@ -202,7 +202,8 @@ def workload(*, user: User, node: Jurisdiction, now, limit: int = 30) -> list[Lo
     loads = {w.pk: Load(w) for w in workers.order_by("username")}
     nobody = Load(None)
     tasks = (
-        GridTask.objects.filter(state=GridTask.State.OPEN, community__path__startswith=node.path)
+        core_access.tasks_for(user)
+        .filter(state=GridTask.State.OPEN, community__path__startswith=node.path)
         .order_by()
         .values_list("resident__grid_id", "community_id")
         .annotate(n=Count("pk"), late=Count("pk", filter=Q(due_at__lt=now)))

@@ -4,18 +4,17 @@ trends of the last 30 days, arrivals by origin province, and the appeals with th
 Every number and every bar opens the list behind it, narrowed to the node."""
 
 from datetime import timedelta
-from functools import lru_cache
 from urllib.parse import urlencode
 
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
 from communities import access as core_access
+from communities import routes
 from communities.models import Jurisdiction
 from communities.selectors_appeals import appeal_countdown
 
@@ -113,13 +112,7 @@ def link(name: str, node: Jurisdiction) -> str | None:
         return None
     url_name, params = LINKS[name]
     params = {key: value() if callable(value) else value for key, value in params.items()}
-    return _list_url(url_name) + "?" + urlencode({**params, "node": node.pk})
-
-
-@lru_cache(maxsize=64)
-def _list_url(url_name: str) -> str:
-    # a page links some 1,500 numbers: each list's address is reversed once
-    return reverse(url_name)
+    return routes.route(url_name) + "?" + urlencode({**params, "node": node.pk})
 
 
 @login_required
@@ -166,7 +159,7 @@ def _sweep(sweep: selectors.Sweep, node: Jurisdiction) -> dict:
     """The sweep's cards, each opening the shop register narrowed the same way."""
 
     def shops(**params) -> str:
-        return _list_url("shops:shop-list") + "?" + urlencode({**params, "node": node.pk})
+        return routes.route("shops:shop-list") + "?" + urlencode({**params, "node": node.pk})
 
     return {
         "cards": [

@@ -21,6 +21,7 @@ from communities.models import (
 from communities.paging import CappedPaginator
 from communities.tests.factories import DecisionReviewFactory, ResidentFactory, arrival_file
 from notices.tests.factories import appeal, inapp, measure, pending_test
+from shops.models import Campaign
 from shops.tests.factories import ShopFactory
 
 TODAY = timezone.localdate()
@@ -177,6 +178,18 @@ def _rows_add(kind: str, world, n: int) -> None:
             inapp(users["district_office"], text=f"异常 {resident.pk}")
         elif kind == "arrivals":
             arrival_file(resident, days_ago=1)
+        elif kind == "campaigns":
+            Campaign.objects.create(
+                street=world["nodes"]["street"],
+                title=f"扫街 {resident.pk}",
+                starts_on=TODAY,
+                ends_on=TODAY + timedelta(days=30),
+                created_by=users["street_supervisor"],
+            )
+        elif kind == "jurisdictions":
+            Jurisdiction.objects.create(
+                name=f"网格{resident.pk}", level="grid", parent=world["nodes"]["community"]
+            )
 
 
 LISTS = [
@@ -190,9 +203,9 @@ LISTS = [
     ("anomalies", "care:anomaly-list", "district_office"),
     ("reviews", "review:decision-review-list", "district_office"),
     ("shops", "shops:shop-list", "city_office"),
-    ("shops", "shops:campaign-list", "city_office"),
+    ("campaigns", "shops:campaign-list", "city_office"),
     ("notices", "notices:notice-list", "district_office"),
-    ("residents", "communities:jurisdiction-list", "city_office"),
+    ("jurisdictions", "communities:jurisdiction-list", "city_office"),
     ("arrivals", "communities:arrival-list", "city_office"),
     ("arrivals", "communities:arrival-list", "street_supervisor"),
 ]
@@ -210,11 +223,23 @@ def test_a_list_page_makes_as_many_queries_for_one_row_as_for_many(
     _rows_add(kind, world, 1)
     client.get(reverse(url))  # the session's and the language's first reads
     with CaptureQueriesContext(connection) as few:
-        assert client.get(reverse(url)).status_code == 200
+        response = client.get(reverse(url))
+        assert response.status_code == 200
+    shown = _rows_shown(response)
     _rows_add(kind, world, 6)
     with CaptureQueriesContext(connection) as many:
-        assert client.get(reverse(url)).status_code == 200
+        response = client.get(reverse(url))
+        assert response.status_code == 200
+    assert _rows_shown(response) >= shown + 6  # the page shows the rows added
     assert len(many) == len(few), [q["sql"][:90] for q in many.captured_queries]
+
+
+def _rows_shown(response) -> int:
+    """The rows a list page shows: its care rows, its work items or its page's rows."""
+    for key in ("rows", "items", "page"):
+        if key in response.context:
+            return len(list(response.context[key]))
+    raise AssertionError("no list in the page's context")
 
 
 @pytest.mark.postgres
