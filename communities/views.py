@@ -1,15 +1,12 @@
-from datetime import date
-
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
-from . import access, figures, places, rules, selectors, services
+from . import access, figures, listings, places, rules, selectors, services
 from .forms import (
     ArrivalForm,
     AssessmentForm,
@@ -81,10 +78,7 @@ def error_text(error: Exception) -> str:
 
 def id_param(request, name: str) -> int:
     """The id in the query string's `name`; anything but a number is a 404, not a 500."""
-    value = request.GET.get(name, "")
-    if not value.isdigit():
-        raise Http404
-    return int(value)
+    return listings.id_value(request.GET, name)
 
 
 class PasswordChangeView(auth_views.PasswordChangeView):
@@ -174,12 +168,7 @@ LIST_FIELDS = (
 @login_required
 def resident_list(request):
     node = selectors.node_param(user=request.user, value=request.GET.get("node"))
-    residents = selectors.resident_list(
-        user=request.user,
-        query=request.GET.get("q", ""),
-        code=request.GET.get("code", ""),
-        node=node,
-    )
+    residents = listings.residents(request.user, request.GET, node=node)
     residents = residents.only(*LIST_FIELDS)  # what the rows show: a fifth of the page's time
     page = CappedPaginator(residents, 50, keys_first=True).get_page(request.GET.get("page"))
     selectors.residents_at_a_glance(page.object_list)
@@ -287,20 +276,11 @@ IDENTITY_CONFIRMED = _(
 def arrival_list(request):
     """Arrival reports the user covers, the latest arrival first; ?node= and ?day= narrow
     it (a dashboard's count of a day's arrivals)."""
-    user = request.user
-    if not access.can_file_arrivals(user):
-        raise PermissionDenied
-    arrivals = selectors.arrival_list(user=user)
-    arrivals = selectors.within_node(
-        arrivals, user=user, value=request.GET.get("node"), prefix="community__"
-    )
-    day = request.GET.get("day", "")
-    try:
-        arrivals = arrivals.filter(arrival_date=date.fromisoformat(day)) if day else arrivals
-    except ValueError:
-        day = ""
+    arrivals = listings.arrivals(request.user, request.GET)
+    day = listings.day_value(request.GET)
     page = CappedPaginator(arrivals, 50).get_page(request.GET.get("page"))
-    return render(request, "communities/arrival_list.html", {"page": page, "day": day})
+    context = {"page": page, "day": day.isoformat() if day else ""}
+    return render(request, "communities/arrival_list.html", context)
 
 
 @login_required

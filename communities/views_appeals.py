@@ -21,7 +21,7 @@ from django.utils.translation import gettext_lazy as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from . import access, ratelimit, selectors, selectors_appeals, selectors_care, services
+from . import access, listings, ratelimit, selectors, selectors_appeals, selectors_care, services
 from .forms_appeals import (
     AppealFileForm,
     AppealResolveForm,
@@ -198,8 +198,7 @@ def appeal_list(request):
     state = request.GET.get("state", "")
     if state not in selectors_appeals.STATE_FILTERS:
         state = ""
-    appeals = selectors_appeals.appeal_list(user=request.user, state=state)
-    appeals = selectors.within_node(appeals, user=request.user, value=request.GET.get("node"))
+    appeals = listings.appeals(request.user, request.GET)
     page = CappedPaginator(appeals, 50).get_page(request.GET.get("page"))
     now = timezone.now()
     for appeal in page:

@@ -2,12 +2,11 @@
 file) and the daily follow-ups of residents under a measure; the anomalies they raise,
 resolved by community staff or the district office."""
 
-from datetime import date, timedelta
+from datetime import date
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Q
 from django.http import HttpResponse, HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
@@ -16,12 +15,10 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
-from . import access, selectors, selectors_care, services
+from . import access, listings, selectors, selectors_care, services
 from .forms_care import COLUMNS, AnomalyResolveForm, FollowUpForm, ResultForm, ResultsUploadForm
 from .models import FEVER_FROM, WITHDRAW_WITHIN, Anomaly, HealthCode, NucleicAcidTest
 from .paging import CappedPaginator
-from .rules.policy import MeasureKind
-from .selectors_care import ENDING_DAYS
 from .services import imports
 
 PER_PAGE = 50
@@ -48,25 +45,12 @@ def _row_context(request, test: NucleicAcidTest, **extra) -> dict:
     }
 
 
-# The dashboards' counts of pending tests, as filters of the list (?due=).
-DUE_FILTERS = {
-    "today": lambda today: Q(due=today),
-    "overdue": lambda today: Q(due__lt=today),
-    "sampled": lambda today: Q(sampled_at__isnull=False),
-}
-
-
 @login_required
 def tests_due(request):
     """Pending tests due today or overdue, the oldest first; above them, the results the
     user recorded in the last minutes, which they may still withdraw."""
     now = timezone.now()
-    today = timezone.localdate(now)
-    tests = selectors_care.pending_test_list(user=request.user, today=today)
-    tests = selectors.within_node(tests, user=request.user, value=request.GET.get("node"))
-    due = request.GET.get("due", "")  # a dashboard's count: only these
-    if due in DUE_FILTERS:
-        tests = tests.filter(DUE_FILTERS[due](today))
+    tests = listings.tests(request.user, request.GET)
     page = CappedPaginator(tests, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
@@ -201,16 +185,8 @@ def followup_list(request):
     """Residents under an active measure: today's follow-up or "missing", and the earlier
     days of the measure without one."""
     today = timezone.localdate()
-    measures = selectors_care.measure_list(user=request.user)
     missing = request.GET.get("missing") == "today"  # a link from the home page's count
-    if missing:
-        measures = selectors.missing_today(measures, today=today)
-    measures = selectors.within_node(measures, user=request.user, value=request.GET.get("node"))
-    kind = request.GET.get("kind", "")
-    if kind in set(MeasureKind):  # a dashboard's count: the measures in that phase today
-        measures = selectors_care.in_phase_today(measures, kind=kind, today=today)
-    if request.GET.get("ending") == str(ENDING_DAYS):
-        measures = measures.filter(end__gte=today, end__lt=today + timedelta(days=ENDING_DAYS))
+    measures = listings.measures(request.user, request.GET)
     page = CappedPaginator(measures, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "missing": missing,
@@ -280,10 +256,7 @@ def followup_record(request, pk):
 @login_required
 def anomaly_list(request):
     """异常待处置: the open anomalies of the user's residents, the most recent first."""
-    if not access.can_resolve_anomalies(request.user):
-        raise PermissionDenied
-    anomalies = selectors_care.anomaly_queue(user=request.user)
-    anomalies = selectors.within_node(anomalies, user=request.user, value=request.GET.get("node"))
+    anomalies = listings.anomalies(request.user, request.GET)
     page = CappedPaginator(anomalies, PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "communities/care/anomaly_list.html", {"page": page})
 

@@ -5,14 +5,13 @@ against) and the recompute runs. The staff's in-app inbox is in notices.views.""
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_POST
 
-from . import access, impact, selectors, selectors_review, services
+from . import access, impact, listings, selectors, selectors_review, services
 from .forms_review import DecisionForm, ProposalForm, ReviewKeepForm, ReviewProposeForm
-from .models import Anomaly, CodeChangeProposal, DecisionReview, RecomputeRun
+from .models import CodeChangeProposal, DecisionReview, RecomputeRun
 from .paging import CappedPaginator
 from .views import error_text
 
@@ -43,19 +42,6 @@ def proposal_create(request, resident_pk):
     return redirect("communities:resident-detail", pk=resident.pk)
 
 
-def _proposals(user):
-    """The user's proposals with what a card shows: the people, and the resident's open
-    anomalies (a release waits for them)."""
-    open_anomalies = Anomaly.objects.open()
-    return (
-        access.proposals_for(user)
-        .select_related("resident__grid__parent", "proposed_by", "decided_by")
-        .prefetch_related(
-            Prefetch("resident__anomalies", queryset=open_anomalies, to_attr="open_anomalies")
-        )
-    )
-
-
 def _decidable(proposal: CodeChangeProposal, user) -> bool:
     return (
         access.can_decide_proposals(user)
@@ -67,11 +53,8 @@ def _decidable(proposal: CodeChangeProposal, user) -> bool:
 @login_required
 def proposal_list(request):
     """Pending first; the city office decides here, the district follows its proposals."""
-    proposals = _proposals(request.user).order_by("-state", "-proposed_at")
     state = request.GET.get("state", CodeChangeProposal.State.PENDING)
-    if state in CodeChangeProposal.State.values:
-        proposals = proposals.filter(state=state)
-    proposals = selectors.within_node(proposals, user=request.user, value=request.GET.get("node"))
+    proposals = listings.proposals(request.user, request.GET)
     page = CappedPaginator(proposals, PER_PAGE).get_page(request.GET.get("page"))
     for proposal in page:
         proposal.decidable = _decidable(proposal, request.user)
@@ -85,7 +68,7 @@ def proposal_decide(request, pk):
     gets the card back). A refusal (a release while anomalies are open, say) is shown on
     the card's form and nothing is stored."""
     user = request.user
-    proposal = get_object_or_404(_proposals(user), pk=pk)
+    proposal = get_object_or_404(listings.proposal_cards(user), pk=pk)
     if request.method == "POST":
         form = DecisionForm(request.POST)
         if not form.is_valid():
@@ -99,7 +82,7 @@ def proposal_decide(request, pk):
                 if not request.htmx:
                     messages.success(request, _("Decided."))
                     return redirect("review:proposal-list")
-                proposal = _proposals(user).get(pk=pk)
+                proposal = listings.proposal_cards(user).get(pk=pk)
                 proposal.done = _("Decided.")
     proposal.decidable = _decidable(proposal, user)
     if request.htmx:
@@ -129,11 +112,8 @@ def decision_review_list(request):
     """待复核: the review tasks of the district (the city reads them), the longest waiting
     first."""
     user = request.user
-    if not access.can_see_reviews(user):
-        raise PermissionDenied
     state = request.GET.get("state", DecisionReview.State.OPEN)
-    reviews = selectors_review.decision_review_list(user=user, state=state)
-    reviews = selectors.within_node(reviews, user=user, value=request.GET.get("node"))
+    reviews = listings.reviews(user, request.GET)
     page = CappedPaginator(reviews, PER_PAGE).get_page(request.GET.get("page"))
     for review in page:
         _with_forms(review, user)

@@ -7,7 +7,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from . import access, ratelimit, selectors, services
+from . import access, listings, ratelimit, selectors, services
 from .announcements import flatten_errors
 from .forms import ArrivalForm, StayFormSet, journey_valid
 from .forms_tasks import (
@@ -17,10 +17,10 @@ from .forms_tasks import (
     TaskWorkForm,
     VenueReportForm,
 )
-from .models import GridTask, Jurisdiction, User
+from .models import GridTask, Jurisdiction
 from .paging import CappedPaginator
 from .serializers import PushIn
-from .views import IDENTITY_CONFIRMED, arrival_form_submit, id_param, prefill
+from .views import IDENTITY_CONFIRMED, arrival_form_submit, prefill
 
 
 @login_required
@@ -33,19 +33,7 @@ def task_list(request):
         return render(
             request, "communities/task_list.html", {"items": selectors.worklist(user=user)}
         )
-    worker = None
-    if request.GET.get("worker"):
-        workers = access.users_for(user).filter(role=User.Role.GRID_WORKER)
-        worker = get_object_or_404(workers, pk=id_param(request, "worker"))
-    tasks = selectors.open_tasks(
-        user=user,
-        late=request.GET.get("late") == "1",
-        worker=worker,
-        unassigned=request.GET.get("unassigned") == "1",
-    )
-    tasks = selectors.within_node(
-        tasks, user=user, value=request.GET.get("node"), prefix="community__"
-    )
+    tasks = listings.tasks(user, request.GET)
     page = CappedPaginator(tasks, 50).get_page(request.GET.get("page"))
     context = {"items": selectors.task_items(page), "page": page, "narrowed": True}
     return render(request, "communities/task_list.html", context)

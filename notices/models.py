@@ -32,6 +32,7 @@ class Notice(models.Model):
         )
         PROPOSAL_DECIDED = "proposal_decided", _("A proposed code change was decided")
         ANOMALY_WITHDRAWN = "anomaly_withdrawn", _("Anomaly withdrawn")
+        EXPORT_READY = "export_ready", _("Export ready")
 
     class Channel(models.TextChoices):
         INAPP = "inapp", _("In-app")

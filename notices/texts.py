@@ -63,6 +63,10 @@ STAFF = {
         "%(shop)s (%(address)s) is closed under a red placard; joint group %(group)s may "
         "re-inspect it from %(due)s."
     ),
+    Kind.EXPORT_READY: _(
+        "Your export %(title)s (%(rows)s rows) is ready under My exports; it is kept for "
+        "%(days)s days."
+    ),
     Kind.STREET_DIGEST: _(
         "%(street)s, %(day)s: %(red)s red and %(yellow)s yellow codes, %(tests)s overdue "
         "tests, %(appeals)s open appeals, %(tasks)s overdue tasks; %(red_shops)s shops under "

@@ -49,6 +49,7 @@ INSTALLED_APPS = [
     "monitoring",
     "notices",
     "dashboards",
+    "transfers",
     "portal",  # the project's own commands (seed_demo assembles every app's demo)
 ]
 
@@ -327,6 +328,11 @@ VENUE_REPORTS_PER_HOUR = env.int("VENUE_REPORTS_PER_HOUR", default=30)
 XLSX_MAX_UNPACKED_BYTES = env.int("XLSX_MAX_UNPACKED_BYTES", default=50 * 1024 * 1024)
 XLSX_MAX_RATIO = env.int("XLSX_MAX_RATIO", default=100)
 XLSX_MAX_MEMBERS = env.int("XLSX_MAX_MEMBERS", default=1000)
+# Exports (导出): up to this many rows go to the browser at once, more are written by a
+# job and kept under 我的导出 this many days; a job is stopped after this many seconds.
+EXPORT_STREAM_ROWS = env.int("EXPORT_STREAM_ROWS", default=5000)
+EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
+EXPORT_TIME_LIMIT = env.int("EXPORT_TIME_LIMIT", default=1800)
 # Images (inspection photos, appeal evidence) are decoded within this many pixels and
 # stored re-encoded.
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)

@@ -65,6 +65,7 @@ urlpatterns = [
     path("sweep/", include("shops.urls_sweep")),
     path("placards/", include("shops.urls_placards")),
     path("s/", include("shops.urls_public")),
+    path("exports/", include("transfers.urls")),
     path("api/v1/", include(("portal.api_urls", "api"))),
     path("api/schema/", SpectacularAPIView.as_view(), name="schema"),
     path("api/docs/", SpectacularSwaggerView.as_view(url_name="schema"), name="api-docs"),

@@ -15,6 +15,23 @@ COLUMNS = ("name", "address", "community", "grid")
 OPTIONAL_COLUMNS = ("road", "kind", "licence_number", "contact_phone", "venue_code_posted")
 # Written by the export for reading; the import ignores them.
 READ_ONLY_COLUMNS = ("placard", "state", "reminders", "last_inspected")
+# The columns' Chinese headings, the first the one the export writes and the page shows;
+# the keys are still read (files written before the headings).
+HEADINGS = {
+    "name": ("名称", "店名", "商铺名称"),
+    "address": ("地址", "详细地址"),
+    "community": ("社区",),
+    "grid": ("网格",),
+    "road": ("道路", "所在道路"),
+    "kind": ("类型", "业态"),
+    "licence_number": ("营业执照号", "营业执照", "统一社会信用代码"),
+    "contact_phone": ("联系电话", "电话", "手机号"),
+    "venue_code_posted": ("场所码已张贴", "场所码"),
+    "placard": ("牌子",),
+    "state": ("状态",),
+    "reminders": ("提醒次数",),
+    "last_inspected": ("最近检查",),
+}
 
 
 def _choices(pairs, everything):
@@ -67,6 +84,7 @@ class ShopImportForm(SpreadsheetUploadForm):
 
     COLUMNS = COLUMNS
     OPTIONAL_COLUMNS = OPTIONAL_COLUMNS
+    HEADINGS = HEADINGS
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)

@@ -1,29 +1,22 @@
 """The street supervisor's pages of the sweep: the shop register (list, import, export),
 campaigns, their joint groups and shares, and the progress board."""
 
-import csv
-import io
 from collections import Counter
-from datetime import date, timedelta
+from datetime import timedelta
 
-import openpyxl
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db.models import Count, Q
-from django.http import Http404, HttpResponse, HttpResponseBadRequest, StreamingHttpResponse
+from django.db.models import Count
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
-from openpyxl.cell import WriteOnlyCell
 
-from communities import selectors as communities_selectors
 from communities.models import Jurisdiction, User
 from communities.paging import CappedPaginator
-from communities.rules import mask_phone
 
-from . import access, selectors, services
+from . import access, listings, selectors, services
 from .forms import errors_onto
 from .forms_campaigns import (
     COLUMNS,
@@ -32,7 +25,6 @@ from .forms_campaigns import (
     AssignForm,
     CampaignForm,
     GroupForm,
-    ShopFilterForm,
     ShopImportForm,
 )
 from .models import Inspection, Shop, one_month_after
@@ -63,38 +55,9 @@ def _percent(part: int, whole: int) -> int:
 # --- The register ---------------------------------------------------------------------------
 
 
-def _filtered(request):
-    """The filter form over the shops the user sees, and those shops filtered."""
-    shops = access.shops_for(request.user)
-    roads = shops.exclude(road="").order_by("road").values_list("road", flat=True).distinct()
-    communities = (
-        Jurisdiction.objects.filter(pk__in=shops.values("grid__parent_id"))
-        .order_by("path")
-        .values_list("pk", "name")
-    )
-    form = ShopFilterForm(request.GET, roads=list(roads), communities=list(communities))
-    given = form.filters()
-    node = communities_selectors.node_param(user=request.user, value=request.GET.get("node"))
-    if node is not None:  # a link from a count: the shops under that node
-        shops = shops.filter(grid__path__startswith=node.path)
-    if "q" in given:
-        shops = shops.filter(Q(name__icontains=given["q"]) | Q(address__icontains=given["q"]))
-    if "community" in given:
-        shops = shops.filter(grid__parent_id=given["community"])
-    for name in ("road", "kind", "placard", "state"):
-        if name in given:
-            shops = shops.filter(**{name: given[name]})
-    if given.get("reminded") == "1":  # reminded, no placard yet (the dashboards' count)
-        shops = shops.filter(placard=Shop.Placard.NONE, reminders__gt=0)
-    if given.get("reinspection") == "due":  # red and closed long enough: the group goes back
-        today = timezone.localdate()
-        shops = shops.filter(placard=Shop.Placard.RED, reinspection_due__lte=today)
-    return form, shops
-
-
 @login_required
 def shop_list(request):
-    form, shops = _filtered(request)
+    form, shops = listings.shop_filter(request.user, request.GET)
     shops = selectors.shop_list(shops).order_by("name", "pk")
     page = CappedPaginator(shops, PER_PAGE).get_page(request.GET.get("page"))
     template = "shops/shop_list.html"
@@ -132,85 +95,6 @@ def shop_import(request):
     return render(request, "shops/shop_import.html", context)
 
 
-def _export_rows(shops, *, full_phones: bool):
-    """The header and one row per shop, in the import's columns and then read-only ones."""
-    yield list(EXPORT_COLUMNS)
-    for shop in shops.iterator(chunk_size=1000):
-        last = shop.last_inspected
-        yield [
-            shop.name,
-            shop.address,
-            shop.grid.parent.name,
-            shop.grid.name,
-            shop.road,
-            shop.get_kind_display(),
-            shop.licence_number,
-            shop.contact_phone if full_phones else mask_phone(shop.contact_phone),
-            "是" if shop.venue_code_posted else "否",
-            shop.get_placard_display(),
-            shop.get_state_display(),
-            shop.reminders,
-            timezone.localtime(last).strftime("%Y-%m-%d %H:%M") if last else "",
-        ]
-
-
-class _Echo:
-    """A file-like object for csv.writer that hands each line back instead of storing it."""
-
-    def write(self, value):
-        return value
-
-
-def _csv_safe(value):
-    if isinstance(value, str) and value.startswith(services.FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def _csv_stream(rows):
-    writer = csv.writer(_Echo())
-    yield "\ufeff"  # Excel reads UTF-8 only after a BOM
-    for row in rows:
-        yield writer.writerow([_csv_safe(value) for value in row])
-
-
-def _xlsx_bytes(rows) -> bytes:
-    book = openpyxl.Workbook(write_only=True)
-    sheet = book.create_sheet(_("Shops"))
-    for row in rows:
-        cells = []
-        for value in row:
-            cell = WriteOnlyCell(sheet, value=value)
-            if isinstance(value, str):
-                cell.data_type = "s"  # text, never a formula, whatever it starts with
-            cells.append(cell)
-        sheet.append(cells)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return buffer.getvalue()
-
-
-@login_required
-def shop_export(request):
-    """The shops the user sees (with the list's filters) as CSV or .xlsx; full phone
-    numbers only for the offices that keep the register."""
-    kind = request.GET.get("format", "csv")
-    if kind not in ("csv", "xlsx"):
-        return HttpResponseBadRequest(_("The format must be csv or xlsx."))
-    _form, shops = _filtered(request)
-    rows = _export_rows(
-        selectors.shop_list(shops).order_by("grid__path", "road", "address", "pk"),
-        full_phones=access.can_see_shop_phones(request.user),
-    )
-    name = f"shops-{timezone.localdate():%Y%m%d}.{kind}"
-    if kind == "csv":
-        response = StreamingHttpResponse(_csv_stream(rows), content_type="text/csv; charset=utf-8")
-    else:
-        response = HttpResponse(_xlsx_bytes(rows), content_type=XLSX_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
 # --- Campaigns ------------------------------------------------------------------------------
 
 
@@ -219,36 +103,15 @@ def inspection_list(request):
     """The inspections of the shops the user sees, the latest first; ?node= (a place),
     ?outcome=, ?day= (YYYY-MM-DD) and ?campaign= narrow them. A place or campaign outside
     the user's is a 404, a day that is no date an error on the page."""
-    user = request.user
-    inspections = communities_selectors.within_node(
-        access.inspections_for(user),
-        user=user,
-        value=request.GET.get("node"),
-        prefix="shop__grid__",
-    )
-    campaign = None
-    if value := request.GET.get("campaign"):
-        if not value.isdigit():
-            raise Http404
-        campaign = get_object_or_404(access.campaigns_for(user), pk=int(value))
-    day, day_error = None, ""
-    if request.GET.get("day"):
-        try:
-            day = date.fromisoformat(request.GET["day"])
-        except ValueError:
-            day_error = _("The day must be a date such as 2022-04-01.")
-    outcome = request.GET.get("outcome", "")
-    inspections = selectors.inspection_list(
-        inspections, outcome=outcome, day=day, campaign=campaign
-    )
+    shown, inspections = listings.inspection_filter(request.user, request.GET)
     page = CappedPaginator(inspections, PER_PAGE).get_page(request.GET.get("page"))
     context = {
         "page": page,
         "outcomes": Inspection.Outcome.choices,
-        "outcome": outcome,
+        "outcome": request.GET.get("outcome", ""),
         "day": request.GET.get("day", ""),
-        "day_error": day_error,
-        "campaign": campaign,
+        "day_error": _("The day must be a date such as 2022-04-01.") if shown["day_error"] else "",
+        "campaign": shown["campaign"],
     }
     return render(request, "shops/inspection_list.html", context)
 

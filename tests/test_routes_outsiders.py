@@ -16,6 +16,7 @@ looks anything up, which tells nothing; every route that takes POST is also post
 
 import re
 from datetime import date, timedelta
+from pathlib import Path
 from urllib.parse import urlsplit
 
 import pytest
@@ -48,6 +49,7 @@ from shops import services as shop_services
 from shops.models import Shop
 from shops.tests.conftest import answers
 from shops.tests.factories import ShopFactory
+from transfers.models import Export
 
 Role = User.Role
 PNG = image_bytes("PNG")
@@ -149,6 +151,7 @@ TARGETS = {
     "dashboards:report": ["report"],
     "dashboards:report-xlsx": ["report"],
     "dashboards:report-pdf": ["report"],
+    "transfers:export-download": ["export"],
 }
 # The API's `.json` twins ask for the same objects.
 TARGETS.update({f"{name}.json": keys for name, keys in list(TARGETS.items()) if "api:" in name})
@@ -183,6 +186,7 @@ GET_ONLY = {
     "dashboards:report-xlsx",
     "dashboards:report-pdf",
     "communities:announcement-impact",
+    "transfers:export-download",
 } | {name for name in TARGETS if name.startswith("api:")}
 POST_ONLY = {
     "care:test-record",
@@ -281,6 +285,8 @@ def _grid_a_build() -> dict:
         "district_office": district,
         # the control for changing a campaign, which only the street's supervisor does
         "street_supervisor": supervisor,
+        # the control for an export's file, which only its author downloads
+        "grid_a_worker": worker_a,
     }
 
     review = DecisionReviewFactory(resident=resident)
@@ -322,6 +328,19 @@ def _grid_a_build() -> dict:
         ),
     }
     objects["appeal"].evidence.save("report.png", ContentFile(PNG))
+    # grid_a's worker's export of their residents (我的导出): theirs alone
+    exported = Path(settings.MEDIA_ROOT) / "exports" / "1-residents.csv"
+    exported.parent.mkdir(parents=True, exist_ok=True)
+    exported.write_text("\ufeff姓名\n", encoding="utf-8")
+    objects["export"] = Export.objects.create(
+        by=worker_a,
+        list_name="residents",
+        title="居民",
+        format="csv",
+        state=Export.State.DONE,
+        rows=0,
+        file="exports/1-residents.csv",
+    )
     for kind in GridTask.Kind.values:
         for suffix, arrival in (("", None), ("_arrival", review.arrival)):
             objects[f"task_{kind}{suffix}"] = GridTask.objects.create(
@@ -418,6 +437,7 @@ def test_outsider_gets_nothing(grid_a, db, name, route, params, key, user, metho
 CONTROL = {
     "accounts:staff-password": "district_office",
     "shops:campaign-edit": "street_supervisor",
+    "transfers:export-download": "grid_a_worker",
 }
 
 

@@ -5,6 +5,7 @@ import csv
 import io
 import json
 from datetime import timedelta
+from urllib.parse import urlencode
 
 import openpyxl
 import pytest
@@ -16,6 +17,8 @@ from django.utils import timezone
 from communities.models import User
 from communities.tests.factories import JurisdictionFactory, UserFactory
 from shops import services
+from shops.forms_campaigns import HEADINGS
+from shops.forms_campaigns import READ_ONLY_COLUMNS as READ_ONLY
 from shops.models import Assignment, Campaign, JointGroup, Shop
 
 from .conftest import START, first_share, inspect
@@ -37,8 +40,15 @@ def upload(client, text: str, name: str = "shops.csv"):
     return client.post(reverse("shops:shop-import"), {"file": data})
 
 
+def export_response(client, format="csv", **params):
+    """The register's export button (transfers' export of the list "shops")."""
+    query = f"?{urlencode(params)}" if params else ""
+    url = reverse("transfers:export", args=["shops"]) + query
+    return client.post(url, {"format": format})
+
+
 def export(client, **params) -> list[list[str]]:
-    response = client.get(reverse("shops:shop-export"), {"format": "csv", **params})
+    response = export_response(client, **params)
     assert response.status_code == 200
     text = b"".join(response.streaming_content).decode("utf-8")
     assert text.startswith("\ufeff")
@@ -199,8 +209,9 @@ def test_import_without_the_required_columns_stores_nothing(client, world):
 def test_export_round_trips_into_the_import(client, world):
     login(client, world, "street_supervisor")
     rows = export(client)
-    assert rows[0][:9] == HEADER.strip().split(",")
-    assert rows[0][9:] == ["placard", "state", "reminders", "last_inspected"]
+    # under the Chinese headings the import reads (the keys of HEADER are read too)
+    assert rows[0] == [HEADINGS[key][0] for key in (*HEADER.strip().split(","), *READ_ONLY)]
+    assert rows[0][9:] == ["牌子", "状态", "提醒次数", "最近检查"]
     assert {row[0] for row in rows[1:]} == {
         world["shops"]["grid_a"].name,
         world["shops"]["grid_b"].name,
@@ -217,11 +228,11 @@ def test_export_round_trips_into_the_import(client, world):
 
 def test_export_as_excel_round_trips_too(client, world):
     login(client, world, "street_supervisor")
-    response = client.get(reverse("shops:shop-export"), {"format": "xlsx"})
-    assert response["Content-Disposition"].endswith('.xlsx"')
+    response = export_response(client, format="xlsx")
+    assert ".xlsx" in response["Content-Disposition"]
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     values = list(book.active.iter_rows(values_only=True))
-    assert values[0][:4] == ("name", "address", "community", "grid")
+    assert values[0][:4] == ("名称", "地址", "社区", "网格")
     assert len(values) == 3
     data = SimpleUploadedFile("again.xlsx", response.content)
     again = client.post(reverse("shops:shop-import"), {"file": data})
@@ -252,7 +263,7 @@ def test_export_neutralises_formulas_in_csv(client, world):
 
 def test_export_refuses_an_unknown_format(client, world):
     login(client, world, "street_supervisor")
-    assert client.get(reverse("shops:shop-export"), {"format": "pdf"}).status_code == 400
+    assert export_response(client, format="pdf").status_code == 400
 
 
 # --- Campaigns ------------------------------------------------------------------------------

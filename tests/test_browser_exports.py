@@ -1,0 +1,70 @@
+"""Issue 15's exports in the browser: the street supervisor of the demo filters the
+resident list to red and exports it to Excel (Chinese headings, masked ID numbers, only
+red rows); an export larger than what downloads at once shows its progress under 我的导出
+and lands there, with a notice."""
+
+import io
+from pathlib import Path
+
+import openpyxl
+import pytest
+from django.core.management import call_command
+
+from communities.models import Resident, User
+from transfers import jobs
+from transfers.models import Export
+
+from .test_browser_roles import DESK, english_words, sign_in
+
+pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def demo():
+    call_command("seed_demo", force=True, residents=120, shops=20)
+
+
+def test_the_street_supervisor_exports_the_red_residents(page, live_server, demo, screenshot_dir):
+    folder = screenshot_dir / "exports"
+    folder.mkdir(exist_ok=True)
+    page.set_viewport_size(DESK)
+    sign_in(page, live_server, "street")
+    page.goto(f"{live_server.url}/residents/?code=red")
+    page.wait_for_selector("[data-testid=export-residents]")
+    page.screenshot(path=folder / "residents_red.png", full_page=True)
+    with page.expect_download() as download:
+        page.click("[data-testid=export-residents] [data-testid=export-xlsx]")
+    book = openpyxl.load_workbook(io.BytesIO(Path(download.value.path()).read_bytes()))
+    rows = list(book.active.iter_rows(values_only=True))
+    assert rows[0][:4] == ("姓名", "身份证号", "社区", "网格")
+    street = User.objects.get(username="street").jurisdiction
+    red = Resident.objects.filter(code="red", grid__path__startswith=street.path)
+    assert len(rows) - 1 == red.count() > 0
+    assert all(row[5] == "红码" for row in rows[1:])
+    assert all("********" in row[1] for row in rows[1:])
+    assert download.value.suggested_filename.endswith(".xlsx")
+
+
+def test_a_large_export_shows_its_progress_and_lands_under_my_exports(
+    page, live_server, demo, screenshot_dir, settings, tmp_path
+):
+    settings.MEDIA_ROOT = tmp_path
+    settings.EXPORT_STREAM_ROWS = 10  # the demo's street has more residents than this
+    folder = screenshot_dir / "exports"
+    folder.mkdir(exist_ok=True)
+    page.set_viewport_size(DESK)
+    sign_in(page, live_server, "street")
+    page.goto(f"{live_server.url}/residents/")
+    page.click("[data-testid=export-residents] [data-testid=export-csv]")
+    page.wait_for_selector("[data-testid=export-progress]")
+    assert "正在下方生成" in page.inner_text("main")
+    assert english_words(page) == []
+    page.screenshot(path=folder / "my_exports_running.png", full_page=True)
+    # the worker's job (run here: the test's live server has no worker of its own)
+    jobs.export_run(export_id=Export.objects.get().pk)
+    page.wait_for_selector("[data-testid=export-download]", timeout=10_000)  # htmx refresh
+    page.screenshot(path=folder / "my_exports_ready.png", full_page=True)
+    with page.expect_download() as download:
+        page.click("[data-testid=export-download]")
+    text = Path(download.value.path()).read_text(encoding="utf-8")
+    assert text.startswith("\ufeff姓名,身份证号")

@@ -1,0 +1,75 @@
+from urllib.parse import parse_qsl
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
+
+
+class Export(models.Model):
+    """One export of a list (who, which list and filter, how many rows). A small one went
+    to the browser at once (`streamed`); a large one is written by a job to a file that is
+    kept EXPORT_KEEP_DAYS under 我的导出, then deleted (the record stays)."""
+
+    class Format(models.TextChoices):
+        XLSX = "xlsx", "Excel (.xlsx)"
+        CSV = "csv", "CSV"
+
+    class State(models.TextChoices):
+        QUEUED = "queued", pgettext_lazy("export state", "Queued")
+        RUNNING = "running", pgettext_lazy("export state", "Running")
+        DONE = "done", pgettext_lazy("export state", "Ready")
+        FAILED = "failed", pgettext_lazy("export state", "Failed")
+        EXPIRED = "expired", pgettext_lazy("export state", "Deleted after 7 days")
+
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.CASCADE,
+        related_name="exports",
+    )
+    list_name = models.CharField(_("list"), max_length=40)
+    title = models.CharField(_("title"), max_length=100)
+    query = models.TextField(_("filter"), blank=True)
+    format = models.CharField(_("format"), max_length=4, choices=Format.choices)
+    streamed = models.BooleanField(_("downloaded at once"), default=False)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    total = models.PositiveIntegerField(_("rows in all"), null=True, blank=True)
+    file = models.CharField(_("file"), max_length=200, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True, db_index=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+    expires_at = models.DateTimeField(_("kept until"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("export")
+        verbose_name_plural = _("exports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [
+            models.Index(fields=["by", "-created_at"], name="export_by_created"),
+            models.Index(fields=["state", "expires_at"], name="export_state_expires"),
+        ]
+
+    def __str__(self):
+        return f"{self.title} ({self.get_format_display()}, {self.rows})"
+
+    @property
+    def percent(self) -> int:
+        if self.state == self.State.DONE:
+            return 100
+        if not self.total:
+            return 0
+        return min(99, self.rows * 100 // self.total)
+
+    @property
+    def filter_text(self) -> str:
+        """The filter as a person reads it: node=12 · code=red."""
+        return " · ".join(f"{k}={v}" for k, v in parse_qsl(self.query))
+
+    @property
+    def filename(self) -> str:
+        """The title and the local time it was asked for: 居民-20261130-0915.xlsx."""
+        made = timezone.localtime(self.created_at or timezone.now())
+        return f"{self.title}-{made:%Y%m%d-%H%M}.{self.format}"
