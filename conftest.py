@@ -11,6 +11,10 @@ SCREENSHOTS = Path(__file__).resolve().parent / "var" / "screenshots"
 def _fast_tests(settings):
     # Hashing with PBKDF2 costs ~0.3 s a user; tests do not need its strength.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    # The API's allowance is counted in the shared cache, by user id: tests that call the
+    # API often as the same id would be refused by each other's counts. Its own test sets
+    # it low (tests/test_api_throttling.py).
+    settings.API_USER_RATE = settings.API_ANON_RATE = "100000/minute"
     # The manifest storage of production needs collectstatic; tests use the finders.
     settings.STORAGES = {
         **settings.STORAGES,

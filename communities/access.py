@@ -21,7 +21,9 @@ from .models import (
     CodeChangeProposal,
     ControlMeasure,
     DecisionReview,
+    FollowUp,
     GridTask,
+    HealthCodeEvent,
     ImpactPreview,
     Jurisdiction,
     NucleicAcidTest,
@@ -288,6 +290,16 @@ def measures_for(user) -> QuerySet[ControlMeasure]:
 def tests_for(user) -> QuerySet[NucleicAcidTest]:
     """Nucleic-acid tests of the residents the user may see (as measures_for)."""
     return _of_residents(user, NucleicAcidTest)
+
+
+def followups_for(user) -> QuerySet[FollowUp]:
+    """Daily follow-ups of the user's residents."""
+    return _of_residents(user, FollowUp)
+
+
+def code_events_for(user) -> QuerySet[HealthCodeEvent]:
+    """Code changes of the user's residents."""
+    return _of_residents(user, HealthCodeEvent)
 
 
 def _of_residents(user, model) -> QuerySet:

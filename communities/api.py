@@ -112,7 +112,7 @@ class AnnouncementViewSet(
         return selectors.announcement_list()
 
     @extend_schema(request=AnnouncementIn, responses={201: AnnouncementOut, 200: AnnouncementOut})
-    def create(self, request):
+    def create(self, request, *args, **kwargs):
         if not access.can_publish_announcements(request.user):
             raise PermissionDenied(_("Only the city prevention office publishes announcements."))
         data = AnnouncementIn(data=request.data)
@@ -167,7 +167,7 @@ class ArrivalViewSet(
         request=ArrivalIn,
         responses={201: ArrivalOut, 202: HandedOverOut, 409: IdentityDiffersOut},
     )
-    def create(self, request):
+    def create(self, request, *args, **kwargs):
         user = request.user
         if not access.can_file_arrivals(user):
             raise PermissionDenied(_("Your role does not file arrivals."))
@@ -244,6 +244,7 @@ class TokenObtainView(ObtainAuthToken):
 
     parser_classes = APIView.parser_classes
     authentication_classes = ()
+    throttle_classes = APIView.throttle_classes  # DRF's view names none: the project's
     rate_limited = True  # the lock-out (portal/lockout.py): 429
 
     def post(self, request, *args, **kwargs):

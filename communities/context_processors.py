@@ -13,7 +13,6 @@ def menu(request):
             "anomalies": access.can_resolve_anomalies(user),
             "reviews": access.can_see_reviews(user),
             "staff_passwords": access.can_reset_passwords(user),
-            "push": access.can_push(user),
             "inbox": access.has_inbox(user),
             "runs": access.is_citywide(user),
             # a temporary password is changed first: no menu until then

@@ -7,7 +7,6 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from .models import RESOLUTION_CHOICES, Anomaly, NucleicAcidTest, Symptom
-from .uploads import SpreadsheetUploadForm
 from .widgets import DateInput
 
 Result = NucleicAcidTest.Result
@@ -21,22 +20,6 @@ class ResultForm(forms.Form):
         choices=[(Result.NEGATIVE, Result.NEGATIVE.label), (Result.POSITIVE, Result.POSITIVE.label)]
     )
     sampled_at = forms.DateTimeField(label=_("Sampled at"), required=False)
-
-
-# --- Results files ---------------------------------------------------------------------------
-
-COLUMNS = ("id_number", "sampled_at", "result")
-
-
-class ResultsUploadForm(SpreadsheetUploadForm):
-    """A results file from a testing site; the rows go to
-    services.imports.test_results_import."""
-
-    COLUMNS = COLUMNS
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].label = _("Results file (CSV or Excel .xlsx)")
 
 
 # --- Daily follow-up -------------------------------------------------------------------------

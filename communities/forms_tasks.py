@@ -4,7 +4,6 @@ from django.utils.translation import gettext_lazy as _
 
 from . import rules
 from .models import HealthCode, Jurisdiction, VenueReport
-from .uploads import SpreadsheetUploadForm
 from .validators import validate_arrival_date, validate_id_number, validate_mobile
 from .widgets import DateInput
 
@@ -62,27 +61,6 @@ class TaskWorkForm(forms.Form):
         super().__init__(*args, **kwargs)
         if not with_arrival:
             del self.fields["arrival_date"]
-
-
-class PushUploadForm(SpreadsheetUploadForm):
-    """A big-data push as a file: one person a row, by ID number or phone; `community`
-    (for a person not yet registered) is the community's number or "街道/社区"."""
-
-    COLUMNS = ("reason",)
-    OPTIONAL_COLUMNS = ("id_number", "phone", "name", "community")
-    # The keys are the API's names (and those of files written before the Chinese
-    # headings); the first heading of each is the one the page shows.
-    HEADINGS = {
-        "reason": ("推送原因", "原因"),
-        "id_number": ("身份证号", "身份证号码", "证件号码"),
-        "phone": ("手机号", "手机号码", "联系电话"),
-        "name": ("姓名",),
-        "community": ("社区",),
-    }
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].label = _("Push file (CSV or Excel .xlsx)")
 
 
 class VenueReportForm(forms.Form):

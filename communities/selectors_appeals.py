@@ -3,8 +3,10 @@ read finds the person by ID number and phone together."""
 
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import PurePath
 
 from django.db.models import Case, F, IntegerField, Q, QuerySet, Value, When
+from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
@@ -82,3 +84,16 @@ def resident_for_appeal(*, id_number: str, phone: str) -> Resident | None:
     """The person filing a public appeal, found only by ID number and phone together, so
     that the public form reveals nothing about an ID number alone."""
     return access.residents_to_match().filter(id_number=id_number, phone=phone).first()
+
+
+def evidence_file(appeal: Appeal) -> FileResponse:
+    """The appeal's negative test report as a download (never a media URL): the page's
+    and the API's. No file, or one gone from the disk, is a 404."""
+    if not appeal.evidence:
+        raise Http404
+    try:
+        file = appeal.evidence.open("rb")
+    except FileNotFoundError as exc:
+        raise Http404 from exc
+    extension = PurePath(appeal.evidence.name).suffix.lower()
+    return FileResponse(file, as_attachment=True, filename=f"appeal-{appeal.pk}{extension}")

@@ -12,9 +12,10 @@ import io
 import uuid
 import warnings
 import zipfile
-from datetime import date, datetime
+from datetime import date, datetime, time
 
 import openpyxl
+import xlrd
 from django import forms
 from django.conf import settings
 from django.core.files.base import ContentFile
@@ -42,10 +43,15 @@ def _cell_text(value) -> str:
 
 
 def _csv_lines(data: bytes):
+    """The CSV's lines, read as UTF-8 (with or without a BOM) or else as GBK: many office
+    PCs save "CSV" from Excel in the Windows code page (GB18030 is GBK's superset)."""
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError:
-        raise forms.ValidationError(_("The file is not UTF-8 text.")) from None
+        try:
+            text = data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise forms.ValidationError(_("The file is neither UTF-8 nor GBK text.")) from None
     if "\0" in text:
         raise forms.ValidationError(_("This is not a CSV text file."))
     return csv.reader(io.StringIO(text, newline=""))
@@ -106,6 +112,103 @@ def xlsx_sheets(data: bytes, limit: int, *, first_only: bool = False) -> dict[st
 def _xlsx_lines(data: bytes, limit: int) -> list[list]:
     (lines,) = xlsx_sheets(data, limit, first_only=True).values() or [[]]
     return lines
+
+
+XLS_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # an OLE2 compound file: Excel 97-2003
+
+
+def _xls_lines(data: bytes, limit: int) -> list[list]:
+    """The first sheet of an Excel 97-2003 .xls workbook (xlrd), its first `limit` + 1
+    rows of cell texts; dates as dates."""
+    if not data.startswith(XLS_MAGIC):
+        raise forms.ValidationError(_("This is not an Excel .xls workbook."))
+    try:
+        book = xlrd.open_workbook(file_contents=data, on_demand=True)
+        try:
+            sheet = book.sheet_by_index(0)
+            lines = []
+            for index in range(min(sheet.nrows, limit + 1)):
+                cells = []
+                for cell in sheet.row(index):
+                    value = cell.value
+                    if cell.ctype == xlrd.XL_CELL_DATE:
+                        value = xlrd.xldate.xldate_as_datetime(value, book.datemode)
+                        if value.time() == time.min:
+                            value = value.date()
+                    cells.append(_cell_text(value))
+                lines.append(cells)
+            return lines
+        finally:
+            book.release_resources()
+    except (xlrd.XLRDError, ValueError, IndexError, KeyError, AssertionError, OSError):
+        raise forms.ValidationError(_("This is not an Excel .xls workbook.")) from None
+
+
+def table_lines(data: bytes, name: str, limit: int):
+    """The lines of a spreadsheet by its name's extension: .csv (UTF-8 or GBK), .xlsx, or
+    .xls (converted); at most `limit` + 1 of them for a workbook."""
+    name = name.lower()
+    if name.endswith(".csv"):
+        return _csv_lines(data)
+    if name.endswith(".xlsx"):
+        return _xlsx_lines(data, limit)
+    if name.endswith(".xls"):
+        return _xls_lines(data, limit)
+    raise forms.ValidationError(_("Choose a CSV, an Excel .xlsx or an Excel 97-2003 .xls file."))
+
+
+def rows_by_heading(
+    lines,
+    *,
+    columns: tuple[str, ...],
+    optional: tuple[str, ...] = (),
+    headings: dict[str, tuple[str, ...]] | None = None,
+    max_rows: int,
+) -> list[dict]:
+    """The rows below the header as dicts by key, each with its `row` number in the file.
+    The header names each of `columns` (and any of `optional`) by its key or one of its
+    headings (any order or case); blank lines are skipped; more than `max_rows` rows, a
+    missing column or no row at all refuse the whole file."""
+    headings = headings or {}
+
+    def shown(key):  # a column as a page names it: its Chinese heading on a Chinese page
+        return headings[key][0] if key in headings and in_chinese() else key
+
+    lines = iter(lines)
+    try:
+        header = [str(h).strip().lower() for h in next(lines, [])]
+    except csv.Error:
+        raise forms.ValidationError(_("This is not a CSV text file.")) from None
+    aliases = {name.lower(): key for key, names in headings.items() for name in names}
+    header = [aliases.get(h, h) for h in header]
+    missing = [c for c in columns if c not in header]
+    if missing:
+        raise forms.ValidationError(
+            _("The first row must name the columns %(columns)s; missing: %(missing)s."),
+            params={
+                "columns": ", ".join(map(shown, columns)),
+                "missing": ", ".join(map(shown, missing)),
+            },
+        )
+    present = [c for c in optional if c in header]
+    where = {c: header.index(c) for c in (*columns, *present)}
+    rows = []
+    try:
+        for number, line in enumerate(lines, start=2):
+            if not any(str(v).strip() for v in line):
+                continue
+            if len(rows) == max_rows:
+                raise forms.ValidationError(
+                    _("The file has more than %(max)s rows; split it into smaller files."),
+                    params={"max": f"{max_rows:,}"},
+                )
+            cells = {c: (line[i] if i < len(line) else "") for c, i in where.items()}
+            rows.append({"row": number, **{c: str(v).strip() for c, v in cells.items()}})
+    except csv.Error:
+        raise forms.ValidationError(_("This is not a CSV text file.")) from None
+    if not rows:
+        raise forms.ValidationError(_("The file has no rows below its header."))
+    return rows
 
 
 # Pillow's format name -> the extension the file is stored under
@@ -217,51 +320,16 @@ class SpreadsheetUploadForm(forms.Form):
             return cleaned
         if upload.size > self.MAX_BYTES:
             raise forms.ValidationError(_("The file is larger than 2 MB."))
-        name = upload.name.lower()
         # header, up to MAX_ROWS rows and one more to notice a file that is too long
-        limit = self.MAX_ROWS + 1
-        if name.endswith(".csv"):
-            lines = _csv_lines(upload.read())
-        elif name.endswith(".xlsx"):
-            lines = _xlsx_lines(upload.read(), limit)
-        else:
-            raise forms.ValidationError(_("Choose a CSV or an Excel .xlsx file."))
+        lines = table_lines(upload.read(), upload.name, self.MAX_ROWS + 1)
         cleaned["rows"] = self._rows(lines)
         return cleaned
 
     def _rows(self, lines) -> list[dict]:
-        lines = iter(lines)
-        try:
-            header = [str(h).strip().lower() for h in next(lines, [])]
-        except csv.Error:
-            raise forms.ValidationError(_("This is not a CSV text file.")) from None
-        aliases = {name: key for key, names in self.HEADINGS.items() for name in names}
-        header = [aliases.get(h, h) for h in header]
-        missing = [c for c in self.COLUMNS if c not in header]
-        if missing:
-            raise forms.ValidationError(
-                _("The first row must name the columns %(columns)s; missing: %(missing)s."),
-                params={
-                    "columns": ", ".join(map(self.heading, self.COLUMNS)),
-                    "missing": ", ".join(map(self.heading, missing)),
-                },
-            )
-        present = [c for c in self.OPTIONAL_COLUMNS if c in header]
-        where = {c: header.index(c) for c in (*self.COLUMNS, *present)}
-        rows = []
-        try:
-            for number, line in enumerate(lines, start=2):
-                if not any(str(v).strip() for v in line):
-                    continue
-                if len(rows) == self.MAX_ROWS:
-                    raise forms.ValidationError(
-                        _("The file has more than %(max)s rows; split it into smaller files."),
-                        params={"max": f"{self.MAX_ROWS:,}"},
-                    )
-                cells = {c: (line[i] if i < len(line) else "") for c, i in where.items()}
-                rows.append({"row": number, **{c: str(v).strip() for c, v in cells.items()}})
-        except csv.Error:
-            raise forms.ValidationError(_("This is not a CSV text file.")) from None
-        if not rows:
-            raise forms.ValidationError(_("The file has no rows below its header."))
-        return rows
+        return rows_by_heading(
+            lines,
+            columns=self.COLUMNS,
+            optional=self.OPTIONAL_COLUMNS,
+            headings=self.HEADINGS,
+            max_rows=self.MAX_ROWS,
+        )

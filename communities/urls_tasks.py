@@ -12,6 +12,5 @@ urlpatterns = [
     path("<int:pk>/work/", views.task_work, name="task-work"),
     path("<int:pk>/arrival/", views.task_arrival, name="task-arrival"),
     path("<int:pk>/reject/", views.task_reject, name="task-reject"),
-    path("pushes/upload/", views.push_upload, name="push-upload"),
     path("venue-report/", views.venue_report_create, name="venue-report"),
 ]

@@ -6,14 +6,12 @@ office. Every write goes through the appeal services.
 """
 
 from datetime import UTC, datetime, timedelta
-from pathlib import PurePath
 from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core import signing
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -290,11 +288,4 @@ def appeal_detail(request, pk):
 def appeal_evidence(request, pk):
     """The negative test report, only to those who see the appeal; never a media URL."""
     appeal = get_object_or_404(access.appeals_for(request.user), pk=pk)
-    if not appeal.evidence:
-        raise Http404
-    try:
-        file = appeal.evidence.open("rb")
-    except FileNotFoundError as exc:
-        raise Http404 from exc
-    extension = PurePath(appeal.evidence.name).suffix.lower()
-    return FileResponse(file, as_attachment=True, filename=f"appeal-{appeal.pk}{extension}")
+    return selectors_appeals.evidence_file(appeal)

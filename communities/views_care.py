@@ -7,7 +7,7 @@ from datetime import date
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.http import HttpResponseBadRequest
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,10 +16,9 @@ from django.views.decorators.http import require_POST
 from django_htmx.http import HttpResponseClientRedirect
 
 from . import access, listings, selectors, selectors_care, services
-from .forms_care import COLUMNS, AnomalyResolveForm, FollowUpForm, ResultForm, ResultsUploadForm
+from .forms_care import AnomalyResolveForm, FollowUpForm, ResultForm
 from .models import FEVER_FROM, WITHDRAW_WITHIN, Anomaly, HealthCode, NucleicAcidTest
 from .paging import CappedPaginator
-from .services import imports
 
 PER_PAGE = 50
 
@@ -55,7 +54,6 @@ def tests_due(request):
     context = {
         "page": page,
         "recent": selectors_care.recent_result_list(user=request.user, now=now),
-        "can_upload": access.can_file_arrivals(request.user),
         "now_value": timezone.localtime(now).strftime(DATETIME_LOCAL),
         "withdraw_minutes": int(WITHDRAW_WITHIN.total_seconds() // 60),
     }
@@ -140,41 +138,6 @@ def _turned_red(name: str) -> str:
     return _("%(name)s: the health code turned red; the street and the district were alerted.") % {
         "name": name
     }
-
-
-@login_required
-def results_upload(request):
-    """A results file: each row is matched to a resident's pending test and recorded, or
-    reported with the reason it was not."""
-    user = request.user
-    if not access.can_file_arrivals(user):
-        raise PermissionDenied
-    outcomes = None
-    form = ResultsUploadForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        outcomes = imports.test_results_import(
-            rows=form.cleaned_data["rows"], visible=access.residents_for(user), by=user
-        )
-        form = ResultsUploadForm()
-    matched = sum(1 for o in outcomes or [] if o.matched)
-    context = {
-        "form": form,
-        "outcomes": outcomes,
-        "matched": matched,
-        "unmatched": len(outcomes or []) - matched,
-        "columns": COLUMNS,
-    }
-    return render(request, "communities/care/test_upload.html", context)
-
-
-@login_required
-def results_template(request):
-    """An empty results file with the header row (a BOM, so that Excel reads UTF-8)."""
-    if not access.can_file_arrivals(request.user):
-        raise PermissionDenied
-    response = HttpResponse("\ufeff" + ",".join(COLUMNS) + "\r\n", content_type="text/csv")
-    response["Content-Disposition"] = 'attachment; filename="nucleic-acid-results.csv"'
-    return response
 
 
 # --- Daily follow-ups ------------------------------------------------------------------------

@@ -8,18 +8,15 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from . import access, listings, ratelimit, selectors, services
-from .announcements import flatten_errors
 from .forms import ArrivalForm, StayFormSet, journey_valid
 from .forms_tasks import (
-    PushUploadForm,
     TaskRejectForm,
     TaskVerifyForm,
     TaskWorkForm,
     VenueReportForm,
 )
-from .models import GridTask, Jurisdiction
+from .models import GridTask
 from .paging import CappedPaginator
-from .serializers import PushIn
 from .views import IDENTITY_CONFIRMED, arrival_form_submit, prefill
 
 
@@ -214,95 +211,6 @@ def task_verify(request, pk):
 
 
 # What each column of the push file holds (the page shows it beside the heading).
-PUSH_CONTENTS = {
-    "reason": _("why the platform pushed the person (required)"),
-    "id_number": _("the 18-digit ID number; this or the phone is required"),
-    "phone": _("an 11-digit mobile number"),
-    "name": _("the person's name"),
-    "community": _(
-        "the community, by its number or as 街道/社区; needed for a person not yet registered"
-    ),
-}
-
-
-def _push_row_errors(errors, form: PushUploadForm) -> list[str]:
-    """A refused row's messages, each field named by its heading on the page."""
-    messages_ = []
-    for message in flatten_errors(errors):
-        key, sep, text = message.partition(": ")
-        messages_.append(
-            f"{form.heading(key)}：{text}" if sep and key in form.HEADINGS else message
-        )
-    return messages_
-
-
-def _community_ref(value: str, by_name: dict[tuple[str, str], int]) -> int | str | None:
-    """A community named by its number or as 街道/社区 (looked up in `by_name`)."""
-    value = value.strip()
-    if not value:
-        return None
-    if value.isdigit():
-        return int(value)
-    street, _sep, name = value.rpartition("/")
-    # an unknown name stays a name and fails validation as one
-    return by_name.get((street.strip(), name.strip()), value)
-
-
-@login_required
-def push_upload(request):
-    """The big-data push as a file: every row is checked first; any bad row refuses the
-    whole file, with its row number, and nothing is stored."""
-    user = request.user
-    if not access.can_push(user):
-        raise PermissionDenied
-    form = PushUploadForm(request.POST or None, request.FILES or None)
-    problems, tasks = [], None
-    if request.method == "POST" and form.is_valid():
-        rows = form.cleaned_data["rows"]
-        communities = access.jurisdictions_for(user).filter(level=Jurisdiction.Level.COMMUNITY)
-        # one query for the whole file, not one a row
-        by_name = {
-            (street, name): pk
-            for pk, name, street in communities.values_list("pk", "name", "parent__name")
-        }
-        persons = [
-            {
-                k: v
-                for k, v in {
-                    "id_number": row.get("id_number", ""),
-                    "phone": row.get("phone", ""),
-                    "name": row.get("name", ""),
-                    "reason": row["reason"],
-                    "community": _community_ref(row.get("community", ""), by_name),
-                }.items()
-                if v is not None
-            }
-            for row in rows
-        ]
-        data = PushIn(data={"persons": persons}, communities=communities)
-        if not data.is_valid():
-            for index, errors in data.errors.get("persons", {}).items():
-                problems.append((rows[int(index)]["row"], _push_row_errors(errors, form)))
-        else:
-            try:
-                tasks = services.pushes_receive(
-                    persons=data.validated_data["persons"],
-                    by=user,
-                    visible=access.residents_for(user),
-                )
-            except ValidationError as error:
-                for key, messages_ in error.message_dict.items():
-                    index = int(key.split("[")[1].rstrip("]"))
-                    problems.append((rows[index]["row"], messages_))
-    context = {
-        "form": form,
-        "problems": problems,
-        "tasks": tasks,
-        "columns": [(form.heading(key), text) for key, text in PUSH_CONTENTS.items()],
-    }
-    return render(request, "communities/push_upload.html", context)
-
-
 @login_required
 def venue_report_create(request):
     """A venue (shop, station) reports a person showing a red or yellow code; the report

@@ -4,6 +4,8 @@ from django.urls import path, re_path
 from rest_framework.routers import DefaultRouter
 
 from communities import api as communities_api
+from communities import api_records
+from notices import api as notices_api
 from portal import api_errors
 from shops import api as shops_api
 
@@ -15,6 +17,19 @@ router.register("arrivals", communities_api.ArrivalViewSet, basename="arrival")
 router.register("shops", shops_api.ShopViewSet, basename="shop")
 router.register("inspections", shops_api.InspectionViewSet, basename="inspection")
 router.register("campaigns", shops_api.CampaignViewSet, basename="campaign")
+router.register("groups", shops_api.GroupViewSet, basename="group")
+router.register("placards", shops_api.PlacardViewSet, basename="placard")
+router.register("measures", api_records.MeasureViewSet, basename="measure")
+router.register("tests", api_records.TestViewSet, basename="test")
+router.register("followups", api_records.FollowUpViewSet, basename="followup")
+router.register("anomalies", api_records.AnomalyViewSet, basename="anomaly")
+router.register("code-events", api_records.CodeEventViewSet, basename="code-event")
+router.register("proposals", api_records.ProposalViewSet, basename="proposal")
+router.register("appeals", api_records.AppealViewSet, basename="appeal")
+router.register("tasks", api_records.TaskViewSet, basename="task")
+router.register("recompute-runs", api_records.RunViewSet, basename="recompute-run")
+router.register("users", api_records.UserViewSet, basename="user")
+router.register("notices", notices_api.NoticeViewSet, basename="notice")
 
 urlpatterns = [
     path("auth/token/", communities_api.TokenObtainView.as_view(), name="auth-token"),

@@ -88,6 +88,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "communities.context_processors.menu",
                 "dashboards.context_processors.menu",
+                "transfers.context_processors.menu",
             ],
         },
     },
@@ -266,7 +267,16 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "rest_framework.pagination.PageNumberPagination",
     "PAGE_SIZE": 50,
+    # An allowance per signed-in user and per anonymous address (portal/throttling.py).
+    "DEFAULT_THROTTLE_CLASSES": [
+        "portal.throttling.AnonThrottle",
+        "portal.throttling.UserThrottle",
+    ],
 }
+# Requests a minute the API answers a signed-in user, and an anonymous address (the
+# sign-in): then 429 with Retry-After.
+API_USER_RATE = env.str("API_USER_RATE", default="600/minute")
+API_ANON_RATE = env.str("API_ANON_RATE", default="30/minute")
 # The deepest nesting of lists and objects a JSON body or announcement file may have; the
 # portal's own interfaces nest four levels.
 JSON_MAX_DEPTH = 32
@@ -274,12 +284,28 @@ JSON_MAX_DEPTH = 32
 API_TOKEN_DAYS = env.int("API_TOKEN_DAYS", default=30)
 SPECTACULAR_SETTINGS = {
     "TITLE": "网格化管理门户 API",
-    "DESCRIPTION": "Community grid management portal for epidemic control.",
+    "DESCRIPTION": (
+        "社区网格化疫情防控管理门户的接口（第 1 版）。以工作人员账号的令牌调用"
+        "（POST /api/v1/auth/token/，请求头 Authorization: Token …），可见范围按账号的角色和"
+        "辖区限定，辖区外的对象一律 404；列表每页 50 条，可按字段筛选；错误以 JSON 返回"
+        "（400 按字段列出，401、403、404、429 为 detail），每个账号每分钟有请求限额。"
+    ),
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "SWAGGER_UI_DIST": "SIDECAR",
     "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
     "REDOC_DIST": "SIDECAR",
+    # One name for each set of choices that several fields share.
+    "ENUM_NAME_OVERRIDES": {
+        "HealthCodeEnum": "communities.models.HealthCode",
+        "AppealStateEnum": "communities.models.Appeal.State",
+        "ProposalStateEnum": "communities.models.CodeChangeProposal.State",
+        "MeasureStateEnum": "communities.models.ControlMeasure.State",
+        "TaskStateEnum": "communities.models.GridTask.State",
+        "RunStateEnum": "communities.models.RecomputeRun.State",
+        "ArrivalStateEnum": "communities.models.ArrivalReport.State",
+        "ShopStateEnum": "shops.models.Shop.State",
+    },
 }
 
 CRISPY_ALLOWED_TEMPLATE_PACKS = "bootstrap5"
@@ -333,6 +359,13 @@ XLSX_MAX_MEMBERS = env.int("XLSX_MAX_MEMBERS", default=1000)
 EXPORT_STREAM_ROWS = env.int("EXPORT_STREAM_ROWS", default=5000)
 EXPORT_KEEP_DAYS = env.int("EXPORT_KEEP_DAYS", default=7)
 EXPORT_TIME_LIMIT = env.int("EXPORT_TIME_LIMIT", default=1800)
+# Imports (导入): a file of at most this many bytes and rows; more rows than
+# IMPORT_INLINE_ROWS are checked and stored by a job; the report keeps the first
+# IMPORT_MAX_PROBLEMS problems (the file's problem count is always whole).
+IMPORT_MAX_BYTES = env.int("IMPORT_MAX_BYTES", default=8 * 1024 * 1024)
+IMPORT_MAX_ROWS = env.int("IMPORT_MAX_ROWS", default=50_000)
+IMPORT_INLINE_ROWS = env.int("IMPORT_INLINE_ROWS", default=2000)
+IMPORT_MAX_PROBLEMS = env.int("IMPORT_MAX_PROBLEMS", default=10_000)
 # Images (inspection photos, appeal evidence) are decoded within this many pixels and
 # stored re-encoded.
 IMAGE_MAX_PIXELS = env.int("IMAGE_MAX_PIXELS", default=50_000_000)

@@ -51,6 +51,11 @@ def campaigns_for(user) -> QuerySet[Campaign]:
     return Campaign.objects.all() if scope is None else Campaign.objects.filter(scope | joined)
 
 
+def groups_for(user) -> QuerySet[JointGroup]:
+    """The joint groups of the campaigns the user sees."""
+    return JointGroup.objects.filter(campaign__in=campaigns_for(user))
+
+
 def group_members_of(street: Jurisdiction) -> QuerySet[User]:
     """Who may join a joint group of a campaign of `street`: its active grid workers, and
     the active inspectors placed at the street or at its district (market supervision and
@@ -85,3 +90,9 @@ def can_see_shop_phones(user) -> bool:
         user.is_superuser
         or role_of(user) in {Role.STREET_SUPERVISOR, Role.DISTRICT_OFFICE, Role.CITY_OFFICE}
     )
+
+
+def street_of(user) -> Jurisdiction | None:
+    """The street a supervisor runs (their place), or None."""
+    node = user.jurisdiction
+    return node if node is not None and node.level == Jurisdiction.Level.STREET else None

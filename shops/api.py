@@ -1,4 +1,4 @@
-"""/api/v1/shops/, /api/v1/inspections/ and /api/v1/campaigns/, scoped like the pages."""
+"""/api/v1/shops/, inspections/, campaigns/, groups/ and placards/, scoped like the pages."""
 
 import django_filters
 from django.core.exceptions import ValidationError as DjangoValidationError
@@ -13,7 +13,14 @@ from portal.parsers import JSONParser
 
 from . import access, services
 from .models import Inspection, JointGroup, Shop
-from .serializers import CampaignOut, InspectionIn, InspectionOut, ShopOut
+from .serializers import (
+    CampaignOut,
+    GroupOut,
+    InspectionIn,
+    InspectionOut,
+    PlacardOut,
+    ShopOut,
+)
 
 
 class ShopFilter(django_filters.FilterSet):
@@ -57,7 +64,7 @@ class InspectionViewSet(
         return access.inspections_for(self.request.user).select_related("group")
 
     @extend_schema(request=InspectionIn, responses={201: InspectionOut, 200: InspectionOut})
-    def create(self, request):
+    def create(self, request, *args, **kwargs):
         data = InspectionIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
@@ -90,4 +97,41 @@ class CampaignViewSet(viewsets.ReadOnlyModelViewSet):
             access.campaigns_for(self.request.user)
             .select_related("street")
             .prefetch_related(Prefetch("groups", queryset=groups))
+        )
+
+
+class GroupViewSet(viewsets.ReadOnlyModelViewSet):
+    """The joint groups of the campaigns the caller sees, with the size of each share."""
+
+    serializer_class = GroupOut
+    filterset_fields = ["campaign"]  # the members by id, as a campaign's groups
+
+    def get_queryset(self):
+        return (
+            access.groups_for(self.request.user)
+            .select_related("grid_worker", "market_officer", "enforcement_officer")
+            .annotate(share_size=Count("assignments"))
+            .order_by("campaign", "number")
+        )
+
+
+class PlacardFilter(django_filters.FilterSet):
+    class Meta:
+        model = Shop
+        fields = ["placard", "state", "grid"]
+
+
+class PlacardViewSet(viewsets.ReadOnlyModelViewSet):
+    """The placards on the doors of the shops the caller sees (green: passed the three
+    checks; red: closed for rectification), with each shop's public status page."""
+
+    serializer_class = PlacardOut
+    filterset_class = PlacardFilter
+
+    def get_queryset(self):
+        return (
+            access.shops_for(self.request.user)
+            .exclude(placard=Shop.Placard.NONE)
+            .select_related("grid__parent")
+            .order_by("name", "pk")
         )

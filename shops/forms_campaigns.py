@@ -5,7 +5,6 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from communities.uploads import SpreadsheetUploadForm
 from communities.widgets import DateInput
 
 from .models import Placard, Shop
@@ -77,18 +76,6 @@ class ShopFilterForm(forms.Form):
         self.is_valid()
         data = getattr(self, "cleaned_data", {})
         return {name: value for name, value in data.items() if value not in ("", None)}
-
-
-class ShopImportForm(SpreadsheetUploadForm):
-    """The street's register as a file; the rows go to services.shops_import."""
-
-    COLUMNS = COLUMNS
-    OPTIONAL_COLUMNS = OPTIONAL_COLUMNS
-    HEADINGS = HEADINGS
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["file"].label = _("Register file (CSV or Excel .xlsx)")
 
 
 # A start further from today is a typo (9999-12-31 overflowed the date arithmetic).

@@ -1,6 +1,7 @@
 """API shapes of the street sweep. Input serializers check shape only; the views call the
 services. Contact phones are masked."""
 
+from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from rest_framework import serializers
 
@@ -113,3 +114,28 @@ class CampaignOut(serializers.ModelSerializer):
     class Meta:
         model = Campaign
         fields = ["id", "street", "title", "starts_on", "ends_on", "roads", "groups"]
+
+
+class PlacardOut(serializers.ModelSerializer):
+    """A shop's placard as the door shows it, with the address of its public status page
+    (the QR code's)."""
+
+    community = serializers.CharField(source="grid.parent.name", read_only=True)
+    status_url = serializers.SerializerMethodField()
+
+    class Meta:
+        model = Shop
+        fields = [
+            "id",
+            "name",
+            "address",
+            "community",
+            "placard",
+            "state",
+            "rectify_by",
+            "reinspection_due",
+            "status_url",
+        ]
+
+    def get_status_url(self, obj) -> str:
+        return reverse("shop-status:status", args=[obj.public_id])

@@ -2,7 +2,6 @@
 inspections that post and remove placards."""
 
 import uuid
-from dataclasses import dataclass
 from datetime import date, datetime
 
 from django.conf import settings
@@ -430,16 +429,6 @@ def inspection_record(
 # --- The register ----------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class ImportRow:
-    """What became of one row of a register file: added, updated, or refused and why."""
-
-    row: int
-    name: str
-    outcome: str  # "added", "updated" or "refused"
-    reason: str = ""
-
-
 YES_WORDS = {"是", "已张贴", "yes", "y", "true", "1"}
 NO_WORDS = {"否", "未张贴", "no", "n", "false", "0", ""}
 IMPORT_FIELDS = ("road", "kind", "licence_number", "contact_phone", "venue_code_posted")
@@ -512,51 +501,40 @@ def _import_values(row: dict, grids: dict, kinds: dict) -> dict:
     }
 
 
-# The export puts a ' before a cell that a spreadsheet would run as a formula (CSV
-# injection); the import takes it off again, so an exported file round-trips.
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _unescaped(value):
-    if isinstance(value, str) and value.startswith("'") and value[1:2] in FORMULA_STARTS:
-        return value[1:]
-    return value
-
-
-@transaction.atomic
-def shops_import(*, rows: list[dict], street: Jurisdiction) -> list[ImportRow]:
-    """The street's register from a file, row by row: a new (grid, name, address) adds a
-    shop, a known one updates it, a bad row is refused and stores nothing. Rows are
-    checked first and written in bulk."""
+def shops_check(*, rows: list[dict], street: Jurisdiction) -> tuple[list[tuple], dict]:
+    """The street's register from a file, checked and nothing written: a new (grid, name,
+    address) adds a shop, a known one updates it. Returns the refused rows as (row, name,
+    reason) and the plan {"added": [...], "changed": [...]} for shops_store."""
     grids, kinds = _grids_of(street), _kind_words()
     existing = {
         (s.grid_id, s.name, s.address): s
         for s in Shop.objects.filter(grid__path__startswith=street.path)
     }
-    report, added, changed, seen = [], [], [], {}
+    refused, added, changed, seen = [], [], [], {}
     for row in rows:
-        row = {key: _unescaped(value) for key, value in row.items()}
         number, shown = row["row"], row.get("name", "")[:100]
         try:
             values = _import_values(row, grids, kinds)
         except ValidationError as error:
-            report.append(ImportRow(number, shown, "refused", " ".join(error.messages)))
+            refused.append((number, shown, " ".join(error.messages)))
             continue
         key = (values["grid_id"], values["name"], values["address"])
         if key in seen:
-            reason = _("Repeats row %(row)s.") % {"row": seen[key]}
-            report.append(ImportRow(number, shown, "refused", reason))
+            refused.append((number, shown, _("Repeats row %(row)s.") % {"row": seen[key]}))
             continue
         seen[key] = number
         shop = existing.get(key)
         if shop is None:
             added.append(Shop(**values))
-            report.append(ImportRow(number, shown, "added"))
         else:
             for field in IMPORT_FIELDS:
                 setattr(shop, field, values[field])
             changed.append(shop)
-            report.append(ImportRow(number, shown, "updated"))
-    Shop.objects.bulk_create(added, batch_size=1000)
-    Shop.objects.bulk_update(changed, IMPORT_FIELDS, batch_size=1000)
-    return report
+    return refused, {"added": added, "changed": changed}
+
+
+def shops_store(*, plan: dict) -> int:
+    """Write a checked register (shops_check's plan) in bulk; returns the rows written."""
+    Shop.objects.bulk_create(plan["added"], batch_size=1000)
+    Shop.objects.bulk_update(plan["changed"], IMPORT_FIELDS, batch_size=1000)
+    return len(plan["added"]) + len(plan["changed"])

@@ -6,7 +6,6 @@ app_name = "shops"
 
 urlpatterns = [
     path("", views.shop_list, name="shop-list"),
-    path("import/", views.shop_import, name="shop-import"),
     path("inspections/", views.inspection_list, name="inspection-list"),
     path("campaigns/", views.campaign_list, name="campaign-list"),
     path("campaigns/new/", views.campaign_create, name="campaign-create"),

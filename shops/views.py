@@ -1,7 +1,6 @@
 """The street supervisor's pages of the sweep: the shop register (list, import, export),
 campaigns, their joint groups and shares, and the progress board."""
 
-from collections import Counter
 from datetime import timedelta
 
 from django.contrib import messages
@@ -13,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from communities.models import Jurisdiction, User
+from communities.models import User
 from communities.paging import CappedPaginator
 
 from . import access, listings, selectors, services
@@ -25,9 +24,8 @@ from .forms_campaigns import (
     AssignForm,
     CampaignForm,
     GroupForm,
-    ShopImportForm,
 )
-from .models import Inspection, Shop, one_month_after
+from .models import Inspection, one_month_after
 
 PER_PAGE = 50
 UNASSIGNED_SHOWN = 100  # the assign form lists this many unassigned shops; roads do the rest
@@ -40,12 +38,6 @@ CHART_SERIES = (
     ("red", "#dc3545"),
     ("recorded", "#adb5bd"),
 )
-
-
-def _street_of(user) -> Jurisdiction | None:
-    """The street a supervisor runs (their place), or None."""
-    node = user.jurisdiction
-    return node if node is not None and node.level == Jurisdiction.Level.STREET else None
 
 
 def _percent(part: int, whole: int) -> int:
@@ -65,34 +57,6 @@ def shop_list(request):
         template += "#rows"
     context = {"form": form, "page": page, "can_import": access.can_manage_campaigns(request.user)}
     return render(request, template, context)
-
-
-@login_required
-def shop_import(request):
-    """The street's register from a file; the report says row by row what became of it."""
-    user = request.user
-    if not access.can_manage_campaigns(user):
-        raise PermissionDenied
-    report = None
-    form = ShopImportForm(request.POST or None, request.FILES or None)
-    if request.method == "POST" and form.is_valid():
-        street = _street_of(user)
-        if street is None:
-            form.add_error(None, _("Your account is not placed at a street; the import needs one."))
-        else:
-            report = services.shops_import(rows=form.cleaned_data["rows"], street=street)
-            form = ShopImportForm()
-    totals = Counter(row.outcome for row in report or [])
-    context = {
-        "form": form,
-        "report": report,
-        "refused": [row for row in report or [] if row.outcome == "refused"],
-        "totals": {name: totals[name] for name in ("added", "updated", "refused")},
-        "columns": COLUMNS,
-        "optional_columns": OPTIONAL_COLUMNS,
-        "kinds": Shop.Kind.choices,
-    }
-    return render(request, "shops/shop_import.html", context)
 
 
 # --- Campaigns ------------------------------------------------------------------------------
@@ -154,7 +118,7 @@ def campaign_create(request):
     user = request.user
     if not access.can_manage_campaigns(user):
         raise PermissionDenied
-    street = _street_of(user)
+    street = access.street_of(user)
     roads = _street_roads(user, street)
     form = CampaignForm(request.POST or None, roads=roads)
     preview = None

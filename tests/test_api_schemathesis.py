@@ -14,6 +14,8 @@ accepts, so that the success answers are checked too, not only the refusals. Hyp
 derandomized: every run sends the same requests.
 """
 
+from datetime import timedelta
+
 import pytest
 import schemathesis
 from django.core import signals
@@ -31,12 +33,35 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from communities import services
-from communities.models import Announcement, ArrivalReport, Jurisdiction, Resident
+from communities.models import (
+    Announcement,
+    Anomaly,
+    Appeal,
+    ArrivalReport,
+    CodeChangeProposal,
+    ControlMeasure,
+    FollowUp,
+    GridTask,
+    HealthCodeEvent,
+    Jurisdiction,
+    NucleicAcidTest,
+    RecomputeRun,
+    Resident,
+    User,
+)
 from communities.tests.conftest import world_build
-from communities.tests.factories import announcement_publish, arrival_api_body, arrival_file
+from communities.tests.factories import (
+    announcement_publish,
+    appeal_reviewed,
+    arrival_api_body,
+    arrival_file,
+    image_bytes,
+    valid_id_number,
+)
+from notices.models import Notice
 from portal.wsgi import application
 from shops import services as shop_services
-from shops.models import Campaign, Inspection, Shop
+from shops.models import Campaign, Inspection, JointGroup, Shop
 from shops.rules import CHECKS as SHOP_CHECKS
 from shops.tests.conftest import answers, sweep_build
 
@@ -61,6 +86,29 @@ MODELS = {
     "/api/v1/jurisdictions/{id}/": Jurisdiction,
     "/api/v1/residents/{id}/": Resident,
     "/api/v1/shops/{id}/": Shop,
+    "/api/v1/anomalies/{id}/": Anomaly,
+    "/api/v1/anomalies/{id}/resolve/": Anomaly,
+    "/api/v1/appeals/{id}/": Appeal,
+    "/api/v1/appeals/{id}/evidence/": Appeal,
+    "/api/v1/appeals/{id}/verify/": Appeal,
+    "/api/v1/appeals/{id}/review/": Appeal,
+    "/api/v1/appeals/{id}/resolve/": Appeal,
+    "/api/v1/code-events/{id}/": HealthCodeEvent,
+    "/api/v1/followups/{id}/": FollowUp,
+    "/api/v1/groups/{id}/": JointGroup,
+    "/api/v1/measures/{id}/": ControlMeasure,
+    "/api/v1/notices/{id}/": Notice,
+    "/api/v1/notices/{id}/read/": Notice,
+    "/api/v1/placards/{id}/": Shop,
+    "/api/v1/proposals/{id}/": CodeChangeProposal,
+    "/api/v1/proposals/{id}/decide/": CodeChangeProposal,
+    "/api/v1/recompute-runs/{id}/": RecomputeRun,
+    "/api/v1/tasks/{id}/": GridTask,
+    "/api/v1/tasks/{id}/close/": GridTask,
+    "/api/v1/tasks/{id}/verify/": GridTask,
+    "/api/v1/tests/{id}/": NucleicAcidTest,
+    "/api/v1/tests/{id}/result/": NucleicAcidTest,
+    "/api/v1/users/{id}/": User,
 }
 # Bodies that the writes accept, made with the objects (below).
 ACCEPTED: dict[str, dict] = {}
@@ -119,7 +167,97 @@ def _accepted_bodies(seeded: dict) -> dict[str, dict]:
             "shop": seeded["share"][0].pk,
             **dict.fromkeys(SHOP_CHECKS, True),
         },
+        "/api/v1/anomalies/{id}/resolve/": {"outcome": "retest_negative", "note": "复检阴性"},
+        "/api/v1/appeals/": {
+            "resident": seeded["appellant"].pk,
+            "reason": "误赋码",
+            "quarantine_status": "居家",
+            "evidence": image_bytes("PNG"),
+        },
+        "/api/v1/appeals/{id}/verify/": {"note": "核实属实"},
+        "/api/v1/appeals/{id}/review/": {"note": "复核同意"},
+        "/api/v1/appeals/{id}/resolve/": {"note": "维持", "release": False},
+        "/api/v1/followups/": {"resident": resident.pk, "temperature": "36.5", "symptoms": []},
+        "/api/v1/notices/{id}/read/": {},
+        "/api/v1/notices/read-all/": {},
+        "/api/v1/proposals/": {"resident": resident.pk, "to_code": "red", "reason": "密接"},
+        "/api/v1/proposals/{id}/decide/": {"approve": False, "note": "不同意"},
+        "/api/v1/tasks/{id}/close/": {"note": "已找到本人"},
+        "/api/v1/tasks/{id}/verify/": {"note": "无中高风险地区行程", "stays": []},
+        "/api/v1/tests/{id}/result/": {"result": "negative"},
     }
+
+
+def _records(objects: dict) -> None:
+    """One of each record of the API's newer endpoints (issue 15) in grid_a: an anomaly, a
+    proposal of the district, an appeal waiting for the city, a person to find, a notice,
+    a recompute run, a shop's placard; and a yellow resident who may appeal."""
+    users, resident = objects["users"], objects["residents"]["grid_a"]
+    today = timezone.localdate()
+    measure = ControlMeasure.objects.create(
+        resident=resident,
+        rule="R6",
+        phases=[{"kind": "home_health_monitoring", "days": 7}],
+        start=today - timedelta(days=1),
+        end=today + timedelta(days=5),
+        release_due=today + timedelta(days=6),
+    )
+    FollowUp.objects.create(
+        resident=resident,
+        measure=measure,
+        day=today - timedelta(days=1),
+        temperature="36.5",
+        recorded_by=users["grid_worker"],
+    )
+    HealthCodeEvent.objects.create(
+        resident=resident,
+        kind="assign",
+        from_code="green",
+        to_code="yellow",
+        rule="R6",
+        reason="R6",
+    )
+    Anomaly.objects.create(resident=resident, kind="fever", detail="37.8℃")
+    services.proposal_create(
+        resident=objects["residents"]["grid_b"],
+        to_code="yellow",
+        reason="密接",
+        by=users["district_office"],
+    )
+    waiting = Resident.objects.create(
+        name="申诉人",
+        id_number=valid_id_number(),
+        phone="13900000009",
+        grid=objects["nodes"]["grid_a"],
+        code="yellow",
+        code_rule="R6",
+    )
+    appeal_reviewed(waiting, users)
+    objects["appellant"] = Resident.objects.create(
+        name="待申诉",
+        id_number=valid_id_number(),
+        phone="13900000010",
+        grid=objects["nodes"]["grid_a"],
+        code="yellow",
+        code_rule="R6",
+    )
+    GridTask.objects.create(
+        kind=GridTask.Kind.FIND_PERSON,
+        community=objects["nodes"]["community"],
+        resident=resident,
+        subject_name="找人",
+        due_at=timezone.now(),
+    )
+    Notice.objects.create(
+        recipient=users["grid_worker"],
+        kind="anomaly",
+        text="异常",
+        channel="inapp",
+        state="sent",
+        dedupe_key="schemathesis",
+    )
+    RecomputeRun.objects.create(kind="nightly", today=timezone.localdate())
+    Shop.objects.filter(pk=objects["share"][0].pk).update(placard=Shop.Placard.GREEN)
 
 
 @pytest.fixture(scope="module")
@@ -137,6 +275,7 @@ def seeded(django_db_setup, django_db_blocker):
             shop=objects["share"][-1], by=objects["users"]["grid_worker"], answers=answers()
         )
         announcement_publish({"title": "提示", "effective": "2022-03-28", "risk_areas": []})
+        _records(objects)
         ACCEPTED.update(_accepted_bodies(objects))
         yield objects
         ACCEPTED.clear()

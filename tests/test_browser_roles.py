@@ -25,7 +25,22 @@ ROLES = {
     "inspector": ("desk", "phone"),
 }
 # Words that are not English prose on a Chinese page: names of formats and standards.
-ALLOWED = {"API", "PDF", "CSV", "JSON", "Excel", "xlsx", "SMS", "GB", "QR", "PNG", "JPEG", "UTF"}
+ALLOWED = {
+    "API",
+    "PDF",
+    "CSV",
+    "JSON",
+    "Excel",
+    "xlsx",
+    "SMS",
+    "GB",
+    "QR",
+    "PNG",
+    "JPEG",
+    "UTF",
+    "GBK",
+    "xls",
+}
 WORD = re.compile(r"[A-Za-z]{3,}")
 
 # The page's visible text, leaving out data shown as it is (user names, codes in

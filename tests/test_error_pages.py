@@ -36,7 +36,7 @@ def test_an_unknown_page_is_our_404_in_chinese(worker):
 
 
 def test_a_page_the_role_may_not_open_is_our_403(worker):
-    assert_our_page(worker.get(reverse("tasks:push-upload")), 403, "无权打开")
+    assert_our_page(worker.get(reverse("imports:start", args=["pushes"])), 403, "无权打开")
 
 
 def test_english_when_the_user_chose_english(worker):

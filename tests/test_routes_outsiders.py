@@ -32,9 +32,13 @@ from communities.models import (
     Anomaly,
     Appeal,
     CodeChangeProposal,
+    ControlMeasure,
+    FollowUp,
     GridTask,
+    HealthCodeEvent,
     ImpactPreview,
     NucleicAcidTest,
+    RecomputeRun,
     User,
 )
 from communities.tests.factories import (
@@ -45,11 +49,12 @@ from communities.tests.factories import (
     tree,
 )
 from dashboards.models import DailyReport
+from notices.models import Notice
 from shops import services as shop_services
 from shops.models import Shop
 from shops.tests.conftest import answers
 from shops.tests.factories import ShopFactory
-from transfers.models import Export
+from transfers.models import Export, Import
 
 Role = User.Role
 PNG = image_bytes("PNG")
@@ -152,6 +157,45 @@ TARGETS = {
     "dashboards:report-xlsx": ["report"],
     "dashboards:report-pdf": ["report"],
     "transfers:export-download": ["export"],
+    "imports:detail": ["import"],
+    "imports:store": ["import"],
+    "imports:report": ["import"],
+    "imports:file": ["import"],
+    "api:measure-detail": ["measure"],
+    "api:test-detail": ["test"],
+    "api:test-result": ["test"],
+    "api:followup-detail": ["followup"],
+    "api:anomaly-detail": ["anomaly"],
+    "api:anomaly-resolve": ["anomaly"],
+    "api:code-event-detail": ["code_event"],
+    "api:proposal-detail": ["proposal"],
+    "api:proposal-decide": ["proposal"],
+    "api:appeal-detail": ["appeal"],
+    "api:appeal-evidence": ["appeal"],
+    "api:appeal-verify": ["appeal"],
+    "api:appeal-review": ["appeal"],
+    "api:appeal-resolve": ["appeal"],
+    "api:task-detail": TASKS,
+    "api:task-close": TASKS,
+    "api:task-verify": TASKS,
+    "api:recompute-run-detail": ["run"],
+    "api:user-detail": ["account"],
+    "api:notice-detail": ["notice"],
+    "api:notice-read": ["notice"],
+    "api:group-detail": ["group"],
+    "api:placard-detail": ["shop"],
+}
+# The API's actions that take POST only (the rest of the API's routes with an id read).
+API_POSTS = {
+    "api:test-result",
+    "api:anomaly-resolve",
+    "api:proposal-decide",
+    "api:appeal-verify",
+    "api:appeal-review",
+    "api:appeal-resolve",
+    "api:task-close",
+    "api:task-verify",
+    "api:notice-read",
 }
 # The API's `.json` twins ask for the same objects.
 TARGETS.update({f"{name}.json": keys for name, keys in list(TARGETS.items()) if "api:" in name})
@@ -187,8 +231,17 @@ GET_ONLY = {
     "dashboards:report-pdf",
     "communities:announcement-impact",
     "transfers:export-download",
-} | {name for name in TARGETS if name.startswith("api:")}
+    "imports:report",
+    "imports:file",
+} | {
+    name
+    for name in TARGETS
+    if name.startswith("api:") and name.removesuffix(".json") not in API_POSTS
+}
 POST_ONLY = {
+    *API_POSTS,
+    *(f"{name}.json" for name in API_POSTS),
+    "imports:store",
     "care:test-record",
     "care:test-withdraw",
     "review:proposal-create",
@@ -222,6 +275,9 @@ _NODE = (
     "residents, only their groups' shops)"
 )
 IN_SCOPE = {
+    ("api:user-detail", "inspector"): "staff placed inside the inspector's street are of "
+    "their jurisdiction (communities.access.users_for): names and roles, no resident's data",
+    ("api:user-detail.json", "inspector"): "the same, as JSON",
     ("communities:jurisdiction-detail", "inspector"): _NODE,
     ("api:jurisdiction-detail", "inspector"): _NODE,
     ("api:jurisdiction-detail.json", "inspector"): _NODE,
@@ -319,6 +375,26 @@ def _grid_a_build() -> dict:
             code_at_filing="yellow",
             due_at=timezone.now() + timedelta(hours=24),
         ),
+        "measure": ControlMeasure.objects.create(
+            resident=resident,
+            rule="R6",
+            phases=[{"kind": "home_health_monitoring", "days": 7}],
+            start=date.today(),
+            end=date.today() + timedelta(days=6),
+            release_due=date.today() + timedelta(days=7),
+        ),
+        "code_event": HealthCodeEvent.objects.create(
+            resident=resident, kind="assign", from_code="green", to_code="yellow", reason="R6"
+        ),
+        "notice": Notice.objects.create(
+            recipient=worker_a,
+            kind="anomaly",
+            text="异常",
+            channel="inapp",
+            state="sent",
+            dedupe_key="outsiders",
+        ),
+        "run": RecomputeRun.objects.create(kind="nightly", today=date.today()),
         # an announcement's dry run: the city office's, who publish (no grid's data)
         "impact_preview": ImpactPreview.objects.create(
             digest="0" * 64,
@@ -340,6 +416,22 @@ def _grid_a_build() -> dict:
         state=Export.State.DONE,
         rows=0,
         file="exports/1-residents.csv",
+    )
+    # grid_a's worker's results file (导入): theirs and the levels above
+    uploaded = Path(settings.MEDIA_ROOT) / "imports" / "results.csv"
+    uploaded.parent.mkdir(parents=True, exist_ok=True)
+    uploaded.write_text(
+        f"\ufeff身份证号,采样时间,检测结果\n{resident.id_number},2022-04-01 09:30,阴性\n",
+        encoding="utf-8",
+    )
+    objects["import"] = Import.objects.create(
+        by=worker_a,
+        kind="test-results",
+        title="核酸检测结果",
+        file_name="results.csv",
+        file="imports/results.csv",
+        rows=1,
+        state=Import.State.READY,
     )
     for kind in GridTask.Kind.values:
         for suffix, arrival in (("", None), ("_arrival", review.arrival)):
@@ -372,6 +464,14 @@ def _grid_a_build() -> dict:
     inspection.photo.save("shop.png", ContentFile(PNG))
     Shop.objects.filter(pk=shop.pk).update(placard=Shop.Placard.RED)
     objects.update(shop=shop, campaign=campaign, inspection=inspection)
+    objects["group"] = campaign.groups.get()
+    objects["followup"] = FollowUp.objects.create(
+        resident=resident,
+        measure=objects["measure"],
+        day=date.today(),
+        temperature="36.5",
+        recorded_by=worker_a,
+    )
     return {"objects": objects, "users": users}
 
 
@@ -438,6 +538,11 @@ CONTROL = {
     "accounts:staff-password": "district_office",
     "shops:campaign-edit": "street_supervisor",
     "transfers:export-download": "grid_a_worker",
+    # a notice is its recipient's alone
+    "api:notice-detail": "grid_a_worker",
+    "api:notice-detail.json": "grid_a_worker",
+    "api:notice-read": "grid_a_worker",
+    "api:notice-read.json": "grid_a_worker",
 }
 
 

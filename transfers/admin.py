@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Export
+from .models import Export, Import
 
 
 @admin.register(Export)
@@ -12,6 +12,24 @@ class ExportAdmin(admin.ModelAdmin):
     search_fields = ("by__username", "title", "query")
     date_hierarchy = "created_at"
     list_select_related = ("by",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(Import)
+class ImportAdmin(admin.ModelAdmin):
+    """Who imported which file, its rows and what became of it: read only."""
+
+    list_display = ("created_at", "by", "title", "file_name", "state", "rows", "stored_rows")
+    list_filter = ("state", "kind")
+    search_fields = ("by__username", "file_name")
+    date_hierarchy = "created_at"
+    list_select_related = ("by",)
+    exclude = ("problems",)
 
     def has_add_permission(self, request):
         return False

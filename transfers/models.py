@@ -73,3 +73,53 @@ class Export(models.Model):
         """The title and the local time it was asked for: 居民-20261130-0915.xlsx."""
         made = timezone.localtime(self.created_at or timezone.now())
         return f"{self.title}-{made:%Y%m%d-%H%M}.{self.format}"
+
+
+class Import(models.Model):
+    """One file through the import path (导入): who, which kind, the file as uploaded
+    (kept, downloadable again by its author and the levels above), its rows, and what
+    became of it. Every upload is a dry run first; nothing is stored until its author
+    confirms, and then all rows or none."""
+
+    class State(models.TextChoices):
+        CHECKING = "checking", pgettext_lazy("import state", "Checking")
+        READY = "ready", pgettext_lazy("import state", "Checked: ready to store")
+        REFUSED = "refused", pgettext_lazy("import state", "Problems found: nothing stored")
+        STORING = "storing", pgettext_lazy("import state", "Storing")
+        STORED = "stored", pgettext_lazy("import state", "Stored")
+        FAILED = "failed", pgettext_lazy("import state", "Failed: nothing stored")
+
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("by"),
+        on_delete=models.PROTECT,
+        related_name="imports",
+    )
+    kind = models.CharField(_("kind"), max_length=40)
+    title = models.CharField(_("title"), max_length=100)
+    file_name = models.CharField(_("file name"), max_length=200)
+    file = models.CharField(_("file"), max_length=200)
+    rows = models.PositiveIntegerField(_("rows"), default=0)
+    state = models.CharField(_("state"), max_length=8, choices=State.choices)
+    problem_count = models.PositiveIntegerField(_("problems"), default=0)
+    # [row, column heading, value, message], the first IMPORT_MAX_PROBLEMS of them
+    problems = models.JSONField(_("problems found"), default=list, blank=True)
+    summary = models.CharField(_("summary"), max_length=200, blank=True)  # of a checked plan
+    stored_rows = models.PositiveIntegerField(_("rows stored"), default=0)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("uploaded at"), auto_now_add=True, db_index=True)
+    checked_at = models.DateTimeField(_("checked at"), null=True, blank=True)
+    stored_at = models.DateTimeField(_("stored at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("import")
+        verbose_name_plural = _("imports")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["by", "-created_at"], name="import_by_created")]
+
+    def __str__(self):
+        return f"{self.title}: {self.file_name} ({self.get_state_display()})"
+
+    @property
+    def busy(self) -> bool:
+        return self.state in (self.State.CHECKING, self.State.STORING)

@@ -1,5 +1,6 @@
-"""The lists that export (导出): each app describes its own in its `exports.py`, with the
-same filtering as its page, and registers them here. This app writes the files, runs the
+"""The lists that export (导出) and the files that import (导入): each app describes its
+own lists in its `exports.py`, with the same filtering as its page, and its kinds of file
+in its `imports.py`, and registers them here. This app writes the files, runs the
 large ones as a job and keeps them under 我的导出; it knows no list of its own.
 
 A list's `rows(user, params)` is the page's queryset for those parameters (already scoped
@@ -58,3 +59,64 @@ def kept_params(item: ExportList, params: QueryDict) -> QueryDict:
             if value != "":
                 kept.appendlist(key, value)
     return kept
+
+
+# --- Imports ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Problem:
+    """What is wrong with one cell (or a whole row, `column` ""), by the file's row number."""
+
+    row: int
+    column: str
+    value: str
+    message: str
+
+
+class Refused(Exception):
+    """Raised by a kind's `store` when the database says no after all (a row that became a
+    duplicate since the check): the whole file is refused with these problems."""
+
+    def __init__(self, problems: list[Problem]):
+        super().__init__(problems)
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class ImportKind:
+    """A kind of file the one import path takes (导入). `check(user, rows)` validates
+    every row with the same checks as the forms and writes nothing: it returns the
+    problems and a plan; `store(user, plan)` writes the plan (in one transaction with the
+    check, so all rows or none) and returns how many rows it stored. `rows` are dicts by
+    column key with the file's `row` number."""
+
+    name: str  # in the address: /imports/<name>/
+    title: str
+    columns: tuple[str, ...]
+    headings: dict[str, tuple[str, ...]]  # key → Chinese headings, the first one written
+    check: Callable[[Any, list[dict]], tuple[list[Problem], Any]]
+    store: Callable[[Any, Any], int]
+    allowed: Callable[[Any], bool] = lambda user: True
+    optional: tuple[str, ...] = ()
+    example: dict[str, str] = field(default_factory=dict)  # one row of the template
+    help: str = ""
+    # what a checked plan would do, in a few words ("2 new shops, 1 updated")
+    describe: Callable[[Any], str] | None = None
+
+    def heading(self, key: str) -> str:
+        return self.headings[key][0] if key in self.headings else key
+
+
+IMPORTS: dict[str, ImportKind] = {}
+
+
+def register_import(*kinds: ImportKind) -> None:
+    for kind in kinds:
+        if kind.name in IMPORTS:
+            raise ValueError(f"an import kind named {kind.name!r} is registered twice")
+        IMPORTS[kind.name] = kind
+
+
+def import_kind(name: str) -> ImportKind | None:
+    return IMPORTS.get(name)

@@ -1,4 +1,5 @@
-"""导出: the lists' export buttons post here; 我的导出 keeps the large ones."""
+"""导出: the lists' export buttons post here; 我的导出 keeps the large ones. 导入: the one
+import path for every kind of file."""
 
 import io
 from pathlib import Path
@@ -6,7 +7,7 @@ from pathlib import Path
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import (
     FileResponse,
     Http404,
@@ -21,7 +22,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from communities.paging import CappedPaginator
 
-from . import jobs, registry, selectors, services, writers
+from . import access, importing, jobs, registry, selectors, services, writers
+from .forms import ImportUploadForm
 from .models import Export
 
 
@@ -89,3 +91,119 @@ def export_download(request, pk):
     return FileResponse(
         open(path, "rb"), as_attachment=True, filename=record.filename, content_type=kind
     )
+
+
+# --- Imports ---------------------------------------------------------------------------------
+
+
+def _kind(user, name) -> registry.ImportKind:
+    kind = registry.import_kind(name)
+    if kind is None:
+        raise Http404
+    if not kind.allowed(user):
+        raise PermissionDenied
+    return kind
+
+
+@login_required
+def import_start(request, kind):
+    """Upload a file of this kind; it is checked first (a dry run) and its report shown."""
+    kind = _kind(request.user, kind)
+    form = ImportUploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            record = importing.import_upload(
+                kind=kind, user=request.user, upload=form.cleaned_data["file"]
+            )
+        except ValidationError as error:
+            form.add_error("file", error)
+        else:
+            return redirect("imports:detail", pk=record.pk)
+    recent = access.imports_for(request.user).filter(kind=kind.name, by=request.user)[:5]
+    context = {"kind": kind, "form": form, "recent": recent, "columns": _columns(kind)}
+    return render(request, "transfers/import_start.html", context)
+
+
+def _columns(kind) -> list[tuple[str, bool]]:
+    """(heading, required) of each column of the kind."""
+    return [(kind.heading(key), True) for key in kind.columns] + [
+        (kind.heading(key), False) for key in kind.optional
+    ]
+
+
+SHOWN_PROBLEMS = 200
+
+
+@login_required
+def import_detail(request, pk):
+    """One upload: its report, and for its author the button that stores it (or a
+    corrected file to check again); the page refreshes itself while a job works."""
+    record = get_object_or_404(access.imports_for(request.user), pk=pk)
+    kind = registry.import_kind(record.kind)
+    mine = record.by_id == request.user.pk
+    template = "transfers/import_detail.html"
+    if request.htmx:
+        template += "#state"
+    context = {
+        "record": record,
+        "kind": kind,
+        "mine": mine,
+        "problems": record.problems[:SHOWN_PROBLEMS],
+        "more": max(record.problem_count - SHOWN_PROBLEMS, 0),
+        "form": ImportUploadForm() if mine and kind and kind.allowed(request.user) else None,
+    }
+    return render(request, template, context)
+
+
+@login_required
+@require_POST
+def import_store(request, pk):
+    """The author confirms: all rows are stored, or none with the problems found."""
+    record = get_object_or_404(access.imports_for(request.user), pk=pk)
+    if record.by_id != request.user.pk:
+        raise PermissionDenied
+    if not importing.import_confirm(record=record, user=request.user):
+        messages.warning(request, _("This file is not waiting to be stored (stored already?)."))
+    return redirect("imports:detail", pk=record.pk)
+
+
+@login_required
+@require_GET
+def import_report(request, pk):
+    """The file with a column of its problems, as Excel."""
+    record = get_object_or_404(access.imports_for(request.user), pk=pk)
+    response = HttpResponse(importing.report_xlsx(record), content_type=writers.XLSX_TYPE)
+    name = f"{Path(record.file_name).stem}-问题.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@login_required
+@require_GET
+def import_file(request, pk):
+    """The file as it was uploaded: for its author and the levels above."""
+    record = get_object_or_404(access.imports_for(request.user), pk=pk)
+    path = Path(settings.MEDIA_ROOT) / record.file
+    if not path.is_file():
+        raise Http404
+    return FileResponse(open(path, "rb"), as_attachment=True, filename=record.file_name)
+
+
+@login_required
+@require_GET
+def import_template(request, kind):
+    """An empty file of the kind: the headings and one example row."""
+    kind = _kind(request.user, kind)
+    response = HttpResponse(importing.template_xlsx(kind), content_type=writers.XLSX_TYPE)
+    name = f"{kind.title}-模板.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, name)
+    return response
+
+
+@login_required
+def import_list(request):
+    """导入记录: the user's uploads and those of the staff below them, newest first."""
+    records = access.imports_for(request.user).select_related("by")
+    page = CappedPaginator(records, 30).get_page(request.GET.get("page"))
+    context = {"page": page, "kinds": access.import_kinds_for(request.user)}
+    return render(request, "transfers/import_list.html", context)

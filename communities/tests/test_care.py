@@ -1,17 +1,12 @@
 """The grid workers' daily care: the day's tests (one tap or a results file) and the daily
 follow-ups of residents under a measure."""
 
-import io
 import re
 from datetime import datetime, time, timedelta
 from decimal import Decimal
-from unittest import mock
 
-import openpyxl
 import pytest
 from django.core.exceptions import ValidationError
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.db import IntegrityError
 from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy
@@ -26,10 +21,9 @@ from communities.models import (
     Resident,
     Symptom,
 )
-from communities.services import imports
 from notices.models import Notice
 
-from .factories import ResidentFactory, announcement_publish, arrival_file, valid_id_number
+from .factories import ResidentFactory, announcement_publish, arrival_file
 
 TODAY = timezone.localdate()
 YESTERDAY = TODAY - timedelta(days=1)
@@ -325,8 +319,6 @@ def test_anonymous_is_sent_to_sign_in(client, world):
     resident = world["residents"]["grid_a"]
     for url in (
         reverse("care:test-list"),
-        reverse("care:test-upload"),
-        reverse("care:test-template"),
         reverse("care:followup-list"),
         reverse("care:followup-record", args=[resident.pk]),
     ):
@@ -336,252 +328,10 @@ def test_anonymous_is_sent_to_sign_in(client, world):
     assert response.status_code == 302
 
 
-# --- Results files -----------------------------------------------------------------------------
-
-
-def csv_file(lines: list[str], name="results.csv", bom=True) -> SimpleUploadedFile:
-    text = "\r\n".join(lines) + "\r\n"
-    data = ("\ufeff" if bom else "") + text
-    return SimpleUploadedFile(name, data.encode("utf-8"), content_type="text/csv")
-
-
-def xlsx_file(rows: list[list], name="results.xlsx") -> SimpleUploadedFile:
-    book = openpyxl.Workbook()
-    sheet = book.active
-    for row in rows:
-        sheet.append(row)
-    buffer = io.BytesIO()
-    book.save(buffer)
-    return SimpleUploadedFile(name, buffer.getvalue())
-
-
-def upload(client, file):
-    return client.post(reverse("care:test-upload"), {"file": file})
-
-
 @pytest.fixture
 def worker(client, world):
     client.force_login(world["users"]["grid_worker"])
     return world["users"]["grid_worker"]
-
-
-def test_csv_upload_records_matched_rows_and_reports_each_unmatched_one(client, world, worker):
-    mine = world["residents"]["grid_a"]
-    positive = ResidentFactory(grid=world["nodes"]["grid_a"])
-    no_test = ResidentFactory(grid=world["nodes"]["grid_a"])
-    neighbour = world["residents"]["grid_b"]  # the worker serves grid_a only
-    outsider = world["residents"]["other_grid"]
-    tests = {r.pk: pending(r) for r in (mine, positive, neighbour, outsider)}
-    sample = f"{TODAY:%Y-%m-%d} 00:00"  # never in the future, whatever the hour
-    response = upload(
-        client,
-        csv_file(
-            [
-                "id_number,sampled_at,result",
-                f"{mine.id_number},{sample},negative",
-                f"{positive.id_number},{TODAY:%Y-%m-%d},阳性",
-                "110105194912310021,2022-03-28 09:30,negative",  # bad check digit
-                f"{neighbour.id_number},{sample},negative",
-                f"{outsider.id_number},{sample},negative",
-                f"{no_test.id_number},{sample},negative",
-                f"{valid_id_number()},{sample},negative",  # nobody
-                f"{mine.id_number},28/03/2022,negative",
-                f"{mine.id_number},{sample},maybe",
-                ",,",  # blank: skipped
-            ]
-        ),
-    )
-    assert response.status_code == 200
-    outcomes = response.context["outcomes"]
-    assert [(o.row, o.matched) for o in outcomes] == [
-        (2, True),
-        (3, True),
-        (4, False),
-        (5, False),
-        (6, False),
-        (7, False),
-        (8, False),
-        (9, False),
-        (10, False),
-    ]
-    assert (response.context["matched"], response.context["unmatched"]) == (2, 7)
-    reasons = [o.reason for o in outcomes]
-    assert "GB 11643" in reasons[2] or "校验位" in reasons[2]
-    assert reasons[3] == reasons[4] == reasons[6]  # not yours and nobody read the same
-    assert len({reasons[3], reasons[5], reasons[7], reasons[8]}) == 4
-    html = response.content.decode()
-    assert html.count('data-testid="outcome"') == 9 and html.count('data-testid="turned-red"') == 1
-    assert mine.id_number not in html and mine.id_number[:6] + "********" in html
-
-    results = {
-        pk: (t.result, t.sampled_at)
-        for pk, t in NucleicAcidTest.objects.in_bulk([t.pk for t in tests.values()]).items()
-    }
-    assert results[tests[mine.pk].pk] == ("negative", local(TODAY, 0, 0))
-    assert results[tests[positive.pk].pk] == ("positive", local(TODAY, 0, 0))
-    assert results[tests[neighbour.pk].pk] == ("pending", None)
-    assert results[tests[outsider.pk].pk] == ("pending", None)
-    positive.refresh_from_db()
-    assert positive.code == "red"
-    assert list(Anomaly.objects.values_list("resident", flat=True)) == [positive.pk]
-
-
-def test_xlsx_upload_reads_dates_and_text_cells(client, world, worker):
-    mine = world["residents"]["grid_a"]
-    test = pending(mine)
-    outsider = world["residents"]["other_grid"]
-    response = upload(
-        client,
-        xlsx_file(
-            [
-                ["ID_Number ", "Result", "sampled_at", "note"],  # any order, any case
-                [mine.id_number, "阴性", datetime.combine(YESTERDAY, time(8, 15)), "早班"],
-                [outsider.id_number, "negative", datetime.combine(YESTERDAY, time(8, 20)), ""],
-            ]
-        ),
-    )
-    assert response.status_code == 200
-    assert [o.matched for o in response.context["outcomes"]] == [True, False]
-    test.refresh_from_db()
-    assert (test.result, test.sampled_at) == ("negative", local(YESTERDAY, 8, 15))
-
-
-def test_the_same_file_twice_fills_no_second_test(client, world, worker):
-    mine = world["residents"]["grid_a"]
-    first = pending(mine, due=TODAY - timedelta(days=1))
-    second = pending(mine, due=TODAY + timedelta(days=1), kind="followup")
-    lines = [
-        "id_number,sampled_at,result",
-        f"{mine.id_number},{TODAY - timedelta(days=1)} 10:00,阴性",
-    ]
-    assert upload(client, csv_file(lines)).context["matched"] == 1
-    response = upload(client, csv_file(lines))
-    assert (response.context["matched"], response.context["unmatched"]) == (0, 1)
-    first.refresh_from_db()
-    second.refresh_from_db()
-    assert (first.result, second.result) == ("negative", "pending")
-
-
-def test_a_sample_fills_the_latest_test_due_by_its_day_else_the_earliest(world):
-    mine = world["residents"]["grid_a"]
-    due = {n: pending(mine, due=TODAY - timedelta(days=n), kind="followup") for n in (1, 3, 5)}
-    by = world["users"]["grid_worker"]
-    visible = Resident.objects.filter(pk=mine.pk)
-    row = {"id_number": mine.id_number, "result": "negative"}
-    outcomes = imports.test_results_import(
-        rows=[{**row, "sampled_at": f"{TODAY - timedelta(days=2)} 10:00"}], visible=visible, by=by
-    )
-    assert outcomes[0].test == due[3]
-    outcomes = imports.test_results_import(
-        rows=[{**row, "sampled_at": f"{TODAY - timedelta(days=9)} 10:00"}], visible=visible, by=by
-    )
-    # before any pending test was due (the earliest is due 5 days ago): no test of this sample
-    assert not outcomes[0].matched and "应检日前一天" in outcomes[0].reason
-    outcomes = imports.test_results_import(
-        rows=[{**row, "sampled_at": f"{TODAY - timedelta(days=6)} 10:00"}], visible=visible, by=by
-    )
-    assert outcomes[0].test == due[5]  # the day before it was due
-    outcomes = imports.test_results_import(
-        rows=[{**row, "sampled_at": f"{TODAY + timedelta(days=1)} 10:00"}], visible=visible, by=by
-    )
-    assert not outcomes[0].matched and outcomes[0].row == 1  # a sample in the future
-    assert NucleicAcidTest.objects.get(pk=due[1].pk).result == "pending"
-
-
-def test_a_failing_row_is_undone_alone(world):
-    mine = world["residents"]["grid_a"]
-    other = ResidentFactory(grid=world["nodes"]["grid_a"])
-    first, second = pending(mine), pending(other)
-    real = imports.test_result_record
-
-    def fail_for_other(**kwargs):
-        test = real(**kwargs)  # writes, then the row fails: its writes must be undone
-        if kwargs["test"].resident_id == other.pk:
-            raise IntegrityError("boom")
-        return test
-
-    rows = [
-        {"id_number": r.id_number, "sampled_at": f"{TODAY} 00:00", "result": "positive"}
-        for r in (mine, other)
-    ]
-    with mock.patch.object(imports, "test_result_record", fail_for_other):
-        outcomes = imports.test_results_import(
-            rows=rows, visible=Resident.objects.all(), by=world["users"]["grid_worker"]
-        )
-    assert [o.matched for o in outcomes] == [True, False] and "boom" in outcomes[1].reason
-    first.refresh_from_db()
-    second.refresh_from_db()
-    assert (first.result, second.result) == ("positive", "pending")
-    assert list(Anomaly.objects.values_list("resident", flat=True)) == [mine.pk]
-
-
-@pytest.mark.parametrize(
-    ("file", "message"),
-    [
-        (
-            lambda r: SimpleUploadedFile("results.pdf", b"%PDF-1.4"),
-            "Choose a CSV or an Excel .xlsx file.",
-        ),
-        (
-            lambda r: SimpleUploadedFile("results.xlsx", b"id_number,sampled_at,result\n"),
-            "This is not an Excel .xlsx workbook.",
-        ),
-        (
-            lambda r: SimpleUploadedFile("results.csv", "编码".encode("gbk")),
-            "The file is not UTF-8 text.",
-        ),
-        (
-            lambda r: csv_file(
-                ["id_number,sampled_at,result", f"{r.id_number},{TODAY} 09:00,negative"]
-                + ["#" * 80] * 30_000
-            ),
-            "The file is larger than 2 MB.",
-        ),
-        (
-            lambda r: csv_file(["id_number,time,result", f"{r.id_number},{TODAY} 09:00,negative"]),
-            (
-                "The first row must name the columns %(columns)s; missing: %(missing)s.",
-                {"columns": "id_number, sampled_at, result", "missing": "sampled_at"},
-            ),
-        ),
-        (
-            lambda r: csv_file(["id_number,sampled_at,result"]),
-            "The file has no rows below its header.",
-        ),
-        (
-            lambda r: csv_file(
-                ["id_number,sampled_at,result"] + [f"{r.id_number},{TODAY} 09:00,negative"] * 5001
-            ),
-            ("The file has more than %(max)s rows; split it into smaller files.", {"max": "5,000"}),
-        ),
-    ],
-    ids=["pdf", "fake-xlsx", "gbk-csv", "too-large", "missing-header", "empty", "too-long"],
-)
-def test_a_bad_file_is_refused_with_a_message_and_stores_nothing(
-    client, world, worker, file, message
-):
-    mine = world["residents"]["grid_a"]
-    test = pending(mine)
-    response = upload(client, file(mine))
-    assert response.status_code == 200 and response.context["outcomes"] is None
-    msgid, params = message if isinstance(message, tuple) else (message, {})
-    errors = response.context["form"].non_field_errors()
-    assert errors == [in_chinese(gettext_lazy(msgid)) % params]
-    assert errors[0] in response.content.decode()  # shown on the page
-    test.refresh_from_db()
-    assert test.result == "pending"
-
-
-def test_roles_that_do_not_file_arrivals_get_403_on_upload(client, world):
-    client.force_login(world["users"]["inspector"])
-    assert client.get(reverse("care:test-upload")).status_code == 403
-    assert client.get(reverse("care:test-template")).status_code == 403
-
-
-def test_the_template_is_a_csv_with_the_header_only(client, world, worker):
-    response = client.get(reverse("care:test-template"))
-    assert response["Content-Type"].startswith("text/csv")
-    assert response.content.decode("utf-8-sig") == "id_number,sampled_at,result\r\n"
 
 
 # --- Daily follow-ups --------------------------------------------------------------------------

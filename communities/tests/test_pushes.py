@@ -5,9 +5,9 @@ from datetime import timedelta
 import pytest
 from django.urls import reverse
 from django.utils import timezone
-from rest_framework.test import APIClient
 
 from communities.models import GridTask, HealthCodeEvent, VenueReport
+from communities.tests.factories import api_for
 
 TODAY = timezone.localdate()
 # A push verified by phone: nothing found, no stays.
@@ -25,12 +25,6 @@ NO_STAYS = {
 def _own_cache(own_cache):
     """Venue reports are limited per user in the cache: a run of its own, not the
     counts of earlier runs in var/cache."""
-
-
-def api_for(user):
-    client = APIClient()
-    client.force_authenticate(user)
-    return client
 
 
 def test_push_api_gives_known_residents_yellow_and_tasks(world):
@@ -221,12 +215,20 @@ def test_the_work_list_gathers_every_kind_most_urgent_first(client, world):
     assert items[0].overdue and not items[1].overdue
 
 
-def upload(client, text, name="push.csv"):
+def upload(client, text, name="push.csv", *, confirm=True):
+    """A push file through the import path (transfers): the dry run, then (if it found no
+    problem and `confirm`) its storing; the page last shown."""
     from django.core.files.uploadedfile import SimpleUploadedFile
 
-    return client.post(
-        reverse("tasks:push-upload"), {"file": SimpleUploadedFile(name, text.encode("utf-8-sig"))}
+    page = client.post(
+        reverse("imports:start", args=["pushes"]),
+        {"file": SimpleUploadedFile(name, text.encode("utf-8-sig"))},
+        follow=True,
     )
+    record = page.context.get("record")
+    if confirm and record is not None and record.state == "ready":
+        page = client.post(reverse("imports:store", args=[record.pk]), follow=True)
+    return page
 
 
 def test_push_file_creates_tasks(client, world):
@@ -237,8 +239,12 @@ def test_push_file_creates_tasks(client, world):
         f"{resident.id_number},,,涉疫场所,\n"
         ",13700002222,未登记,时空伴随,小店街道/通达街社区\n"
     )
+    assert (
+        not GridTask.objects.exists()
+        and upload(client, text, confirm=False).context["record"].state == "ready"
+    )  # a dry run first: nothing yet
     response = upload(client, text)
-    assert 'data-testid="done"' in response.content.decode()
+    assert 'data-testid="import-stored"' in response.content.decode()
     assert set(GridTask.objects.values_list("kind", flat=True)) == {"verify_push", "find_person"}
     resident.refresh_from_db()
     assert resident.code == "yellow"
@@ -270,7 +276,7 @@ def test_a_bad_row_refuses_the_whole_file_naming_it(client, world):
     text = f"id_number,phone,reason\n{resident.id_number},,推送\n,123,推送\n"
     response = upload(client, text)
     assert 'data-testid="problems"' in response.content.decode()
-    assert [row for row, _messages in response.context["problems"]] == [3]
+    assert [row for row, *_rest in response.context["record"].problems] == [3]
     assert not GridTask.objects.exists()
     resident.refresh_from_db()
     assert resident.code == "green"
@@ -278,11 +284,11 @@ def test_a_bad_row_refuses_the_whole_file_naming_it(client, world):
 
 def test_push_file_needs_the_reason_column_and_a_push_role(client, world):
     client.force_login(world["users"]["district_office"])
-    errors = upload(client, "id_number,phone\n,13700002222\n").context["form"].non_field_errors()
+    page = upload(client, "id_number,phone\n,13700002222\n")
     # named as the Chinese page names the column
-    assert errors and "推送原因" in errors[0] and not GridTask.objects.exists()
+    assert "缺少：推送原因" in page.content.decode() and not GridTask.objects.exists()
     client.force_login(world["users"]["grid_worker"])
-    assert client.get(reverse("tasks:push-upload")).status_code == 403
+    assert client.get(reverse("imports:start", args=["pushes"])).status_code == 403
 
 
 def test_push_file_with_chinese_headings_creates_the_same_tasks(client, world):
@@ -295,7 +301,7 @@ def test_push_file_with_chinese_headings_creates_the_same_tasks(client, world):
         f"{resident.id_number},,,涉疫场所,\n"
         ",13700002222,未登记,时空伴随,小店街道/通达街社区\n"
     )
-    assert 'data-testid="done"' in upload(client, text).content.decode()
+    assert 'data-testid="import-stored"' in upload(client, text).content.decode()
     assert set(GridTask.objects.values_list("kind", flat=True)) == {"verify_push", "find_person"}
     find = GridTask.objects.get(kind="find_person")
     assert (find.subject_name, find.subject_phone, find.reason) == (
@@ -305,10 +311,10 @@ def test_push_file_with_chinese_headings_creates_the_same_tasks(client, world):
     )
 
 
-def test_the_push_page_names_the_columns_in_the_pages_language(client, world):
+def test_the_push_page_names_the_columns_in_chinese(client, world):
     client.force_login(world["users"]["district_office"])
-    page = client.get(reverse("tasks:push-upload"))
-    assert [heading for heading, _text in page.context["columns"]] == [
+    page = client.get(reverse("imports:start", args=["pushes"]))
+    assert [heading for heading, _required in page.context["columns"]] == [
         "推送原因",
         "身份证号",
         "手机号",
@@ -317,22 +323,13 @@ def test_the_push_page_names_the_columns_in_the_pages_language(client, world):
     ]
     html = page.content.decode()
     assert "reason" not in html and "id_number" not in html
-    client.post(reverse("set_language"), {"language": "en", "next": "/"})
-    english = client.get(reverse("tasks:push-upload")).context["columns"]
-    assert [heading for heading, _text in english] == [
-        "reason",
-        "id_number",
-        "phone",
-        "name",
-        "community",
-    ]
 
 
 def test_a_refused_row_names_its_field_by_the_heading(client, world):
     client.force_login(world["users"]["district_office"])
     response = upload(client, "手机号,推送原因\n123,推送\n")
-    [(row, messages)] = response.context["problems"]
-    assert row == 2 and messages[0].startswith("手机号：")
+    [(row, column, value, _message)] = response.context["record"].problems
+    assert (row, column, value) == (2, "手机号", "123")
 
 
 def test_venue_report_page_makes_a_task_and_reveals_nothing(client, world):

@@ -11,7 +11,7 @@ import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db.models import Count
-from django.urls import reverse
+from django.urls import reverse, reverse_lazy
 from django.utils import timezone
 
 from communities.models import User
@@ -35,9 +35,24 @@ def login(client, world, role):
     client.force_login(world["users"][role])
 
 
-def upload(client, text: str, name: str = "shops.csv"):
-    data = SimpleUploadedFile(name, text.encode("utf-8-sig"), content_type="text/csv")
-    return client.post(reverse("shops:shop-import"), {"file": data})
+IMPORT = reverse_lazy("imports:start", args=["shops"])
+
+
+def upload(client, text: str | bytes, name: str = "shops.csv", *, confirm=True):
+    """The register through the import path (transfers): the dry run, then (when it found
+    no problem and `confirm`) its storing; the page last shown."""
+    data = text if isinstance(text, bytes) else text.encode("utf-8-sig")
+    page = client.post(IMPORT, {"file": SimpleUploadedFile(name, data)}, follow=True)
+    record = page.context.get("record") if page.context else None
+    if confirm and record is not None and record.state == "ready":
+        page = client.post(reverse("imports:store", args=[record.pk]), follow=True)
+    return page
+
+
+def stored(page) -> tuple[str, int]:
+    record = page.context["record"]
+    record.refresh_from_db()
+    return record.state, record.stored_rows
 
 
 def export_response(client, format="csv", **params):
@@ -71,7 +86,7 @@ def test_supervisor_sees_the_streets_register(client, world):
     html = response.content.decode()
     assert "139****5678" in html and "13912345678" not in html  # masked on the page
     assert reverse("sweep:shop-detail", args=[shops["grid_a"].pk]) in html
-    assert reverse("shops:shop-import") in html
+    assert str(IMPORT) in html
 
 
 @pytest.mark.parametrize("role", ["outsider_supervisor", "outsider_grid_worker"])
@@ -83,9 +98,7 @@ def test_outsiders_see_none_of_the_streets_shops(client, world, role):
 
 def test_the_import_button_is_for_supervisors(client, world):
     login(client, world, "grid_worker")
-    assert (
-        reverse("shops:shop-import") not in client.get(reverse("shops:shop-list")).content.decode()
-    )
+    assert str(IMPORT) not in client.get(reverse("shops:shop-list")).content.decode()
 
 
 def test_register_filters(client, world):
@@ -139,34 +152,34 @@ def test_register_query_count_is_pinned(client, world, django_assert_num_queries
 @pytest.mark.parametrize("role", ["grid_worker", "community_staff", "district_office", "inspector"])
 def test_only_supervisors_import(client, world, role):
     login(client, world, role)
-    assert client.get(reverse("shops:shop-import")).status_code == 403
+    assert client.get(IMPORT).status_code == 403
     assert upload(client, HEADER + "店,址,通达街社区,第1网格,,,,,\n").status_code == 403
     assert not Shop.objects.filter(name="店").exists()
 
 
-def test_import_reports_row_by_row_and_a_second_import_updates(client, world):
+def test_import_reports_every_bad_row_stores_none_and_a_second_import_updates(client, world):
     login(client, world, "street_supervisor")
-    page = client.get(reverse("shops:shop-import")).content.decode()
-    assert "licence_number" in page and "venue_code_posted" in page  # the expected columns
-    text = HEADER + (
+    page = client.get(IMPORT).content.decode()
+    assert "营业执照号" in page and "场所码已张贴" in page  # the expected columns
+    good = HEADER + (
         "通达大药房,通达街1号,通达街社区,第1网格,通达街,pharmacy,914,13900000001,是\n"
         "小店面馆,小店路2号,通达街社区,2,小店路,restaurant,,,否\n"
+    )
+    bad = good + (
         "无名店,小店路3号,通达街社区,第9网格,小店路,,,,\n"
         "坏电话,小店路4号,通达街社区,第1网格,小店路,,,12345,\n"
     )
-    response = upload(client, text)
-    assert response.status_code == 200
-    report = response.context["report"]
-    assert [(row.row, row.outcome) for row in report] == [
-        (2, "added"),
-        (3, "added"),
-        (4, "refused"),
-        (5, "refused"),
-    ]
-    assert response.context["totals"] == {"added": 2, "updated": 0, "refused": 2}
+    response = upload(client, bad)
+    record = response.context["record"]
+    assert record.state == "refused"
+    assert [row for row, *_rest in record.problems] == [4, 5]
     html = response.content.decode()
-    assert html.count('data-testid="refused-row"') == 2 and "第9网格" in html
-    assert not Shop.objects.filter(name__in=["无名店", "坏电话"]).exists()
+    assert html.count('data-testid="problem"') == 2 and "第9网格" in html
+    assert not Shop.objects.filter(name__in=["通达大药房", "小店面馆", "无名店"]).exists()
+
+    dry = upload(client, good, confirm=False)
+    assert "2 家新商铺，更新 0 家。" in dry.content.decode()
+    assert stored(upload(client, good)) == ("stored", 2)
     shop = Shop.objects.get(name="通达大药房")
     assert (shop.grid, shop.road, shop.venue_code_posted) == (
         world["nodes"]["grid_a"],
@@ -174,8 +187,9 @@ def test_import_reports_row_by_row_and_a_second_import_updates(client, world):
         True,
     )
 
-    again = upload(client, text.replace("914,13900000001,是", "914,13900000001,否"))
-    assert again.context["totals"] == {"added": 0, "updated": 2, "refused": 2}
+    again = upload(client, good.replace("914,13900000001,是", "914,13900000001,否"))
+    assert stored(again) == ("stored", 2)
+    assert "0 家新商铺，更新 2 家。" in upload(client, good, confirm=False).content.decode()
     assert Shop.objects.filter(name="通达大药房").count() == 1
     shop.refresh_from_db()
     assert shop.venue_code_posted is False
@@ -184,22 +198,20 @@ def test_import_reports_row_by_row_and_a_second_import_updates(client, world):
 def test_import_takes_an_excel_workbook(client, world):
     book = openpyxl.Workbook()
     sheet = book.active
-    sheet.append(["name", "address", "community", "grid", "contact_phone"])
+    sheet.append(["名称", "地址", "社区", "网格", "联系电话"])
     sheet.append(["老王超市", "通达街5号", "通达街社区", 1, 13900000002])
     buffer = io.BytesIO()
     book.save(buffer)
     login(client, world, "street_supervisor")
-    data = SimpleUploadedFile("shops.xlsx", buffer.getvalue())
-    response = client.post(reverse("shops:shop-import"), {"file": data})
-    assert response.context["totals"]["added"] == 1
+    assert stored(upload(client, buffer.getvalue(), "shops.xlsx")) == ("stored", 1)
     assert Shop.objects.get(name="老王超市").contact_phone == "13900000002"
 
 
 def test_import_without_the_required_columns_stores_nothing(client, world):
     login(client, world, "street_supervisor")
     response = upload(client, "name,address\n店,址\n")
-    assert response.context["report"] is None
-    assert "community" in response.content.decode()
+    assert "record" not in response.context
+    assert "缺少：社区, 网格" in response.content.decode()
     assert not Shop.objects.filter(name="店").exists()
 
 
@@ -222,7 +234,11 @@ def test_export_round_trips_into_the_import(client, world):
     buffer = io.StringIO()
     csv.writer(buffer).writerows(rows)
     response = upload(client, buffer.getvalue())
-    assert response.context["totals"] == {"added": 0, "updated": 2, "refused": 0}
+    assert stored(response) == ("stored", 2)
+    assert (
+        "0 家新商铺，更新 2 家。"
+        in upload(client, buffer.getvalue(), confirm=False).content.decode()
+    )
     assert Shop.objects.count() == before
 
 
@@ -234,9 +250,7 @@ def test_export_as_excel_round_trips_too(client, world):
     values = list(book.active.iter_rows(values_only=True))
     assert values[0][:4] == ("名称", "地址", "社区", "网格")
     assert len(values) == 3
-    data = SimpleUploadedFile("again.xlsx", response.content)
-    again = client.post(reverse("shops:shop-import"), {"file": data})
-    assert again.context["totals"] == {"added": 0, "updated": 2, "refused": 0}
+    assert stored(upload(client, response.content, "again.xlsx")) == ("stored", 2)
 
 
 @pytest.mark.parametrize("role", ["community_staff", "grid_worker"])
@@ -367,7 +381,8 @@ def test_a_superuser_placed_at_no_street_is_told_so(client, world):
     assert response.status_code == 200 and response.context["form"].non_field_errors()
     assert not Campaign.objects.exists()
     response = upload(client, HEADER + "店,址,通达街社区,第1网格,,,,,\n")
-    assert response.context["report"] is None and response.context["form"].non_field_errors()
+    assert response.context["record"].state == "refused"
+    assert response.context["record"].problems[0][3] == "您的账号未设在街道，无法导入。"
     assert not Shop.objects.filter(name="店").exists()
 
 

@@ -1,0 +1,27 @@
+"""Whose imports a user sees: their own, and for the supervising roles those of the staff
+placed inside their jurisdiction (the levels above the author; communities.access.users_for).
+A grid worker or an inspector sees only their own: the files hold residents' personal
+data. An export is its author's alone (selectors.export_list)."""
+
+from django.db.models import QuerySet
+
+from communities import access as core_access
+from communities.models import User
+
+from . import registry
+from .models import Import
+
+SEES_OWN_ONLY = {User.Role.GRID_WORKER, User.Role.INSPECTOR}
+
+
+def imports_for(user) -> QuerySet[Import]:
+    if not user.is_authenticated:
+        return Import.objects.none()
+    if core_access.role_of(user) in SEES_OWN_ONLY or not core_access.works_with_residents(user):
+        return Import.objects.filter(by=user)
+    return Import.objects.filter(by__in=core_access.users_for(user))
+
+
+def import_kinds_for(user) -> list[registry.ImportKind]:
+    """The kinds of file the user may import, for the menu and the record page."""
+    return [kind for kind in registry.IMPORTS.values() if kind.allowed(user)]

@@ -1,0 +1,108 @@
+"""The import path's checks and stores (importing.py says the whole path): run inline for
+a small file, by a job (tasks.py) for a large one."""
+
+from pathlib import Path
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import override
+
+from communities import uploads
+
+from . import registry, writers
+from .models import Import
+
+State = Import.State
+
+
+def _path(record: Import) -> Path:
+    return Path(settings.MEDIA_ROOT) / record.file
+
+
+def read_rows(kind: registry.ImportKind, data: bytes, name: str) -> list[dict]:
+    """The file's rows as dicts by column key with their row numbers; a file that is no
+    spreadsheet, lacks a column, is empty or too long is refused whole (ValidationError).
+    A ' that an export put before a formula's first character is taken off again."""
+    lines = uploads.table_lines(data, name, settings.IMPORT_MAX_ROWS + 1)
+    rows = uploads.rows_by_heading(
+        lines,
+        columns=kind.columns,
+        optional=kind.optional,
+        headings=kind.headings,
+        max_rows=settings.IMPORT_MAX_ROWS,
+    )
+    return [{key: writers.unescaped(value) for key, value in row.items()} for row in rows]
+
+
+def _context(record: Import):
+    kind = registry.import_kind(record.kind)
+    user = get_user_model().objects.select_related("jurisdiction").get(pk=record.by_id)
+    return kind, user
+
+
+def rows_of(record: Import, kind) -> list[dict]:
+    return read_rows(kind, _path(record).read_bytes(), record.file_name)
+
+
+def _problem_fields(kind, problems: list[registry.Problem]) -> dict:
+    kept = problems[: settings.IMPORT_MAX_PROBLEMS]
+    return {
+        "problem_count": len(problems),
+        "problems": [
+            [p.row, kind.heading(p.column) if p.column else "", str(p.value)[:100], str(p.message)]
+            for p in kept
+        ],
+    }
+
+
+def import_check(*, import_id: int, rows: list[dict] | None = None) -> bool:
+    """The dry run of one upload: every row checked, nothing written. Returns whether
+    it found the file ready to store."""
+    record = Import.objects.get(pk=import_id)
+    if record.state != State.CHECKING:
+        return False
+    kind, user = _context(record)
+    with override(settings.LANGUAGE_CODE):
+        problems, plan = kind.check(user, rows if rows is not None else rows_of(record, kind))
+        fields = _problem_fields(kind, problems)
+        if kind.describe and not problems:
+            fields["summary"] = str(kind.describe(plan))[:200]
+    Import.objects.filter(pk=import_id, state=State.CHECKING).update(
+        state=State.REFUSED if problems else State.READY, checked_at=timezone.now(), **fields
+    )
+    return not problems
+
+
+def import_store(*, import_id: int) -> bool:
+    """Check the file again (the database may have changed since the dry run) and store
+    all its rows in one transaction, or none with the problems found. Returns whether
+    the rows were stored."""
+    record = Import.objects.get(pk=import_id)
+    if record.state != State.STORING:
+        return False
+    kind, user = _context(record)
+    try:
+        with override(settings.LANGUAGE_CODE), transaction.atomic():
+            problems, plan = kind.check(user, rows_of(record, kind))
+            if problems:
+                raise registry.Refused(problems)
+            stored = kind.store(user, plan)
+    except registry.Refused as refused:
+        with override(settings.LANGUAGE_CODE):
+            fields = _problem_fields(kind, refused.problems)
+        Import.objects.filter(pk=import_id).update(
+            state=State.REFUSED, checked_at=timezone.now(), **fields
+        )
+        return False
+    except Exception:
+        with override(settings.LANGUAGE_CODE):
+            error = _("Storing failed; nothing was stored. Try again, or tell the administrator.")
+        Import.objects.filter(pk=import_id).update(state=State.FAILED, error=error)
+        raise
+    Import.objects.filter(pk=import_id).update(
+        state=State.STORED, stored_rows=stored, stored_at=timezone.now()
+    )
+    return True
