@@ -282,3 +282,20 @@ def test_notices_are_the_callers_and_marked_read(world):
     assert api.post(f"/api/v1/notices/{notice.pk}/read/").json() == {"marked": 1}
     assert not ids(api.get("/api/v1/notices/", {"unread": "true"}))
     assert api.post("/api/v1/notices/read-all/").json() == {"marked": 0}
+
+
+@pytest.mark.postgres
+def test_an_offset_postgresql_refuses_in_since_is_no_server_error(world, records):
+    """schemathesis sent ?since=0665-08-21T00:45:28+22:57: ISO 8601 allows the offset,
+    PostgreSQL does not (±15:59), and the list answered 500."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.fail("this test needs PostgreSQL (its range of offsets); run it in that pass")
+    city = api_for(world["users"]["city_office"])
+    response = city.get("/api/v1/code-events/", {"since": "0665-08-21T00:45:28.429+22:57"})
+    assert response.status_code == 200 and len(ids(response)) == 2
+    late = city.get("/api/v1/code-events/", {"since": "9999-12-31T23:59:59+00:00"})
+    assert ids(late) == set()
+    early = city.get("/api/v1/code-events/", {"since": "0001-01-01T00:00:00+23:59"})
+    assert early.status_code == 200 and len(ids(early)) == 2
