@@ -1,13 +1,13 @@
-"""The announcement's Excel template (issue 13): download it, fill it in, upload it. The
-workbook's rows become the rows of the page editor (forms_announcements), where each one
-is checked as if typed there and corrected or confirmed one by one; nothing is published
-from the file itself."""
+"""The announcement's Excel template (issue 13): download it, fill it in, upload it on the
+import path (issue 15: communities/imports.py checks every row with the editor's forms).
+The workbook's rows then become the rows of the page editor (forms_announcements), where
+each one is checked as if typed there and corrected or confirmed one by one; nothing is
+published from the file itself."""
 
 import io
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
 from openpyxl.styles import Font
 from openpyxl.worksheet.datavalidation import DataValidation
@@ -15,7 +15,6 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from .forms_announcements import LISTS, MAX_ROWS, rule_order
 from .models import RiskLevel
 from .rules.policy import MEASURE_LABELS, RULES_WITH_MEASURES
-from .uploads import xlsx_sheets
 
 # The sheet of the title and date, and that of each list: (sheet, [(heading, field)]).
 HEADER_SHEET = "公告"
@@ -107,22 +106,6 @@ def _choices_in(sheet, columns) -> None:
             sheet.add_data_validation(rule)
 
 
-class SheetUploadForm(forms.Form):
-    MAX_BYTES = 2 * 1024 * 1024
-
-    sheet = forms.FileField(
-        label=gettext_lazy("The filled-in Excel template (.xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".xlsx"}),
-    )
-
-    def clean_sheet(self):
-        upload = self.cleaned_data["sheet"]
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 2 MB."))
-        sheets = xlsx_sheets(upload.read(), MAX_ROWS)
-        return editor_data(sheets)
-
-
 def _day(text: str) -> str:
     """A date cell: Excel keeps a typed date as a date and time at midnight."""
     return text[:10] if text.endswith(" 00:00") else text
@@ -131,19 +114,26 @@ def _day(text: str) -> str:
 def editor_data(sheets: dict[str, list[list[str]]]) -> dict:
     """The page editor's form data from a workbook's sheets; a missing sheet or column,
     or a sheet longer than the page takes, is the file's error."""
-    data: dict[str, str] = {}
+    return rows_editor_data(sheet_rows(sheets))
+
+
+def sheet_rows(sheets: dict[str, list[list[str]]]) -> list[dict]:
+    """The workbook's rows as the import path reads them: the title and date (sheet 公告,
+    rows 2 and 3), then each list's rows, each a dict with its `sheet` (the sheet's name),
+    its `row` number there and its cells by field. A list sheet without its columns, or
+    longer than the page takes, is the file's error."""
+    rows: list[dict] = []
     head = {
-        row[0].strip(): row[1] if len(row) > 1 else ""
-        for row in sheets.get(HEADER_SHEET, [])[1:]
-        if row
+        line[0].strip(): (number, line[1] if len(line) > 1 else "")
+        for number, line in enumerate(sheets.get(HEADER_SHEET, [])[1:], start=2)
+        if line
     }
     for label, name in HEADER_ROWS:
-        data[name] = head.get(label, "")
-    data["effective"] = _day(data["effective"])
-    for key, (title, columns) in SHEETS.items():
-        prefix = LISTS[key][0]
+        number, value = head.get(label, (0, ""))
+        rows.append({"sheet": HEADER_SHEET, "row": number, name: value})
+    for title, columns in SHEETS.values():
         lines = sheets.get(title)
-        rows = []
+        found = []
         if lines:
             header = [h.strip() for h in lines[0]]
             missing = [h for h, _f in columns if h not in header]
@@ -157,8 +147,8 @@ def editor_data(sheets: dict[str, list[list[str]]]) -> dict:
                 if not any(c.strip() for c in line):
                     continue
                 cells = {f: (line[i].strip() if i < len(line) else "") for f, i in where.items()}
-                rows.append((number, cells))
-        if len(rows) > MAX_ROWS:
+                found.append({"sheet": title, "row": number, **cells})
+        if len(found) > MAX_ROWS:
             raise forms.ValidationError(
                 _(
                     "The sheet %(sheet)s has more than %(max)s rows; an announcement this "
@@ -166,14 +156,35 @@ def editor_data(sheets: dict[str, list[list[str]]]) -> dict:
                 )
                 % {"sheet": title, "max": MAX_ROWS}
             )
-        data[f"{prefix}-TOTAL_FORMS"] = str(len(rows))
-        data[f"{prefix}-INITIAL_FORMS"] = str(len(rows))
-        for index, (number, cells) in enumerate(rows):
+        rows += found
+    return rows
+
+
+def rows_editor_data(rows: list[dict], *, confirm_places: bool = False) -> dict:
+    """The page editor's form data from sheet_rows' rows, each list row with its `source`
+    (sheet and row) so that its errors can be found in the file; with `confirm_places`,
+    names not on the official division list are taken as confirmed (the import path's dry
+    run notes them instead, and the editor asks for each)."""
+    data: dict[str, str] = {}
+    for row in rows:
+        if row["sheet"] == HEADER_SHEET:
+            for _label, name in HEADER_ROWS:
+                if name in row:
+                    data[name] = _day(row[name]) if name == "effective" else row[name]
+    for key, (title, _columns) in SHEETS.items():
+        prefix = LISTS[key][0]
+        listed = [row for row in rows if row["sheet"] == title]
+        data[f"{prefix}-TOTAL_FORMS"] = str(len(listed))
+        data[f"{prefix}-INITIAL_FORMS"] = str(len(listed))
+        for index, row in enumerate(listed):
+            cells = {f: v for f, v in row.items() if f not in ("sheet", "row")}
             if "level" in cells:
                 cells["level"] = LEVEL_WORDS.get(cells["level"], cells["level"])
             if "kind" in cells:
                 cells["kind"] = KIND_WORDS.get(cells["kind"], cells["kind"])
-            cells["source"] = _("%(sheet)s, row %(row)s") % {"sheet": title, "row": number}
+            cells["source"] = _("%(sheet)s, row %(row)s") % {"sheet": title, "row": row["row"]}
+            if confirm_places and key != "measures":
+                cells["confirm_place"] = "on"
             for field, value in cells.items():
                 data[f"{prefix}-{index}-{field}"] = _day(value) if field == "since" else value
     return data

@@ -1,23 +1,27 @@
 """The communities' kinds of file for the one import path (transfers): residents (new),
-nucleic-acid test results, big-data pushes. Each checks every row with the checks of its
-form (ID number checksum, mobile, dates, places, the user's jurisdiction), reports
-duplicates within the file and against the database, and writes nothing; its store
-writes the checked plan, inside the import's transaction (all rows or none)."""
+nucleic-acid test results, big-data pushes, and the announcement's Excel template. Each
+checks every row with the checks of its form (ID number checksum, mobile, dates, places,
+the user's jurisdiction), reports duplicates within the file and against the database, and
+writes nothing; its store writes the checked plan, inside the import's transaction (all
+rows or none). The announcement is stored nowhere by the import: it goes on in its editor."""
 
 from collections import defaultdict
 
 from django.core.exceptions import ValidationError
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from transfers.registry import ImportKind, Problem, Refused, register_import
 
-from . import access, figures, rules, services
+from . import access, announcement_sheets, figures, rules, services
 from .announcements import flatten_errors
+from .forms_announcements import MAX_ROWS, AnnouncementEditor
 from .models import HealthCode, Jurisdiction, NucleicAcidTest, Resident
 from .serializers import PushPersonIn
 from .services.imports import LOOKUP_BATCH, RESULT_WORDS, SampledAtProblem, sampled_at_of
+from .uploads import xlsx_sheets
 from .validators import id_number_message, validate_mobile
 
 Result = NucleicAcidTest.Result
@@ -362,6 +366,88 @@ register_import(
             "Each known resident gets a temporary yellow code (R7) and a verification task due "
             "in 24 hours; a person not yet registered becomes a task to find them in the "
             "community given."
+        ),
+    ),
+)
+
+
+# --- The announcement's Excel template ----------------------------------------------------------
+
+
+def announcement_read(data: bytes, name: str) -> list[dict]:
+    """The template's rows (sheet 公告, then each list's sheet), refused whole when it is
+    not the template (no workbook, a list without its columns, no row at all)."""
+    if not name.lower().endswith(".xlsx"):
+        raise ValidationError(_("The announcement's template is an Excel .xlsx workbook."))
+    rows = announcement_sheets.sheet_rows(xlsx_sheets(data, MAX_ROWS))
+    if not any(row["sheet"] != announcement_sheets.HEADER_SHEET for row in rows) and not any(
+        row.get("title") for row in rows
+    ):
+        raise ValidationError(_("The file has no rows below its header."))
+    return rows
+
+
+def announcement_check(user, rows: list[dict]):
+    """Every row checked by the announcement editor's own forms, as if typed there: the
+    problems by sheet, row and column; a name not on the official division list is a
+    note, not a problem (the editor asks for each to be confirmed)."""
+    editor = AnnouncementEditor(announcement_sheets.rows_editor_data(rows, confirm_places=True))
+    editor.is_valid()
+    problems: list[Problem] = []
+    head = {name: row for row in rows for name in ("title", "effective") if name in row}
+    for name, messages in editor.header.errors.items():
+        row = head.get(name, {"row": 0, name: ""})
+        column = f"{announcement_sheets.HEADER_SHEET}·{editor.header.fields[name].label}"
+        problems += [Problem(row["row"], column, row.get(name, ""), m) for m in messages]
+    for key, (_heading, formset) in editor.lists.items():
+        title, _columns = announcement_sheets.SHEETS[key]
+        listed = [row for row in rows if row["sheet"] == title]
+        for index, form in enumerate(formset.forms):
+            row = listed[index]
+            for field, messages in form.errors.items():
+                label = form.fields[field].label if field in form.fields else ""
+                column = f"{title}·{label}" if label else title
+                problems += [Problem(row["row"], column, row.get(field, ""), m) for m in messages]
+            if getattr(form, "off_list_names", False):
+                names = "/".join(
+                    row.get(f, "") for f in ("province", "city", "county") if row.get(f)
+                )
+                problems.append(Problem(row["row"], title, names, str(OFF_LIST), blocking=False))
+    problems += [Problem(0, "", "", message) for message in editor.errors]
+    return problems, None
+
+
+OFF_LIST = gettext_lazy(
+    "Not on the official division list: confirm it in the editor, or correct the file."
+)
+
+
+register_import(
+    ImportKind(
+        name="announcement",
+        title=gettext_lazy("Risk-area announcement (Excel template)"),
+        columns=(),
+        headings={
+            "sheet": ("工作表",),
+            "row": ("行",),
+            **{name: (label,) for label, name in announcement_sheets.HEADER_ROWS},
+            **{
+                field: (heading,)
+                for _title, columns in announcement_sheets.SHEETS.values()
+                for heading, field in columns
+            },
+        },
+        check=announcement_check,
+        store=None,
+        read=announcement_read,
+        template=announcement_sheets.template_workbook,
+        proceed=lambda record: reverse("communities:announcement-create") + f"?import={record.pk}",
+        allowed=access.can_publish_announcements,
+        help=gettext_lazy(
+            "The template's sheets (公告, 风险区域, 病例县区, 涉疫城市, 措施调整), every row "
+            "checked as in the editor. Nothing is published from here: a file without a "
+            "problem goes on in the announcement editor, which shows its impact before you "
+            "publish."
         ),
     ),
 )

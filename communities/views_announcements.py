@@ -4,6 +4,9 @@ page (rows with pickers over the official division list), as the Excel template,
 the JSON file. Names not on the division list are errors to correct or confirm one by
 one; nothing is published without a preview."""
 
+from pathlib import Path
+
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -13,13 +16,17 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.views.decorators.http import require_GET
 
-from . import access, policies, selectors, services
-from .announcement_sheets import SheetUploadForm, template_workbook
+from transfers.access import imports_for
+from transfers.models import Import
+
+from . import access, announcement_sheets, policies, selectors, services
+from .announcement_sheets import template_workbook
 from .announcements import parse_announcement
 from .forms import AnnouncementUploadForm
 from .forms_announcements import MAX_ROWS, PREFIXES, AnnouncementEditor, empty_row, initial_of
 from .models import Announcement, RiskLevel
 from .serializers import EFFECTIVE_DAYS_AHEAD, effective_is_later
+from .uploads import xlsx_sheets
 from .views import id_param, row_index
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -68,6 +75,19 @@ def _publish(request, data: dict):
     return redirect("communities:announcement-detail", pk=announcement.pk)
 
 
+def _imported(request) -> dict[str, list[list[str]]]:
+    """The sheets of the user's own announcement template that the import path checked
+    (?import=<id>): another's, or one not checked, is a 404."""
+    record = get_object_or_404(
+        imports_for(request.user).filter(
+            by=request.user, kind="announcement", state=Import.State.READY
+        ),
+        pk=id_param(request, "import"),
+    )
+    data = (Path(settings.MEDIA_ROOT) / record.file).read_bytes()
+    return xlsx_sheets(data, MAX_ROWS)
+
+
 def _copied(request) -> dict:
     """The editor's initial values from the announcement in ?from= (none without it)."""
     if "from" not in request.GET:
@@ -83,15 +103,10 @@ def announcement_create(request):
     if not access.can_publish_announcements(request.user):
         raise PermissionDenied
     action = request.POST.get("action", "")
-    sheet_form = SheetUploadForm()
-    if request.method == "POST" and action == "import":
-        sheet_form = SheetUploadForm(request.POST, request.FILES)
-        if sheet_form.is_valid():  # the workbook's rows, checked as if typed on the page
-            editor = AnnouncementEditor(sheet_form.cleaned_data["sheet"])
-            editor.is_valid()
-            sheet_form = SheetUploadForm()
-        else:
-            editor = AnnouncementEditor(initial=_copied(request))
+    if request.method == "GET" and "import" in request.GET:
+        # the template checked on the import path: its rows, checked as if typed here
+        editor = AnnouncementEditor(announcement_sheets.editor_data(_imported(request)))
+        editor.is_valid()
     elif request.method == "POST":
         editor = AnnouncementEditor(request.POST)
         publishing = action == "publish"
@@ -104,7 +119,6 @@ def announcement_create(request):
         editor = AnnouncementEditor(initial=_copied(request))
     context = {
         "editor": editor,
-        "sheet_form": sheet_form,
         "preview": editor.validated,
         "impact": _impact(request, editor.validated),
         "previewed": policies.canonical_digest(editor.payload()) if editor.validated else "",

@@ -99,8 +99,9 @@ def test_the_city_office_enters_an_announcement_on_the_page(
 
 
 def test_a_workbook_with_a_misspelt_county_is_corrected_on_the_page(
-    page, live_server, clerk, screenshot_dir, tmp_path
+    page, live_server, clerk, screenshot_dir, tmp_path, settings
 ):
+    settings.MEDIA_ROOT = tmp_path
     today = timezone.localdate()
     announcement_publish(
         {
@@ -124,8 +125,15 @@ def test_a_workbook_with_a_misspelt_county_is_corrected_on_the_page(
     path = tmp_path / "提示.xlsx"
     with open(path, "wb") as out:
         book.save(out)
-    page.set_input_files("input[name=sheet]", str(path))
-    page.click("button:has-text('把工作簿读入下面的各行')")
+    # the import path (issue 15): the dry run notes the name off the list, then the rows
+    # come into the editor, where it is corrected
+    page.click("[data-testid=announcement-import]")
+    page.set_input_files("input[name=file]", str(path))
+    page.click("main button:text('检查文件')")
+    page.wait_for_selector("[data-testid=import-ready]")
+    assert "丰满县" in page.inner_text("[data-testid=notes]")
+    page.screenshot(path=screenshot_dir / "announcement_import_checked.png", full_page=True)
+    page.click("[data-testid=import-proceed]")
     page.wait_for_selector("[data-testid=row-risk-1].border-danger")
     page.screenshot(path=screenshot_dir / "announcement_workbook_error.png", full_page=True)
     row = page.inner_text("[data-testid=row-risk-1]")

@@ -26,6 +26,8 @@ def read_rows(kind: registry.ImportKind, data: bytes, name: str) -> list[dict]:
     """The file's rows as dicts by column key with their row numbers; a file that is no
     spreadsheet, lacks a column, is empty or too long is refused whole (ValidationError).
     A ' that an export put before a formula's first character is taken off again."""
+    if kind.read is not None:
+        return kind.read(data, name)
     lines = uploads.table_lines(data, name, settings.IMPORT_MAX_ROWS + 1)
     rows = uploads.rows_by_heading(
         lines,
@@ -48,13 +50,20 @@ def rows_of(record: Import, kind) -> list[dict]:
 
 
 def _problem_fields(kind, problems: list[registry.Problem]) -> dict:
-    kept = problems[: settings.IMPORT_MAX_PROBLEMS]
-    return {
-        "problem_count": len(problems),
-        "problems": [
+    """The record's fields of the problems found: the blocking ones and the notes, each
+    as [row, column heading, value, message], the first IMPORT_MAX_PROBLEMS."""
+
+    def listed(found):
+        return [
             [p.row, kind.heading(p.column) if p.column else "", str(p.value)[:100], str(p.message)]
-            for p in kept
-        ],
+            for p in found[: settings.IMPORT_MAX_PROBLEMS]
+        ]
+
+    blocking = [p for p in problems if p.blocking]
+    return {
+        "problem_count": len(blocking),
+        "problems": listed(blocking),
+        "notes": listed([p for p in problems if not p.blocking]),
     }
 
 
@@ -68,12 +77,13 @@ def import_check(*, import_id: int, rows: list[dict] | None = None) -> bool:
     with override(settings.LANGUAGE_CODE):
         problems, plan = kind.check(user, rows if rows is not None else rows_of(record, kind))
         fields = _problem_fields(kind, problems)
-        if kind.describe and not problems:
+        ready = not fields["problem_count"]
+        if kind.describe and ready:
             fields["summary"] = str(kind.describe(plan))[:200]
     Import.objects.filter(pk=import_id, state=State.CHECKING).update(
-        state=State.REFUSED if problems else State.READY, checked_at=timezone.now(), **fields
+        state=State.READY if ready else State.REFUSED, checked_at=timezone.now(), **fields
     )
-    return not problems
+    return ready
 
 
 def import_store(*, import_id: int) -> bool:
@@ -87,7 +97,7 @@ def import_store(*, import_id: int) -> bool:
     try:
         with override(settings.LANGUAGE_CODE), transaction.atomic():
             problems, plan = kind.check(user, rows_of(record, kind))
-            if problems:
+            if any(p.blocking for p in problems):
                 raise registry.Refused(problems)
             stored = kind.store(user, plan)
     except registry.Refused as refused:

@@ -62,6 +62,8 @@ def import_upload(*, kind: registry.ImportKind, user, upload) -> Import:
 def import_confirm(*, record: Import, user) -> bool:
     """The author confirms a checked file: it is stored (by a job when it is large).
     Claims the record first: a second confirmation (a double tap) stores nothing more."""
+    if registry.import_kind(record.kind).store is None:
+        return False  # a file that goes on elsewhere (importing's `proceed`)
     claimed = Import.objects.filter(pk=record.pk, by=user, state=State.READY).update(
         state=State.STORING
     )
@@ -79,24 +81,32 @@ def report_xlsx(record: Import) -> bytes:
     and upload again (the import ignores the extra column)."""
     kind = registry.import_kind(record.kind)
     rows = checking.rows_of(record, kind)
-    present = [key for key in (*kind.columns, *kind.optional) if any(key in r for r in rows[:1])]
+    # a document (no columns of its own): its sheet and row first, then every field
+    keys = (*kind.columns, *kind.optional) or tuple(
+        dict.fromkeys(["sheet", "row", *(key for row in rows for key in row)])
+    )
+    present = [key for key in keys if any(key in r for r in rows)]
+    # a document's rows are numbered within their sheet: a problem names its sheet first
+    # (风险区域·省), and is found by sheet and row
     found = defaultdict(list)
-    for row, heading, value, message in record.problems:
-        found[row].append(f"{heading}「{value}」：{message}" if heading else message)
+    for row, heading, value, message in [*record.problems, *record.notes]:
+        sheet = heading.split("·")[0] if "·" in heading else None
+        found[(sheet, row)].append(f"{heading}「{value}」：{message}" if heading else message)
     table = [[*(kind.heading(key) for key in present), _("Problems")]]
-    table += [
-        [*(row.get(key, "") for key in present), "；".join(found[row["row"]])] for row in rows
-    ]
-    for row, messages in sorted(found.items()):
-        if row <= 1:  # the file as a whole
-            table.append(["" for _key in present] + ["；".join(messages)])
+    for row in rows:
+        messages = found.pop((row.get("sheet"), row["row"]), [])
+        table.append([*(row.get(key, "") for key in present), "；".join(messages)])
+    for messages in found.values():  # the file as a whole
+        table.append([*("" for _key in present), "；".join(messages)])
     buffer = io.BytesIO()
     writers.xlsx_write(table, buffer, title=record.title)
     return buffer.getvalue()
 
 
 def template_xlsx(kind: registry.ImportKind) -> bytes:
-    """An empty file of the kind: its headings and one example row."""
+    """An empty file of the kind: its headings and one example row (or the kind's own)."""
+    if kind.template is not None:
+        return kind.template()
     keys = (*kind.columns, *kind.optional)
     table = [[kind.heading(key) for key in keys]]
     if kind.example:

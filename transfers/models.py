@@ -104,6 +104,8 @@ class Import(models.Model):
     problem_count = models.PositiveIntegerField(_("problems"), default=0)
     # [row, column heading, value, message], the first IMPORT_MAX_PROBLEMS of them
     problems = models.JSONField(_("problems found"), default=list, blank=True)
+    # the same of what does not stop the file but is asked about where it goes on
+    notes = models.JSONField(_("notes"), default=list, blank=True)
     summary = models.CharField(_("summary"), max_length=200, blank=True)  # of a checked plan
     stored_rows = models.PositiveIntegerField(_("rows stored"), default=0)
     error = models.TextField(_("error"), blank=True)

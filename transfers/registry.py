@@ -66,12 +66,15 @@ def kept_params(item: ExportList, params: QueryDict) -> QueryDict:
 
 @dataclass(frozen=True)
 class Problem:
-    """What is wrong with one cell (or a whole row, `column` ""), by the file's row number."""
+    """What is wrong with one cell (or a whole row, `column` ""), by the file's row number.
+    A problem that is not `blocking` is a note: the file goes on, and the note is asked
+    about where it goes on (a place name not on the official list, in the editor)."""
 
     row: int
     column: str
     value: str
     message: str
+    blocking: bool = True
 
 
 class Refused(Exception):
@@ -96,8 +99,15 @@ class ImportKind:
     columns: tuple[str, ...]
     headings: dict[str, tuple[str, ...]]  # key → Chinese headings, the first one written
     check: Callable[[Any, list[dict]], tuple[list[Problem], Any]]
-    store: Callable[[Any, Any], int]
+    store: Callable[[Any, Any], int] | None
     allowed: Callable[[Any], bool] = lambda user: True
+    # A document rather than a table (the announcement's workbook of several sheets):
+    # its own reader of the file's rows (each with its `row`, and its `sheet`), its own
+    # template, and instead of `store` the page where its author goes on with the checked
+    # file (the announcement editor: its own dry run, the impact, then publishing).
+    read: Callable[[bytes, str], list[dict]] | None = None
+    template: Callable[[], bytes] | None = None
+    proceed: Callable[[Any], str] | None = None
     optional: tuple[str, ...] = ()
     example: dict[str, str] = field(default_factory=dict)  # one row of the template
     help: str = ""

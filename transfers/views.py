@@ -149,7 +149,9 @@ def import_detail(request, pk):
         "kind": kind,
         "mine": mine,
         "problems": record.problems[:SHOWN_PROBLEMS],
+        "notes": record.notes[:SHOWN_PROBLEMS],
         "more": max(record.problem_count - SHOWN_PROBLEMS, 0),
+        "proceed": kind.proceed(record) if kind and kind.proceed else None,
         "form": ImportUploadForm() if mine and kind and kind.allowed(request.user) else None,
     }
     return render(request, template, context)

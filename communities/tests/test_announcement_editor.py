@@ -15,6 +15,7 @@ from django.utils import timezone
 from communities import announcement_sheets, services
 from communities.announcements import parse_announcement
 from communities.models import Announcement
+from communities.tests.factories import UserFactory
 
 from .test_announcements import current
 
@@ -229,8 +230,17 @@ def workbook(announcement: dict) -> bytes:
 
 
 def import_workbook(client, content: bytes, name="提示.xlsx"):
+    """The template through the import path (issue 15), then on to the editor when the
+    dry run found no problem: the page last shown."""
     upload = SimpleUploadedFile(name, content)
-    return client.post(URL, {"action": "import", "sheet": upload})
+    page = client.post(
+        reverse("imports:start", args=["announcement"]), {"file": upload}, follow=True
+    )
+    record = page.context.get("record")
+    if record is None or record.state != "ready":
+        return page
+    assert f"{URL}?import={record.pk}" in page.content.decode()  # 在公告编辑器中继续
+    return client.get(URL, {"import": record.pk})
 
 
 def fill_effective(content: bytes, effective) -> bytes:
@@ -291,8 +301,64 @@ def test_a_workbook_without_its_columns_or_not_a_workbook_is_refused(clerk):
     response = import_workbook(clerk, out.getvalue())
     assert "缺少列" in response.content.decode() or "lacks" in response.content.decode()
     response = import_workbook(clerk, b"not a workbook", name="a.xlsx")
-    assert "sheet" in response.context["sheet_form"].errors
+    assert "file" in response.context["form"].errors
     assert not Announcement.objects.exists()
+
+
+def test_the_import_path_reports_the_templates_problems_by_sheet_and_row(clerk, settings, tmp_path):
+    """Issue 15: the template goes through the one import path: a dry run names each
+    problem by sheet, row and column, offers the report as Excel, and publishes nothing."""
+    settings.MEDIA_ROOT = tmp_path
+    bad = current()
+    bad["risk_areas"][1]["level"] = "极高"
+    content = fill_effective(workbook(bad), "下周一")
+    page = import_workbook(clerk, content)
+    record = page.context["record"]
+    assert record.state == "refused" and not Announcement.objects.exists()
+    found = {(row, column) for row, column, _value, _message in record.problems}
+    assert (3, "公告·生效日期") in found
+    assert any(row == 3 and column.startswith("风险区域·") for row, column in found)
+    assert 'data-testid="import-proceed"' not in page.content.decode()
+    report = clerk.get(reverse("imports:report", args=[record.pk]))
+    rows = list(openpyxl.load_workbook(io.BytesIO(report.content)).active.values)
+    flagged = [r for r in rows[1:] if r[-1]]
+    assert {(r[0], r[1]) for r in flagged} >= {("公告", 3), ("风险区域", 3)}
+
+
+def test_a_name_off_the_list_is_a_note_and_the_editor_asks_for_it(clerk, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    typo = current()
+    typo["case_counties"][1]["county"] = "闵航区"
+    content = fill_effective(workbook(typo), timezone.localdate())
+    upload = SimpleUploadedFile("提示.xlsx", content)
+    page = clerk.post(
+        reverse("imports:start", args=["announcement"]), {"file": upload}, follow=True
+    )
+    record = page.context["record"]
+    assert record.state == "ready" and record.problems == []
+    assert [(row, column) for row, column, _v, _m in record.notes] == [(3, "病例县区")]
+    assert 'data-testid="note"' in page.content.decode()
+    editor = clerk.get(URL, {"import": record.pk}).context["editor"]
+    assert "county" in editor.lists["case_counties"][1].forms[1].errors  # to confirm there
+
+
+def test_only_its_author_goes_on_with_a_checked_template(clerk, world, settings, tmp_path):
+    settings.MEDIA_ROOT = tmp_path
+    content = fill_effective(workbook(current()), timezone.localdate())
+    upload = SimpleUploadedFile("提示.xlsx", content)
+    page = clerk.post(
+        reverse("imports:start", args=["announcement"]), {"file": upload}, follow=True
+    )
+    record = page.context["record"]
+    assert clerk.post(reverse("imports:store", args=[record.pk])).status_code == 302
+    record.refresh_from_db()
+    assert record.state == "ready"  # nothing is stored from the import page itself
+    other = UserFactory(role="city_office", jurisdiction=world["nodes"]["city"])
+    clerk.force_login(other)
+    assert clerk.get(URL, {"import": record.pk}).status_code == 404
+    assert clerk.get(URL, {"import": "x"}).status_code == 404
+    clerk.force_login(world["users"]["grid_worker"])
+    assert clerk.get(reverse("imports:start", args=["announcement"])).status_code == 403
 
 
 def test_the_template_of_an_announcement_holds_its_rows(clerk, no_queue):

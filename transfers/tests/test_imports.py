@@ -474,7 +474,7 @@ def test_every_kind_is_offered_only_to_the_roles_that_may_import_it(client, worl
         "community_staff": {"residents", "test-results"},
         "street_supervisor": {"residents", "test-results", "shops"},
         "district_office": {"residents", "test-results", "pushes"},
-        "city_office": {"residents", "test-results", "pushes"},
+        "city_office": {"residents", "test-results", "pushes", "announcement"},
         "inspector": set(),
     }
     for role, kinds in expected.items():
