@@ -171,6 +171,19 @@ def review_columns(user):
     ]
 
 
+def code_event_columns(user):
+    return [
+        Column(_("at"), lambda e: e.created_at),
+        *_resident_columns(),
+        Column(_("kind"), lambda e: e.get_kind_display()),
+        Column(_("from"), lambda e: code_label(e.from_code)),
+        Column(_("to"), lambda e: code_label(e.to_code)),
+        Column(RULE, lambda e: rule_label(e.rule)),
+        Column(_("reason"), lambda e: e.reason),
+        Column(_("by"), lambda e: person_name(e.actor) or _("the system")),
+    ]
+
+
 def run_columns(user):
     return [
         Column(_("Started"), lambda r: r.started_at),
@@ -254,6 +267,14 @@ register(
         columns=review_columns,
         allowed=access.can_see_reviews,
         params=("state", "node"),
+    ),
+    ExportList(
+        name="code-events",
+        title=_("Code changes"),
+        rows=listings.code_events,
+        columns=code_event_columns,
+        allowed=access.works_with_residents,
+        params=("node", "to", "kind", "day"),
     ),
     ExportList(
         name="runs",

@@ -4,7 +4,7 @@ page's order). The page and its export (communities/exports.py) both call it, so
 export holds exactly the rows of the list. A place outside the user's is a 404 and a list
 the role may not open a 403, as on the page."""
 
-from datetime import date, timedelta
+from datetime import date, datetime, time, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
@@ -20,6 +20,8 @@ from .models import (
     ControlMeasure,
     DecisionReview,
     GridTask,
+    HealthCode,
+    HealthCodeEvent,
     NucleicAcidTest,
     RecomputeRun,
     Resident,
@@ -166,6 +168,26 @@ def reviews(user: User, params: QueryDict) -> QuerySet[DecisionReview]:
     state = params.get("state", DecisionReview.State.OPEN)
     found = selectors_review.decision_review_list(user=user, state=state)
     return selectors.within_node(found, user=user, value=params.get("node"))
+
+
+def code_events(user: User, params: QueryDict) -> QuerySet[HealthCodeEvent]:
+    """赋码记录: every change of the user's residents' codes, the latest first; by place
+    (?node=), the code changed to (?to=), the kind (?kind=) and the local day (?day=)."""
+    events = (
+        access.code_events_for(user)
+        .select_related("resident__grid__parent", "actor")
+        .order_by("-created_at", "-pk")
+    )
+    events = selectors.within_node(events, user=user, value=params.get("node"))
+    if params.get("to") in HealthCode.values:
+        events = events.filter(to_code=params["to"])
+    if params.get("kind") in HealthCodeEvent.Kind.values:
+        events = events.filter(kind=params["kind"])
+    day = day_value(params)
+    if day is not None:
+        start = timezone.make_aware(datetime.combine(day, time.min))
+        events = events.filter(created_at__gte=start, created_at__lt=start + timedelta(days=1))
+    return events
 
 
 def runs(user: User, params: QueryDict) -> QuerySet[RecomputeRun]:

@@ -11,6 +11,7 @@ urlpatterns = [
     path("residents/", views.resident_list, name="resident-list"),
     path("residents/<int:pk>/", views.resident_detail, name="resident-detail"),
     path("arrivals/", views.arrival_list, name="arrival-list"),
+    path("code-events/", views.code_event_list, name="code-event-list"),
     path("arrivals/new/", views.arrival_create, name="arrival-create"),
     path("arrivals/stay-row/", views.stay_row, name="stay-row"),
     path("assess/", views.assessment, name="assessment"),

@@ -284,6 +284,24 @@ def arrival_list(request):
 
 
 @login_required
+def code_event_list(request):
+    """赋码记录: every change of the user's residents' codes, the latest first; ?node=,
+    ?to= (the code changed to), ?kind= and ?day= narrow it."""
+    if not access.works_with_residents(request.user):
+        raise PermissionDenied
+    events = listings.code_events(request.user, request.GET)
+    page = CappedPaginator(events, 50).get_page(request.GET.get("page"))
+    day = listings.day_value(request.GET)
+    context = {
+        "page": page,
+        "day": day.isoformat() if day else "",
+        "to": request.GET.get("to", ""),
+        "codes": HealthCode.choices,
+    }
+    return render(request, "communities/code_event_list.html", context)
+
+
+@login_required
 def arrival_create(request):
     """File an arrival. An ID number registered with another name or phone is a
     confirmation step first: the same person, or correct the number."""

@@ -161,6 +161,8 @@ class HealthCodeEvent(models.Model):
         verbose_name = _("health-code event")
         verbose_name_plural = _("health-code events")
         ordering = ["-created_at", "-pk"]
+        # the list of code events (赋码记录), the latest first, a page at a time
+        indexes = [models.Index(fields=["-created_at", "-id"], name="code_event_latest")]
 
     def __str__(self):
         return f"{self.resident_id}: {self.from_code} → {self.to_code}"

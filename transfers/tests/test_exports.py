@@ -144,6 +144,7 @@ WHO = {
     "proposals": "district_office",
     "reviews": "district_office",
     "runs": "city_office",
+    "code-events": "grid_worker",
     "notices": "grid_worker",
     "shops": "street_supervisor",
     "inspections": "street_supervisor",
