@@ -1,7 +1,8 @@
 """Uploads, checked by their content and never by their name:
 
-- spreadsheets (CSV in UTF-8 or Excel .xlsx): the shape is checked here, the rows go to a
-  service (test results, big-data pushes, the shop register);
+- spreadsheets (CSV in UTF-8 or GBK, Excel .xlsx, Excel 97-2003 .xls): read into lines and
+  rows by their headings here, for the import path (transfers) and the announcement's
+  template; a workbook is refused unread when it would unpack too large;
 - images (JPEG, PNG): decoded within a pixel limit and stored re-encoded, so that what is
   kept is a picture and nothing else (no trailing payload, no metadata such as GPS);
 - PDF documents: read as a PDF, with at least one page.
@@ -287,49 +288,3 @@ def pdf_checked(upload, *, not_pdf) -> ContentFile:
 
 def in_chinese() -> bool:
     return (translation.get_language() or "").startswith("zh")
-
-
-class SpreadsheetUploadForm(forms.Form):
-    """A CSV (UTF-8, with or without a BOM) or .xlsx file whose first row names
-    COLUMNS (any order or case; OPTIONAL_COLUMNS may be there), each by its key or by one
-    of its Chinese headings (HEADINGS: key → headings, the first the one shown on a
-    Chinese page). Checks the file's shape only; the rows are `cleaned_data["rows"]`,
-    dicts by key with the file's row number."""
-
-    COLUMNS: tuple[str, ...] = ()
-    OPTIONAL_COLUMNS: tuple[str, ...] = ()
-    HEADINGS: dict[str, tuple[str, ...]] = {}
-
-    MAX_BYTES = 2 * 1024 * 1024
-    MAX_ROWS = 5000
-
-    file = forms.FileField(
-        label=_("File (CSV or Excel .xlsx)"),
-        widget=forms.ClearableFileInput(attrs={"accept": ".csv,.xlsx"}),
-    )
-
-    def heading(self, key: str) -> str:
-        """The column as a page names it: its Chinese heading on a Chinese page, if it has
-        one, else its key."""
-        return self.HEADINGS[key][0] if key in self.HEADINGS and in_chinese() else key
-
-    def clean(self):
-        cleaned = super().clean()
-        upload = cleaned.get("file")
-        if upload is None:
-            return cleaned
-        if upload.size > self.MAX_BYTES:
-            raise forms.ValidationError(_("The file is larger than 2 MB."))
-        # header, up to MAX_ROWS rows and one more to notice a file that is too long
-        lines = table_lines(upload.read(), upload.name, self.MAX_ROWS + 1)
-        cleaned["rows"] = self._rows(lines)
-        return cleaned
-
-    def _rows(self, lines) -> list[dict]:
-        return rows_by_heading(
-            lines,
-            columns=self.COLUMNS,
-            optional=self.OPTIONAL_COLUMNS,
-            headings=self.HEADINGS,
-            max_rows=self.MAX_ROWS,
-        )
