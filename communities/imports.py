@@ -15,10 +15,10 @@ from django.utils.translation import gettext_lazy
 
 from transfers.registry import ImportKind, Problem, Refused, register_import
 
-from . import access, announcement_sheets, figures, rules, services
+from . import access, announcement_sheets, rules, selectors, services
 from .announcements import flatten_errors
 from .forms_announcements import MAX_ROWS, AnnouncementEditor
-from .models import HealthCode, Jurisdiction, NucleicAcidTest, Resident
+from .models import SAMPLED_FROM_BEFORE_DUE, Jurisdiction, NucleicAcidTest, Resident
 from .serializers import PushPersonIn
 from .services.imports import LOOKUP_BATCH, RESULT_WORDS, SampledAtProblem, sampled_at_of
 from .uploads import xlsx_sheets
@@ -126,6 +126,14 @@ def results_check(user, rows: list[dict]):
             message = _("This person has no pending test.")
             problems.append(Problem(row["row"], "id_number", row["id_number"], message))
             continue
+        earliest = chosen[0] - SAMPLED_FROM_BEFORE_DUE
+        if day < earliest:  # the service's rule (test_result_record), checked here first
+            message = _(
+                "The sample time is before %(earliest)s: a test due %(due)s is sampled "
+                "from the day before it is due."
+            ) % {"earliest": earliest.isoformat(), "due": chosen[0].isoformat()}
+            problems.append(Problem(row["row"], "sampled_at", row["sampled_at"], message))
+            continue
         tests.remove(chosen)
         plan.append((chosen[1], result, sampled_at))
     problems.sort(key=lambda p: p.row)
@@ -217,16 +225,8 @@ def residents_check(user, rows: list[dict]):
 
 
 def residents_store(user, plan) -> int:
-    """Register the planned residents (green) and count them in their grids' figures."""
-    Resident.objects.bulk_create([Resident(**values) for values in plan], batch_size=BATCH)
-    per_grid = defaultdict(int)
-    for values in plan:
-        per_grid[values["grid_id"]] += 1
-    for grid_id, count in sorted(per_grid.items()):
-        figures.counts_changed(
-            grid_id=grid_id, deltas={"residents": count, HealthCode.GREEN: count}
-        )
-    return len(plan)
+    """Register the planned residents (the service: green, counted in their grids)."""
+    return services.residents_register(residents=plan)
 
 
 # --- Big-data pushes ----------------------------------------------------------------------------
@@ -248,6 +248,7 @@ def pushes_check(user, rows: list[dict]):
     """Each row as the API's push (PushPersonIn): a reason, an ID number or a phone, a
     community of the user's by its number or as 街道/社区."""
     communities = access.jurisdictions_for(user).filter(level=Jurisdiction.Level.COMMUNITY)
+    visible = access.residents_for(user)
     by_name = {
         (street, name): pk
         for pk, name, street in communities.values_list("pk", "name", "parent__name")
@@ -269,7 +270,14 @@ def pushes_check(user, rows: list[dict]):
         data = PushPersonIn(data=person)
         data.fields["community"].queryset = communities
         if data.is_valid():
-            plan.append((row["row"], data.validated_data))
+            values = data.validated_data
+            if values["community"] is None and not selectors.resident_by_id_or_phone(
+                among=visible, id_number=values["id_number"], phone=values["phone"]
+            ):
+                message = _("Unknown person: name the community to search in.")
+                problems.append(Problem(row["row"], "community", "", message))
+                continue
+            plan.append((row["row"], values))
             continue
         for message in flatten_errors(data.errors):
             key, sep, text = message.partition(": ")

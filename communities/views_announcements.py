@@ -10,7 +10,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -84,7 +84,10 @@ def _imported(request) -> dict[str, list[list[str]]]:
         ),
         pk=id_param(request, "import"),
     )
-    data = (Path(settings.MEDIA_ROOT) / record.file).read_bytes()
+    try:
+        data = (Path(settings.MEDIA_ROOT) / record.file).read_bytes()
+    except FileNotFoundError as gone:
+        raise Http404 from gone
     return xlsx_sheets(data, MAX_ROWS)
 
 

@@ -1,7 +1,10 @@
-"""Whose imports a user sees: their own, and for the supervising roles those of the staff
-placed inside their jurisdiction (the levels above the author; communities.access.users_for).
-A grid worker or an inspector sees only their own: the files hold residents' personal
-data. An export is its author's alone (selectors.export_list)."""
+"""Whose imports a user sees: their own, and for the levels above that may see residents'
+full personal data (community staff, the district and city offices:
+communities.access.can_see_full_personal_data) those of the staff placed inside their
+jurisdiction (communities.access.users_for); each such view of another's file is recorded.
+A grid worker sees only their own, as do the roles that see personal data masked (street
+supervisor, inspector, administrator): a file holds ID numbers and phones in full. An
+export is its author's alone (selectors.export_list)."""
 
 from django.db.models import QuerySet
 
@@ -17,7 +20,9 @@ SEES_OWN_ONLY = {User.Role.GRID_WORKER, User.Role.INSPECTOR}
 def imports_for(user) -> QuerySet[Import]:
     if not user.is_authenticated:
         return Import.objects.none()
-    if core_access.role_of(user) in SEES_OWN_ONLY or not core_access.works_with_residents(user):
+    if core_access.role_of(user) in SEES_OWN_ONLY or not core_access.can_see_full_personal_data(
+        user
+    ):
         return Import.objects.filter(by=user)
     return Import.objects.filter(by__in=core_access.users_for(user))
 

@@ -1,6 +1,6 @@
 from django.contrib import admin
 
-from .models import Export, Import
+from .models import Export, Import, ImportView
 
 
 @admin.register(Export)
@@ -30,6 +30,21 @@ class ImportAdmin(admin.ModelAdmin):
     date_hierarchy = "created_at"
     list_select_related = ("by",)
     exclude = ("problems",)
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(ImportView)
+class ImportViewAdmin(admin.ModelAdmin):
+    """Who opened another's imported file, report or page: read only."""
+
+    list_display = ("viewed_at", "user", "what", "record")
+    list_filter = ("what",)
+    list_select_related = ("user", "record")
 
     def has_add_permission(self, request):
         return False

@@ -5,6 +5,7 @@ from pathlib import Path
 
 from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -100,9 +101,14 @@ def import_store(*, import_id: int) -> bool:
             if any(p.blocking for p in problems):
                 raise registry.Refused(problems)
             stored = kind.store(user, plan)
-    except registry.Refused as refused:
+    except (registry.Refused, ValidationError) as refused:
+        # the kind's store, or a service behind it, said no after all (a row that changed
+        # since the check): the file is refused with what it said, and nothing is stored
+        problems = getattr(refused, "problems", None) or [
+            registry.Problem(0, "", "", message) for message in refused.messages
+        ]
         with override(settings.LANGUAGE_CODE):
-            fields = _problem_fields(kind, refused.problems)
+            fields = _problem_fields(kind, problems)
         Import.objects.filter(pk=import_id).update(
             state=State.REFUSED, checked_at=timezone.now(), **fields
         )

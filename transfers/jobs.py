@@ -22,7 +22,7 @@ from notices.models import Notice
 from notices.services import notices_create
 
 from . import registry, writers
-from .models import Export
+from .models import Export, Import
 
 CHUNK = 2000  # rows read (and prepared) at a time
 State = Export.State
@@ -156,6 +156,11 @@ def _failed(export_id: int, message: str) -> None:
 
 
 def exports_expire(*, now=None) -> int:
+    with override(settings.LANGUAGE_CODE):  # the messages are stored, in the portal's language
+        return _expire(now=now)
+
+
+def _expire(*, now=None) -> int:
     """Delete the files kept past their day (the records stay, marked deleted), and give
     up on a job that has been running for longer than any export takes (its worker died).
     Returns how many files were deleted."""
@@ -172,4 +177,14 @@ def exports_expire(*, now=None) -> int:
         state__in=[State.QUEUED, State.RUNNING], created_at__lt=stale
     ).values_list("pk", flat=True):
         _failed(pk, _("The export did not finish; try again."))
+    # an import whose job died while it checked or stored the file (nothing was stored:
+    # the store is one transaction)
+    Import.objects.filter(
+        state__in=[Import.State.CHECKING, Import.State.STORING], created_at__lt=stale
+    ).update(
+        state=Import.State.FAILED,
+        error=_(
+            "The check or the storing did not finish; nothing was stored. Upload the file again."
+        ),
+    )
     return len(expired)

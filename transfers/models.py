@@ -125,3 +125,25 @@ class Import(models.Model):
     @property
     def busy(self) -> bool:
         return self.state in (self.State.CHECKING, self.State.STORING)
+
+
+class ImportView(models.Model):
+    """A record of each time someone other than its author opened an import's file, its
+    report or its page: they hold ID numbers and phones in full."""
+
+    record = models.ForeignKey(
+        Import, verbose_name=_("import"), on_delete=models.CASCADE, related_name="views"
+    )
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name=_("by"), on_delete=models.PROTECT, related_name="+"
+    )
+    what = models.CharField(_("what"), max_length=8)  # page, file or report
+    viewed_at = models.DateTimeField(_("viewed at"), auto_now_add=True, db_index=True)
+
+    class Meta:
+        verbose_name = _("view of an import")
+        verbose_name_plural = _("views of imports")
+        ordering = ["-viewed_at"]
+
+    def __str__(self):
+        return f"{self.user_id} {self.what} {self.record_id}"

@@ -24,7 +24,7 @@ from communities.paging import CappedPaginator
 
 from . import access, importing, jobs, registry, selectors, services, writers
 from .forms import ImportUploadForm
-from .models import Export
+from .models import Export, Import, ImportView
 
 
 @login_required
@@ -134,11 +134,19 @@ def _columns(kind) -> list[tuple[str, bool]]:
 SHOWN_PROBLEMS = 200
 
 
+def _seen(request, pk: int, what: str) -> Import:
+    """One of the imports the user sees (a 404 otherwise); another's view is recorded."""
+    record = get_object_or_404(access.imports_for(request.user), pk=pk)
+    if record.by_id != request.user.pk:
+        ImportView.objects.create(record=record, user=request.user, what=what)
+    return record
+
+
 @login_required
 def import_detail(request, pk):
     """One upload: its report, and for its author the button that stores it (or a
     corrected file to check again); the page refreshes itself while a job works."""
-    record = get_object_or_404(access.imports_for(request.user), pk=pk)
+    record = _seen(request, pk, "page")
     kind = registry.import_kind(record.kind)
     mine = record.by_id == request.user.pk
     template = "transfers/import_detail.html"
@@ -162,7 +170,8 @@ def import_detail(request, pk):
 def import_store(request, pk):
     """The author confirms: all rows are stored, or none with the problems found."""
     record = get_object_or_404(access.imports_for(request.user), pk=pk)
-    if record.by_id != request.user.pk:
+    kind = registry.import_kind(record.kind)
+    if record.by_id != request.user.pk or kind is None or not kind.allowed(request.user):
         raise PermissionDenied
     if not importing.import_confirm(record=record, user=request.user):
         messages.warning(request, _("This file is not waiting to be stored (stored already?)."))
@@ -173,7 +182,7 @@ def import_store(request, pk):
 @require_GET
 def import_report(request, pk):
     """The file with a column of its problems, as Excel."""
-    record = get_object_or_404(access.imports_for(request.user), pk=pk)
+    record = _seen(request, pk, "report")
     response = HttpResponse(importing.report_xlsx(record), content_type=writers.XLSX_TYPE)
     name = f"{Path(record.file_name).stem}-问题.xlsx"
     response["Content-Disposition"] = content_disposition_header(True, name)
@@ -184,7 +193,7 @@ def import_report(request, pk):
 @require_GET
 def import_file(request, pk):
     """The file as it was uploaded: for its author and the levels above."""
-    record = get_object_or_404(access.imports_for(request.user), pk=pk)
+    record = _seen(request, pk, "file")
     path = Path(settings.MEDIA_ROOT) / record.file
     if not path.is_file():
         raise Http404

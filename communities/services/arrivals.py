@@ -3,7 +3,8 @@
 import logging
 from datetime import date, timedelta
 
-from django.db import transaction
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -259,6 +260,28 @@ def resident_get_or_create(
     if created:
         figures.counts_changed(grid_id=grid.pk, deltas={"residents": 1, resident.code: 1})
     return resident, created
+
+
+@transaction.atomic
+def residents_register(*, residents: list[dict], batch: int = 2000) -> int:
+    """Register new residents (dicts of name, id_number, phone, address, grid_id), green,
+    counted in their grids' figures: all of them or none. An ID number registered in the
+    meantime refuses the whole (ValidationError), never a second row."""
+    try:
+        with transaction.atomic():
+            Resident.objects.bulk_create([Resident(**values) for values in residents], batch)
+    except IntegrityError:
+        raise ValidationError(
+            _("An ID number of the file was registered meanwhile: check the file again.")
+        ) from None
+    per_grid: dict[int, int] = {}
+    for values in residents:
+        per_grid[values["grid_id"]] = per_grid.get(values["grid_id"], 0) + 1
+    for grid_id, count in sorted(per_grid.items()):
+        figures.counts_changed(
+            grid_id=grid_id, deltas={"residents": count, HealthCode.GREEN: count}
+        )
+    return len(residents)
 
 
 def _identity_differences(

@@ -17,7 +17,7 @@ from communities.tests.conftest import world_build
 from communities.tests.factories import ResidentFactory, valid_id_number
 from dashboards.models import NodeDay
 from transfers import checking, registry
-from transfers.models import Import
+from transfers.models import Import, ImportView
 
 Role = User.Role
 TODAY = timezone.localdate()
@@ -439,15 +439,19 @@ def test_an_import_is_seen_by_its_author_and_the_levels_above_only(client, world
         reverse("imports:file", args=[record.pk]),
         reverse("imports:report", args=[record.pk]),
     ]
-    for role in ("community_staff", "street_supervisor", "district_office", "city_office"):
+    # the levels above that see residents' data in full read it, each view recorded
+    for role in ("community_staff", "district_office", "city_office"):
         client.force_login(world["users"][role])
         assert all(client.get(url).status_code == 200 for url in urls), role
         assert record in client.get(reverse("imports:list")).context["page"].object_list
         # the level above reads it but does not store it for the author
         assert client.post(reverse("imports:store", args=[record.pk])).status_code == 403
+        seen = ImportView.objects.filter(record=record, user=world["users"][role])
+        assert sorted(seen.values_list("what", flat=True)) == ["file", "page", "report"]
     original = client.get(urls[1])
     assert b"".join(original.streaming_content).decode("utf-8-sig").startswith(HEADER)
-    for role in ("outsider_grid_worker", "outsider_supervisor", "inspector"):
+    # the street supervisor sees ID numbers masked everywhere: not the file either
+    for role in ("street_supervisor", "outsider_grid_worker", "outsider_supervisor", "inspector"):
         client.force_login(world["users"][role])
         assert all(client.get(url).status_code == 404 for url in urls), role
         assert client.post(reverse("imports:store", args=[record.pk])).status_code == 404
@@ -485,3 +489,70 @@ def test_every_kind_is_offered_only_to_the_roles_that_may_import_it(client, worl
         for name in registry.IMPORTS:
             status = client.get(reverse("imports:start", args=[name])).status_code
             assert status == (200 if name in kinds else 403), (role, name)
+
+
+# --- What the review found (issue 15): the check says what the store would say -------------------
+
+
+def test_a_sample_before_the_day_before_its_test_is_a_problem_of_the_check(client, world, worker):
+    mine = world["residents"]["grid_a"]
+    pending(mine, due=TODAY + timedelta(days=3))
+    lines = [HEADER, f"{mine.id_number},{sample_of(TODAY)},阴性"]
+    record = upload(client, csv_file(lines)).context["record"]
+    assert record.state == "refused"
+    assert record.problems[0][1] == "采样时间" and "应检日前一天" in record.problems[0][3]
+
+
+def test_a_resident_registered_between_the_check_and_the_store_refuses_the_file(client, world):
+    client.force_login(world["users"]["community_staff"])
+    late = valid_id_number()
+    rows = [
+        RESIDENT_HEADER,
+        f"张三,{valid_id_number()},13912345678,通达街社区,第1网格,",
+        f"李四,{late},13912345679,通达街社区,第1网格,",
+    ]
+    record = upload(client, csv_file(rows), kind="residents").context["record"]
+    assert record.state == "ready"
+    ResidentFactory(grid=world["nodes"]["grid_b"], id_number=late)  # meanwhile
+    before = Resident.objects.count()
+    page = store(client, record)
+    assert page.status_code == 200
+    record.refresh_from_db()
+    assert record.state == "refused" and "已登记" in record.problems[0][3]
+    assert Resident.objects.count() == before  # neither row
+
+
+def test_an_unknown_person_without_a_community_is_a_problem_of_the_push_check(client, world):
+    client.force_login(world["users"]["district_office"])
+    rows = ["推送原因,身份证号,手机号,姓名,社区", f"时空伴随,{valid_id_number()},,,"]
+    record = upload(client, csv_file(rows), kind="pushes").context["record"]
+    assert record.state == "refused"
+    assert record.problems[0][:2] == [2, "社区"]
+
+
+def test_an_import_whose_job_died_is_given_up_at_night(world):
+    from transfers import jobs
+
+    stuck = Import.objects.create(
+        by=world["users"]["grid_worker"],
+        kind="test-results",
+        title="核酸检测结果",
+        file_name="r.csv",
+        file="imports/r.csv",
+        rows=9000,
+        state=Import.State.STORING,
+    )
+    Import.objects.filter(pk=stuck.pk).update(created_at=timezone.now() - timedelta(hours=2))
+    jobs.exports_expire()
+    stuck.refresh_from_db()
+    assert stuck.state == "failed" and "没有保存" in stuck.error
+
+
+def test_an_author_who_may_no_longer_import_the_kind_cannot_store(client, world, worker):
+    pending(world["residents"]["grid_a"])
+    lines = [HEADER, f"{world['residents']['grid_a'].id_number},{sample_of()},阴性"]
+    record = upload(client, csv_file(lines)).context["record"]
+    User.objects.filter(pk=worker.pk).update(role=User.Role.INSPECTOR)
+    assert client.post(reverse("imports:store", args=[record.pk])).status_code in {403, 404}
+    record.refresh_from_db()
+    assert record.state == "ready"
