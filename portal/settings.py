@@ -50,6 +50,7 @@ INSTALLED_APPS = [
     "notices",
     "dashboards",
     "transfers",
+    "vaccination",
     "portal",  # the project's own commands (seed_demo assembles every app's demo)
 ]
 

@@ -1,0 +1,100 @@
+"""Pure rules of vaccination (issue 16): a resident's status follows from their doses,
+never typed; a booster is due at an age and an interval after the full course. No Django,
+no clock: the policy (the products' primary courses, the booster age and interval) and the
+day are given.
+
+The seed: "18岁以上人群完成全程接种后满半年的尽快接种加强针" — 18 or older, half a year (180
+days, the city office's to change) after the full course.
+"""
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from datetime import date, timedelta
+from enum import StrEnum
+
+
+class Status(StrEnum):
+    NONE = "not_vaccinated"
+    INCOMPLETE = "incomplete"
+    FULL = "full_course"
+    BOOSTER = "booster"
+
+
+@dataclass(frozen=True)
+class Dose:
+    """One dose as recorded: the day, the product's code, and whether it was given as a
+    booster (a dose of the primary course otherwise)."""
+
+    day: date
+    product: str
+    booster: bool = False
+
+
+@dataclass(frozen=True)
+class Policy:
+    """The city office's: each product's primary course (doses), the age from which a
+    booster is due and the days after the full course."""
+
+    courses: Mapping[str, int]
+    booster_age: int = 18
+    booster_after_days: int = 180
+
+
+@dataclass(frozen=True)
+class State:
+    status: Status
+    full_course_on: date | None = None
+    booster_on: date | None = None
+
+
+def state_of(doses: Iterable[Dose], policy: Policy) -> State:
+    """The status the doses give, in the order given by their days:
+    1. the primary course is complete with as many primary doses as the course of the
+       product of its first dose (a course finished with another product counts);
+    2. a booster counts once the course is complete, on or after its day;
+    3. a dose of a product not in the table counts as one dose of a one-dose course
+       (never a reason to call a vaccinated person unvaccinated)."""
+    ordered = sorted(doses, key=lambda d: (d.day, d.booster))
+    primary = [d for d in ordered if not d.booster]
+    if not ordered:
+        return State(Status.NONE)
+    full_on = None
+    if primary:
+        needed = policy.courses.get(primary[0].product, 1)
+        if len(primary) >= needed:
+            full_on = primary[needed - 1].day
+    if full_on is None:
+        return State(Status.INCOMPLETE)
+    boosters = [d.day for d in ordered if d.booster and d.day >= full_on]
+    if boosters:
+        return State(Status.BOOSTER, full_course_on=full_on, booster_on=boosters[0])
+    return State(Status.FULL, full_course_on=full_on)
+
+
+def age_on(birth: date, day: date) -> int:
+    """Whole years from `birth` to `day` (a birthday on 29 February is reached on 1 March
+    of a common year)."""
+    years = day.year - birth.year
+    if (day.month, day.day) < (birth.month, birth.day):
+        years -= 1
+    return years
+
+
+def booster_due_on(state: State, *, birth: date, policy: Policy) -> date | None:
+    """The day from which a booster is due, or None when none will be (no full course
+    yet, or a booster already given): the later of the interval after the full course
+    and the birthday of the booster age."""
+    if state.status != Status.FULL or state.full_course_on is None:
+        return None
+    after_course = state.full_course_on + timedelta(days=policy.booster_after_days)
+    try:
+        of_age = birth.replace(year=birth.year + policy.booster_age)
+    except ValueError:  # born on 29 February: of age on 1 March
+        of_age = date(birth.year + policy.booster_age, 3, 1)
+    return max(after_course, of_age)
+
+
+def booster_due(state: State, *, birth: date, policy: Policy, today: date) -> bool:
+    """Whether a booster is due today."""
+    due_on = booster_due_on(state, birth=birth, policy=policy)
+    return due_on is not None and today >= due_on
