@@ -79,8 +79,7 @@ def test_columns(user):
     ]
 
 
-def _today_followup(measure):
-    today = timezone.localdate()
+def _followup_on(measure, today):
     done = [f for f in measure.resident.followup_days if f.day == today]
     if not done:
         return _("not recorded yet")
@@ -89,6 +88,7 @@ def _today_followup(measure):
 
 
 def measure_columns(user):
+    today = timezone.localdate()  # once for the export, not once a row
     return [
         Column(NAME, lambda m: m.resident.name),
         Column(ID_NUMBER, lambda m: rules.mask_id_number(m.resident.id_number)),
@@ -98,7 +98,7 @@ def measure_columns(user):
         Column(_("start"), lambda m: m.start),
         Column(_("last day"), lambda m: m.end),
         Column(_("release due"), lambda m: m.release_due),
-        Column(_("Today"), _today_followup),
+        Column(_("Today"), lambda m: _followup_on(m, today)),
     ]
 
 

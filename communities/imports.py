@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from transfers.registry import ImportKind, Problem, Refused, register_import
 
-from . import access, announcement_sheets, rules, selectors, services
+from . import access, announcement_sheets, rules, services
 from .announcements import flatten_errors
 from .forms_announcements import MAX_ROWS, AnnouncementEditor
 from .models import SAMPLED_FROM_BEFORE_DUE, Jurisdiction, NucleicAcidTest, Resident
@@ -155,19 +155,23 @@ def results_store(user, plan) -> int:
 # --- Residents (new) ------------------------------------------------------------------------
 
 
-def _grids_by_name(user) -> tuple[dict, dict]:
-    """(the user's grids by (community, grid) name → id, every grid of the city likewise)."""
-    mine = {
+def _grids_by_name(user) -> dict[tuple[str, str], int]:
+    """The user's grids by (community name, grid name)."""
+    return {
         (community, name): pk
         for pk, name, community in access.grids_for(user).values_list("pk", "name", "parent__name")
     }
-    everywhere = {
-        (community, name): pk
-        for pk, name, community in Jurisdiction.objects.filter(
-            level=Jurisdiction.Level.GRID
-        ).values_list("pk", "name", "parent__name")
-    }
-    return mine, everywhere
+
+
+def _grids_elsewhere(places: set[tuple[str, str]]) -> set[tuple[str, str]]:
+    """Which of these (community, grid) names a grid of the city has: a row naming one is
+    "not in your area", any other "no such grid". Names only, never a row of another's
+    area (so not through access.py, as places.py reads the official division list)."""
+    communities = {community for community, _grid in places}
+    found = Jurisdiction.objects.filter(
+        level=Jurisdiction.Level.GRID, parent__name__in=communities
+    ).values_list("parent__name", "name")
+    return places & set(found)
 
 
 def residents_check(user, rows: list[dict]):
@@ -175,9 +179,9 @@ def residents_check(user, rows: list[dict]):
     community and grid name; one outside their area is an error naming it). An ID number
     twice in the file or already registered is reported, never merged."""
     today = timezone.localdate()
-    mine, everywhere = _grids_by_name(user)
+    mine = _grids_by_name(user)
     problems: list[Problem] = []
-    plan, seen = [], {}
+    plan, seen, outside = [], {}, []
     for row in rows:
         number = row["row"]
         name = row.get("name", "").strip()
@@ -193,12 +197,7 @@ def residents_check(user, rows: list[dict]):
         place = (row.get("community", "").strip(), row.get("grid", "").strip())
         grid_id = mine.get(place)
         if grid_id is None:
-            if place in everywhere:
-                message = _("%(grid)s of %(community)s is not in your area.")
-            else:
-                message = _("There is no grid %(grid)s in %(community)s.")
-            text = message % {"grid": place[1], "community": place[0]}
-            problems.append(Problem(number, "grid", "/".join(place), text))
+            outside.append((number, place))
         address = row.get("address", "").strip()
         if len(address) > 200:
             problems.append(Problem(number, "address", address, _("At most 200 characters.")))
@@ -211,6 +210,14 @@ def residents_check(user, rows: list[dict]):
             plan.append(
                 dict(name=name, id_number=id_number, phone=phone, address=address, grid_id=grid_id)
             )
+    elsewhere = _grids_elsewhere({place for _number, place in outside})
+    for number, place in outside:
+        if place in elsewhere:
+            message = _("%(grid)s of %(community)s is not in your area.")
+        else:
+            message = _("There is no grid %(grid)s in %(community)s.")
+        text = message % {"grid": place[1], "community": place[0]}
+        problems.append(Problem(number, "grid", "/".join(place), text))
     known = set()
     for batch in _batches(sorted(seen)):
         known.update(
@@ -270,14 +277,7 @@ def pushes_check(user, rows: list[dict]):
         data = PushPersonIn(data=person)
         data.fields["community"].queryset = communities
         if data.is_valid():
-            values = data.validated_data
-            if values["community"] is None and not selectors.resident_by_id_or_phone(
-                among=visible, id_number=values["id_number"], phone=values["phone"]
-            ):
-                message = _("Unknown person: name the community to search in.")
-                problems.append(Problem(row["row"], "community", "", message))
-                continue
-            plan.append((row["row"], values))
+            plan.append((row["row"], data.validated_data))
             continue
         for message in flatten_errors(data.errors):
             key, sep, text = message.partition(": ")
@@ -285,6 +285,24 @@ def pushes_check(user, rows: list[dict]):
             problems.append(
                 Problem(row["row"], column, row.get(column, ""), text if sep else message)
             )
+    # push_receive's rule, for the whole file at once: a person not among the user's
+    # residents (by ID number, else phone) needs a community to be searched in
+    unplaced = [(n, v) for n, v in plan if v["community"] is None]
+    ids = sorted({v["id_number"] for _n, v in unplaced if v["id_number"]})
+    phones = sorted({v["phone"] for _n, v in unplaced if not v["id_number"]})
+    known_ids, known_phones = set(), set()
+    for batch in _batches(ids):
+        known_ids.update(visible.filter(id_number__in=batch).values_list("id_number", flat=True))
+    for batch in _batches(phones):
+        known_phones.update(visible.filter(phone__in=batch).values_list("phone", flat=True))
+    for number, values in unplaced:
+        known = values["id_number"] in known_ids or (
+            not values["id_number"] and values["phone"] in known_phones
+        )
+        if not known:
+            message = _("Unknown person: name the community to search in.")
+            problems.append(Problem(number, "community", "", message))
+    problems.sort(key=lambda p: p.row)
     return problems, plan
 
 

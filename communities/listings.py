@@ -4,7 +4,7 @@ page's order). The page and its export (communities/exports.py) both call it, so
 export holds exactly the rows of the list. A place outside the user's is a 404 and a list
 the role may not open a 403, as on the page."""
 
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch, Q, QuerySet
@@ -173,6 +173,8 @@ def reviews(user: User, params: QueryDict) -> QuerySet[DecisionReview]:
 def code_events(user: User, params: QueryDict) -> QuerySet[HealthCodeEvent]:
     """赋码记录: every change of the user's residents' codes, the latest first; by place
     (?node=), the code changed to (?to=), the kind (?kind=) and the local day (?day=)."""
+    if not access.works_with_residents(user):
+        raise PermissionDenied
     events = (
         access.code_events_for(user)
         .select_related("resident__grid__parent", "actor")
@@ -185,8 +187,8 @@ def code_events(user: User, params: QueryDict) -> QuerySet[HealthCodeEvent]:
         events = events.filter(kind=params["kind"])
     day = day_value(params)
     if day is not None:
-        start = timezone.make_aware(datetime.combine(day, time.min))
-        events = events.filter(created_at__gte=start, created_at__lt=start + timedelta(days=1))
+        start, end = selectors.day_bounds(day)
+        events = events.filter(created_at__gte=start, created_at__lt=end)
     return events
 
 

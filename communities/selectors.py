@@ -3,7 +3,7 @@
 import re
 from collections import Counter
 from dataclasses import dataclass
-from datetime import date, datetime, time
+from datetime import date, datetime, time, timedelta
 
 from django.db.models import Count, Min, OuterRef, Q, QuerySet, Subquery
 from django.db.models.functions import Coalesce
@@ -273,6 +273,12 @@ def inbox_count(*, user: User) -> int:
     """The menu's count: everything waiting for the user, each item once (a past-24-hour
     appeal at the user's own stage is counted at that stage, not again)."""
     return sum(w.in_total for w in home_waiting(user=user))
+
+
+def day_bounds(day: date) -> tuple[datetime, datetime]:
+    """The local day as [start, end) aware datetimes (a list's ?day=, a day's report)."""
+    start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
+    return start, start + timedelta(days=1)
 
 
 def missing_today(measures: QuerySet[ControlMeasure], *, today: date) -> QuerySet[ControlMeasure]:

@@ -4,9 +4,6 @@ page (rows with pickers over the official division list), as the Excel template,
 the JSON file. Names not on the division list are errors to correct or confirm one by
 one; nothing is published without a preview."""
 
-from pathlib import Path
-
-from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -85,7 +82,7 @@ def _imported(request) -> dict[str, list[list[str]]]:
         pk=id_param(request, "import"),
     )
     try:
-        data = (Path(settings.MEDIA_ROOT) / record.file).read_bytes()
+        data = record.path.read_bytes()
     except FileNotFoundError as gone:
         raise Http404 from gone
     return xlsx_sheets(data, MAX_ROWS)

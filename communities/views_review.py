@@ -165,9 +165,7 @@ def decision_review_detail(request, pk, action=""):
 @login_required
 def run_list(request):
     """Recompute runs for the city office; the rows refresh themselves while one runs."""
-    if not access.is_citywide(request.user):
-        raise PermissionDenied
-    runs = list(RecomputeRun.objects.select_related("announcement")[:30])
+    runs = list(listings.runs(request.user, request.GET)[:30])
     impact.previews_attach(runs)  # the figures of each announcement's dry run beside
     running = any(run.state == RecomputeRun.State.RUNNING for run in runs)
     template = "communities/review/run_list.html"

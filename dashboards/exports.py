@@ -7,6 +7,7 @@ from django.http import Http404, QueryDict
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from communities.exports import person_name
 from communities.models import Jurisdiction
 from transfers.registry import Column, ExportList, register
 
@@ -46,7 +47,7 @@ def workload_columns(user):
     def worker(load):
         if load.worker is None:
             return _("No grid worker serves them")
-        return load.worker.get_full_name() or load.worker.username
+        return person_name(load.worker)
 
     return [
         Column(_("Grid worker"), worker),

@@ -14,7 +14,6 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 from reportlab.lib import colors
 from reportlab.lib.pagesizes import A4
@@ -24,6 +23,8 @@ from reportlab.pdfbase import pdfmetrics
 from reportlab.pdfbase.cidfonts import UnicodeCIDFont
 from reportlab.pdfbase.ttfonts import TTFError, TTFont
 from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, TableStyle
+
+from transfers import writers
 
 from .models import FIGURES, DailyReport
 from .reports import LISTS
@@ -123,11 +124,9 @@ def workbook(report: DailyReport, others: list[DailyReport]) -> bytes:
 
 def _cell(value):
     """A value as a cell that shows it: text stays text (a name starting with "=" is not
-    a formula), without the control characters a workbook cannot hold."""
-    if not isinstance(value, str):
-        return value
-    value = ILLEGAL_CHARACTERS_RE.sub("", value)
-    return "'" + value if value[:1] in ("=", "+", "-", "@") else value
+    a formula, transfers.writers), without the control characters a workbook cannot
+    hold; numbers and times as they are."""
+    return writers.xlsx_cell(value) if isinstance(value, str) else value
 
 
 def _text(value) -> str:

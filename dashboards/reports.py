@@ -17,6 +17,7 @@ from communities.models import (
     HealthCodeEvent,
     Jurisdiction,
 )
+from communities.selectors import day_bounds
 from shops.models import Inspection
 
 from .models import FIGURE_NAMES, DailyReport, NodeDay
@@ -40,13 +41,6 @@ LISTS = {
     "appeals": ("filed", "resolved", "hours", "grid", "name", "outcome"),
     "inspections": ("time", "grid", "shop", "outcome"),
 }
-
-
-def day_bounds(day: date) -> tuple[datetime, datetime]:
-    """The local day as [start, end) aware datetimes."""
-    zone = timezone.get_current_timezone()
-    start = datetime.combine(day, time.min, tzinfo=zone)
-    return start, start + timedelta(days=1)
 
 
 def due_at(day: date) -> datetime:

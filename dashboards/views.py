@@ -132,7 +132,7 @@ def dashboard(request, pk=None):
     )
     context = {
         "node": node,
-        "node_pk": str(node.pk),  # the exports' ?node=
+        "export_query": f"node={node.pk}",  # the tables' exports (partials/export_buttons)
         "ancestors": _ancestors(user, node),
         "refreshed_at": mine.today.refreshed_at if mine.today else None,
         "cards": [

@@ -4,6 +4,7 @@ only for the offices that keep the register, as on the page."""
 
 from django.utils.translation import gettext_lazy as _
 
+from communities.exports import person_name
 from communities.rules import mask_phone
 from transfers.registry import Column, ExportList, register
 
@@ -44,7 +45,7 @@ def inspection_columns(user):
         Column(HEADINGS["community"][0], lambda i: i.shop.grid.parent.name),
         Column(HEADINGS["grid"][0], lambda i: i.shop.grid.name),
         Column(_("Group"), lambda i: str(i.group)),
-        Column(_("Inspector"), lambda i: i.inspector.get_full_name() or i.inspector.username),
+        Column(_("Inspector"), lambda i: person_name(i.inspector)),
         Column(_("Outcome"), lambda i: i.get_outcome_display()),
         Column(_("rectify by"), lambda i: i.rectify_by),
     ]

@@ -4,10 +4,11 @@ called by the page and by its export (shops/exports.py)."""
 from datetime import date
 
 from django.db.models import Q, QuerySet
-from django.http import Http404, QueryDict
+from django.http import QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils import timezone
 
+from communities import listings as communities_listings
 from communities import selectors as communities_selectors
 from communities.models import Jurisdiction
 
@@ -59,10 +60,10 @@ def inspection_filter(user, params: QueryDict) -> tuple[dict, QuerySet[Inspectio
         access.inspections_for(user), user=user, value=params.get("node"), prefix="shop__grid__"
     )
     campaign: Campaign | None = None
-    if value := params.get("campaign"):
-        if not value.isdigit():
-            raise Http404
-        campaign = get_object_or_404(access.campaigns_for(user), pk=int(value))
+    if params.get("campaign"):
+        campaign = get_object_or_404(
+            access.campaigns_for(user), pk=communities_listings.id_value(params, "campaign")
+        )
     day, day_error = None, False
     if params.get("day"):
         try:

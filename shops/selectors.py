@@ -1,7 +1,7 @@
 """Reads of the street sweep. Callers pass querysets already scoped by communities.access."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date
 
 from django.db.models import (
     Case,
@@ -16,7 +16,8 @@ from django.db.models import (
     When,
 )
 from django.db.models.functions import TruncDate
-from django.utils import timezone
+
+from communities import selectors as communities_selectors
 
 from .models import Assignment, Campaign, Inspection, JointGroup, Placard, Shop, ShopEvent
 
@@ -226,10 +227,8 @@ def inspection_list(
     if outcome in Inspection.Outcome.values:
         inspections = inspections.filter(outcome=outcome)
     if day is not None:
-        start = datetime.combine(day, time.min, tzinfo=timezone.get_current_timezone())
-        inspections = inspections.filter(
-            inspected_at__gte=start, inspected_at__lt=start + timedelta(days=1)
-        )
+        start, end = communities_selectors.day_bounds(day)
+        inspections = inspections.filter(inspected_at__gte=start, inspected_at__lt=end)
     if campaign is not None:
         inspections = inspections.filter(campaign=campaign)
     return inspections.select_related(

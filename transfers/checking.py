@@ -1,8 +1,6 @@
 """The import path's checks and stores (importing.py says the whole path): run inline for
 a small file, by a job (tasks.py) for a large one."""
 
-from pathlib import Path
-
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
@@ -17,10 +15,6 @@ from . import registry, writers
 from .models import Import
 
 State = Import.State
-
-
-def _path(record: Import) -> Path:
-    return Path(settings.MEDIA_ROOT) / record.file
 
 
 def read_rows(kind: registry.ImportKind, data: bytes, name: str) -> list[dict]:
@@ -47,7 +41,7 @@ def _context(record: Import):
 
 
 def rows_of(record: Import, kind) -> list[dict]:
-    return read_rows(kind, _path(record).read_bytes(), record.file_name)
+    return read_rows(kind, record.path.read_bytes(), record.file_name)
 
 
 def _problem_fields(kind, problems: list[registry.Problem]) -> dict:

@@ -1,3 +1,4 @@
+from pathlib import Path
 from urllib.parse import parse_qsl
 
 from django.conf import settings
@@ -64,6 +65,11 @@ class Export(models.Model):
         return min(99, self.rows * 100 // self.total)
 
     @property
+    def path(self) -> Path:
+        """Where its file is kept (under MEDIA_ROOT)."""
+        return Path(settings.MEDIA_ROOT) / self.file
+
+    @property
     def filter_text(self) -> str:
         """The filter as a person reads it: node=12 · code=red."""
         return " · ".join(f"{k}={v}" for k, v in parse_qsl(self.query))
@@ -121,6 +127,11 @@ class Import(models.Model):
 
     def __str__(self):
         return f"{self.title}: {self.file_name} ({self.get_state_display()})"
+
+    @property
+    def path(self) -> Path:
+        """Where its file is kept (under MEDIA_ROOT)."""
+        return Path(settings.MEDIA_ROOT) / self.file
 
     @property
     def busy(self) -> bool:

@@ -84,13 +84,15 @@ def export_download(request, pk):
     record = get_object_or_404(
         selectors.export_list(user=request.user).filter(state=Export.State.DONE), pk=pk
     )
-    path = Path(settings.MEDIA_ROOT) / record.file
-    if not record.file or not path.is_file():
-        raise Http404
     kind = writers.XLSX_TYPE if record.format == Export.Format.XLSX else writers.CSV_TYPE
-    return FileResponse(
-        open(path, "rb"), as_attachment=True, filename=record.filename, content_type=kind
-    )
+    return _download(record, record.filename, content_type=kind)
+
+
+def _download(record, filename: str, **kwargs) -> FileResponse:
+    """A kept file as a download; one gone from the disk (or never written) is a 404."""
+    if not record.file or not record.path.is_file():
+        raise Http404
+    return FileResponse(open(record.path, "rb"), as_attachment=True, filename=filename, **kwargs)
 
 
 # --- Imports ---------------------------------------------------------------------------------
@@ -194,10 +196,7 @@ def import_report(request, pk):
 def import_file(request, pk):
     """The file as it was uploaded: for its author and the levels above."""
     record = _seen(request, pk, "file")
-    path = Path(settings.MEDIA_ROOT) / record.file
-    if not path.is_file():
-        raise Http404
-    return FileResponse(open(path, "rb"), as_attachment=True, filename=record.file_name)
+    return _download(record, record.file_name)
 
 
 @login_required

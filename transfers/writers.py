@@ -35,6 +35,12 @@ def cell(value):
     return "'" + value if value.startswith(FORMULA_STARTS) else value
 
 
+def xlsx_cell(value):
+    """`cell`, and without the control characters a workbook cannot hold."""
+    value = cell(value)
+    return ILLEGAL_CHARACTERS_RE.sub("", value) if isinstance(value, str) else value
+
+
 def unescaped(value):
     """What `cell` wrote, read back: the ' before a formula's first character taken off."""
     if isinstance(value, str) and value.startswith("'") and value[1:2] in FORMULA_STARTS:
@@ -62,8 +68,5 @@ def xlsx_write(rows: Iterable[list], target: str | IO[bytes], *, title: str) -> 
     book = openpyxl.Workbook(write_only=True)
     sheet = book.create_sheet(title=str(title)[:31])
     for row in rows:
-        values = [cell(value) for value in row]
-        sheet.append(
-            [ILLEGAL_CHARACTERS_RE.sub("", v) if isinstance(v, str) else v for v in values]
-        )
+        sheet.append([xlsx_cell(value) for value in row])
     book.save(target)

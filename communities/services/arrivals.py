@@ -1,6 +1,7 @@
 """Writes. Each service is atomic and keyword-only; the views and the API call these."""
 
 import logging
+from collections import Counter
 from datetime import date, timedelta
 
 from django.core.exceptions import ValidationError
@@ -274,9 +275,7 @@ def residents_register(*, residents: list[dict], batch: int = 2000) -> int:
         raise ValidationError(
             _("An ID number of the file was registered meanwhile: check the file again.")
         ) from None
-    per_grid: dict[int, int] = {}
-    for values in residents:
-        per_grid[values["grid_id"]] = per_grid.get(values["grid_id"], 0) + 1
+    per_grid = Counter(values["grid_id"] for values in residents)
     for grid_id, count in sorted(per_grid.items()):
         figures.counts_changed(
             grid_id=grid_id, deltas={"residents": count, HealthCode.GREEN: count}

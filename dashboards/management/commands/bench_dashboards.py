@@ -37,6 +37,7 @@ from communities.models import (
     NucleicAcidTest,
     Resident,
 )
+from communities.selectors import day_bounds
 from dashboards import reports, summary
 
 
@@ -127,7 +128,7 @@ class Command(BaseCommand):
 
     def naive_reports(self, day, sample: int) -> float:
         """Seconds a report for the naive build: the day's events read for each node."""
-        start, end = reports.day_bounds(day)
+        start, end = day_bounds(day)
         chosen = list(Jurisdiction.objects.filter(level__in=reports.LEVELS).order_by("?")[:sample])
         started = time.perf_counter()
         for node in chosen:
