@@ -58,7 +58,7 @@ from .serializers_records import (
 )
 
 
-def _service(call, *args, **kwargs):
+def call_service(call, *args, **kwargs):
     """A service's refusal as the API says it: its rules a 400 with the messages, by field
     or (a rule about the input as a whole) under non_field_errors."""
     try:
@@ -69,7 +69,7 @@ def _service(call, *args, **kwargs):
         raise ValidationError({"non_field_errors": error.messages}) from None
 
 
-def _resident(user, pk: int):
+def resident_named(user, pk: int):
     """One of the user's residents, named in a body: not theirs is a field error."""
     resident = access.residents_for(user).filter(pk=pk).first()
     if resident is None:
@@ -77,7 +77,7 @@ def _resident(user, pk: int):
     return resident
 
 
-class _PersonFilter(filters.FilterSet):
+class PersonFilter(filters.FilterSet):
     """A person's records: ?resident=, and ?node= (a place, by its id) for the lists."""
 
     node = filters.NumberFilter(method="filter_node", label="node")
@@ -92,7 +92,7 @@ class _PersonFilter(filters.FilterSet):
 # --- Measures, tests, follow-ups, anomalies, code events ----------------------------------
 
 
-class MeasureFilter(_PersonFilter):
+class MeasureFilter(PersonFilter):
     class Meta:
         model = ControlMeasure
         fields = ["resident", "state", "rule"]
@@ -112,7 +112,7 @@ class MeasureViewSet(viewsets.ReadOnlyModelViewSet):
         )
 
 
-class TestFilter(_PersonFilter):
+class TestFilter(PersonFilter):
     due_before = filters.DateFilter(field_name="due", lookup_expr="lte")
 
     class Meta:
@@ -140,13 +140,13 @@ class TestViewSet(viewsets.ReadOnlyModelViewSet):
         data.is_valid(raise_exception=True)
         if test.result != NucleicAcidTest.Result.PENDING:
             raise ValidationError({"result": [_("This test is already recorded.")]})
-        test = _service(
+        test = call_service(
             services.test_result_record, test=test, by=request.user, **data.validated_data
         )
         return Response(NucleicAcidTestOut(test).data)
 
 
-class FollowUpFilter(_PersonFilter):
+class FollowUpFilter(PersonFilter):
     class Meta:
         model = FollowUp
         fields = ["resident", "day"]
@@ -179,13 +179,15 @@ class FollowUpViewSet(
         data = FollowUpIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        resident = _resident(request.user, values.pop("resident"))
+        resident = resident_named(request.user, values.pop("resident"))
         values["day"] = values["day"] or timezone.localdate()
-        followup = _service(services.followup_record, resident=resident, by=request.user, **values)
+        followup = call_service(
+            services.followup_record, resident=resident, by=request.user, **values
+        )
         return Response(FollowUpOut(followup).data, status=status.HTTP_201_CREATED)
 
 
-class AnomalyFilter(_PersonFilter):
+class AnomalyFilter(PersonFilter):
     open = filters.BooleanFilter(field_name="resolved_at", lookup_expr="isnull", label="open")
 
     class Meta:
@@ -215,11 +217,13 @@ class AnomalyViewSet(viewsets.ReadOnlyModelViewSet):
             raise PermissionDenied(_("Anomalies are resolved by community staff or above."))
         data = AnomalyResolveIn(data=request.data)
         data.is_valid(raise_exception=True)
-        _service(services.anomaly_resolve, anomaly=anomaly, by=request.user, **data.validated_data)
+        call_service(
+            services.anomaly_resolve, anomaly=anomaly, by=request.user, **data.validated_data
+        )
         return Response(AnomalyOut(self.get_queryset().get(pk=anomaly.pk)).data)
 
 
-class CodeEventFilter(_PersonFilter):
+class CodeEventFilter(PersonFilter):
     since = filters.IsoDateTimeFilter(method="filter_since", label="since")
 
     class Meta:
@@ -256,7 +260,7 @@ class CodeEventViewSet(viewsets.ReadOnlyModelViewSet):
 # --- Proposals and appeals ---------------------------------------------------------------
 
 
-class ProposalFilter(_PersonFilter):
+class ProposalFilter(PersonFilter):
     class Meta:
         model = CodeChangeProposal
         fields = ["resident", "state", "to_code"]
@@ -289,8 +293,10 @@ class ProposalViewSet(
         data = ProposalIn(data=request.data)
         data.is_valid(raise_exception=True)
         values = data.validated_data
-        resident = _resident(request.user, values.pop("resident"))
-        proposal = _service(services.proposal_create, resident=resident, by=request.user, **values)
+        resident = resident_named(request.user, values.pop("resident"))
+        proposal = call_service(
+            services.proposal_create, resident=resident, by=request.user, **values
+        )
         return Response(ProposalOut(proposal).data, status=status.HTTP_201_CREATED)
 
     @extend_schema(request=ProposalDecideIn, responses={200: ProposalOut})
@@ -301,13 +307,13 @@ class ProposalViewSet(
             raise PermissionDenied(_("Only the city prevention office decides manual changes."))
         data = ProposalDecideIn(data=request.data)
         data.is_valid(raise_exception=True)
-        proposal = _service(
+        proposal = call_service(
             services.proposal_decide, proposal=proposal, by=request.user, **data.validated_data
         )
         return Response(ProposalOut(proposal).data)
 
 
-class AppealFilter(_PersonFilter):
+class AppealFilter(PersonFilter):
     class Meta:
         model = Appeal
         fields = ["resident", "state", "outcome", "source"]
@@ -342,12 +348,12 @@ class AppealViewSet(
         value = str(request.data.get("resident", ""))
         if not value.isdigit():
             raise ValidationError({"resident": [_("A resident's id is required.")]})
-        resident = _resident(user, int(value))
+        resident = resident_named(user, int(value))
         form = AppealFileForm(request.data, request.FILES)
         if not form.is_valid():
             raise ValidationError({key: list(errors) for key, errors in form.errors.items()})
         values = form.cleaned_data
-        appeal = _service(
+        appeal = call_service(
             services.appeal_file,
             resident=resident,
             reason=values["reason"],
@@ -362,7 +368,7 @@ class AppealViewSet(
         appeal = self.get_object()
         data = serializer(data=request.data)
         data.is_valid(raise_exception=True)
-        appeal = _service(service, appeal=appeal, by=request.user, **data.validated_data)
+        appeal = call_service(service, appeal=appeal, by=request.user, **data.validated_data)
         return Response(AppealOut(appeal).data)
 
     @extend_schema(request=AppealStepIn, responses={200: AppealOut})
@@ -432,7 +438,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
             raise ValidationError({"state": [_("This task is already done.")]})
         data = TaskCloseIn(data=request.data)
         data.is_valid(raise_exception=True)
-        _service(services.task_close, task=task, by=request.user, **data.validated_data)
+        call_service(services.task_close, task=task, by=request.user, **data.validated_data)
         return Response(TaskOut(self.get_queryset().get(pk=task.pk)).data)
 
     @extend_schema(request=TaskVerifyIn, responses={200: TaskOut})
@@ -446,7 +452,7 @@ class TaskViewSet(viewsets.ReadOnlyModelViewSet):
             )
         data = TaskVerifyIn(data=request.data)
         data.is_valid(raise_exception=True)
-        _service(services.push_verify, task=task, by=request.user, **data.validated_data)
+        call_service(services.push_verify, task=task, by=request.user, **data.validated_data)
         return Response(TaskOut(self.get_queryset().get(pk=task.pk)).data)
 
 

@@ -95,7 +95,12 @@ COUNTY_CODES = [
     "140123",
     "140181",
 ]
-BIRTH_DAYS = 20000  # births spread over 1950-01-01 + 20,000 days
+# Births spread over every age, from 1940-01-01 over 31,000 days (to November 2024): the
+# i-th block of residents is born BIRTH_STEP days after the one before, round the span
+# (a step prime to the span: every day once before the pattern repeats).
+BIRTH_START = date(1940, 1, 1)
+BIRTH_DAYS = 31_000
+BIRTH_STEP = 7919
 RESIDENTS_PER_GRID = 1000  # a large city gets a grid per thousand residents
 GRIDS_PER_EXTRA_COMMUNITY = 5
 DEMO_RESIDENTS = 400
@@ -112,7 +117,8 @@ def demo_announcement_load():
 
 def resident_row(i: int, grid_ids: list[int]) -> tuple:
     """The i-th generated resident: the same i always gives the same person."""
-    birth = date(1950, 1, 1) + timedelta(days=(i // len(COUNTY_CODES)) % BIRTH_DAYS)
+    block = (i // len(COUNTY_CODES)) % BIRTH_DAYS
+    birth = BIRTH_START + timedelta(days=block * BIRTH_STEP % BIRTH_DAYS)
     sequence = i // (len(COUNTY_CODES) * BIRTH_DAYS)
     id_number = rules.make_id_number(COUNTY_CODES[i % len(COUNTY_CODES)], birth, sequence)
     name = (

@@ -24,7 +24,7 @@ def person_name(user) -> str:
     return (user.get_full_name() or user.username) if user else ""
 
 
-def _resident_columns(path: str = "resident"):
+def identity_columns(path: str = "resident"):
     """Name, masked ID number, community and grid of the row's resident."""
 
     def resident(obj):
@@ -44,7 +44,7 @@ def _code(value, rule) -> str:
 
 def resident_columns(user):
     return [
-        *_resident_columns(""),
+        *identity_columns(""),
         Column(PHONE, lambda r: rules.mask_phone(r.phone)),
         Column(CODE, lambda r: code_label(r.code)),
         Column(RULE, lambda r: rule_label(r.code_rule)),
@@ -105,7 +105,7 @@ def measure_columns(user):
 def anomaly_columns(user):
     return [
         Column(_("noted at"), lambda a: a.created_at),
-        *_resident_columns(),
+        *identity_columns(),
         Column(_("kind"), lambda a: a.get_kind_display()),
         Column(_("detail"), lambda a: a.detail),
     ]
@@ -135,7 +135,7 @@ def task_columns(user):
 def appeal_columns(user):
     return [
         Column(_("filed at"), lambda a: a.created_at),
-        *_resident_columns(),
+        *identity_columns(),
         Column(_("state"), lambda a: a.get_state_display()),
         Column(_("outcome"), lambda a: a.get_outcome_display()),
         Column(_("due"), lambda a: a.due_at),
@@ -147,7 +147,7 @@ def appeal_columns(user):
 def proposal_columns(user):
     return [
         Column(_("proposed at"), lambda p: p.proposed_at),
-        *_resident_columns(),
+        *identity_columns(),
         Column(_("from"), lambda p: code_label(p.from_code)),
         Column(_("to"), lambda p: code_label(p.to_code)),
         Column(_("reason"), lambda p: p.reason),
@@ -162,7 +162,7 @@ def proposal_columns(user):
 def review_columns(user):
     return [
         Column(_("created at"), lambda r: r.created_at),
-        *_resident_columns(),
+        *identity_columns(),
         Column(_("Announcement"), lambda r: r.announcement.title if r.announcement else ""),
         Column(CODE, lambda r: _code(r.code, r.rule)),
         Column(_("explanation"), lambda r: r.explanation),
@@ -174,7 +174,7 @@ def review_columns(user):
 def code_event_columns(user):
     return [
         Column(_("at"), lambda e: e.created_at),
-        *_resident_columns(),
+        *identity_columns(),
         Column(_("kind"), lambda e: e.get_kind_display()),
         Column(_("from"), lambda e: code_label(e.from_code)),
         Column(_("to"), lambda e: code_label(e.to_code)),

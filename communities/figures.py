@@ -149,3 +149,31 @@ def counts_changed(*, grid_id: int, deltas: dict[str, int]) -> None:
     if deltas:
         for receiver in _COUNT_CHANGES:
             receiver(grid_id, deltas)
+
+
+# --- Panels of an app's own on a resident's page -------------------------------------------
+
+
+@dataclass(frozen=True)
+class ResidentPanel:
+    """A section of a resident's page that an app adds (vaccination: the doses)."""
+
+    template: str
+    context: dict
+
+
+_RESIDENT_PANELS: dict[str, Callable[..., ResidentPanel | None]] = {}
+
+
+def register_resident_panel(*, key: str, producer: Callable[..., ResidentPanel | None]) -> None:
+    """Add a section to a resident's page: `producer(user, resident)` gives it, or None
+    for a user it is not for."""
+    _RESIDENT_PANELS[key] = producer
+
+
+def resident_panels(user, resident) -> list[ResidentPanel]:
+    return [
+        panel
+        for producer in _RESIDENT_PANELS.values()
+        if (panel := producer(user, resident)) is not None
+    ]

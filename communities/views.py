@@ -210,6 +210,7 @@ def resident_detail(request, pk):
         "followups": resident.followups.all()[:14],
         # for templates/communities/partials/identity_changes.html
         "identity_changes": resident.identity_changes.select_related("by"),
+        "panels": figures.resident_panels(request.user, resident),  # the other apps'
     }
     return render(request, "communities/resident_detail.html", context)
 

@@ -26,6 +26,7 @@ from reportlab.platypus import Paragraph, SimpleDocTemplate, Spacer, Table, Tabl
 
 from transfers import writers
 
+from . import registry
 from .models import FIGURES, DailyReport
 from .reports import LISTS
 
@@ -74,7 +75,8 @@ def figure_rows(report: DailyReport, others: list[DailyReport]) -> list[list]:
     for rule in rules:
         label = _("Arrivals by %(rule)s") % {"rule": rule}
         rows.append([label, *(r.figures.get("arrivals_by_rule", {}).get(rule, 0) for r in reports)])
-    for name, label in EVENTS:
+    others_figures = [f for r in registry.report_figures() for f in r.figures]
+    for name, label in (*EVENTS, *others_figures):
         values = (r.figures.get(name) for r in reports)
         rows.append([str(label), *("" if v is None else v for v in values)])
     return rows

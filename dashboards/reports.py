@@ -20,6 +20,7 @@ from communities.models import (
 from communities.selectors import day_bounds
 from shops.models import Inspection
 
+from . import registry
 from .models import FIGURE_NAMES, DailyReport, NodeDay
 from .summary import roll_up
 
@@ -64,6 +65,10 @@ def build(day: date, *, now: datetime | None = None) -> int:
     as_of = {row.node_id: row.refreshed_at.isoformat() for row in rows}
     by_rule = _arrivals_by_rule(start, end, paths)
     lists = _lists(start, end, names)
+    extra = defaultdict(dict)  # the other apps' figures (registry.report_figures)
+    for registered in registry.report_figures():
+        for node_id, values in registered.values(day, reported).items():
+            extra[node_id].update(values)
     reports = []
     for node_id in reported:
         path = paths[node_id]
@@ -93,6 +98,7 @@ def build(day: date, *, now: datetime | None = None) -> int:
                     "placards_green": outcomes.get(Inspection.Outcome.GREEN, 0),
                     "placards_red": outcomes.get(Inspection.Outcome.RED, 0),
                     "reminders": outcomes.get(Inspection.Outcome.REMINDER, 0),
+                    **extra.get(node_id, {}),
                 },
                 lists=mine if levels[node_id] == LISTED else {},
             )

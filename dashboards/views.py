@@ -18,7 +18,7 @@ from communities import routes
 from communities.models import Jurisdiction
 from communities.selectors_appeals import appeal_countdown
 
-from . import access, reports, selectors
+from . import access, registry, reports, selectors
 from .models import FIGURES
 
 LABELS = dict(FIGURES)
@@ -152,6 +152,7 @@ def dashboard(request, pk=None):
         "sweep": _sweep(selectors.sweep(user=user, node=node, today=today), node),
         "workload": selectors.workload(user=user, node=node, now=timezone.now()),
         "charts": _charts(node, mine, rows, today),
+        "sections": registry.sections_for(user, node, today),  # the other apps'
     }
     return render(request, "dashboards/dashboard.html", context)
 

@@ -33,6 +33,7 @@ class Notice(models.Model):
         PROPOSAL_DECIDED = "proposal_decided", _("A proposed code change was decided")
         ANOMALY_WITHDRAWN = "anomaly_withdrawn", _("Anomaly withdrawn")
         EXPORT_READY = "export_ready", _("Export ready")
+        BOOSTER_DUE = "booster_due", _("Booster due")
 
     class Channel(models.TextChoices):
         INAPP = "inapp", _("In-app")
@@ -44,6 +45,8 @@ class Notice(models.Model):
         SENDING = "sending", pgettext_lazy("notice state", "Sending")
         SENT = "sent", pgettext_lazy("notice state", "Sent")
         FAILED = "failed", pgettext_lazy("notice state", "Failed")
+        # no longer true when its time came (a registered check said so): not sent
+        CANCELLED = "cancelled", pgettext_lazy("notice state", "Cancelled")
 
     recipient = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -66,7 +69,9 @@ class Notice(models.Model):
     text = models.TextField(_("text"))
     due_at = models.DateTimeField(_("due at"), null=True, blank=True)
     channel = models.CharField(_("channel"), max_length=8, choices=Channel.choices)
-    state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.PENDING)
+    state = models.CharField(
+        _("state"), max_length=16, choices=State.choices, default=State.PENDING
+    )
     attempts = models.PositiveSmallIntegerField(_("attempts"), default=0)
     # When dispatch next looks at the row: now for a new notice, later after a failure
     # (backoff), and pushed on while a send task is queued or running (a lease).

@@ -14,6 +14,11 @@ PerStreet = Callable[[set[int], date], dict[int, dict[str, int]]]
 
 PRODUCERS: dict[str, Producer] = {}
 
+# A check takes a notice about to be sent and returns why it is no longer true ("" or None:
+# it still is, send it): a reminder whose cause went away meanwhile is cancelled.
+Check = Callable[..., str | None]
+SEND_CHECKS: dict[str, Check] = {}
+
 
 # The names of the digest text's parameters that a function fills → the function; a street
 # it does not name gets 0 for each.
@@ -36,6 +41,17 @@ def digest_figures(*names: str) -> Callable[[PerStreet], PerStreet]:
 
     def register(function: PerStreet) -> PerStreet:
         DIGEST_FIGURES[names] = function
+        return function
+
+    return register
+
+
+def send_check(kind: str) -> Callable[[Check], Check]:
+    """Register the decorated function as what a notice of `kind` must pass just before
+    it is sent (notices.sending.notice_send)."""
+
+    def register(function: Check) -> Check:
+        SEND_CHECKS[kind] = function
         return function
 
     return register

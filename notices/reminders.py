@@ -59,17 +59,17 @@ def day_start(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time.min))
 
 
-def _city_names() -> dict[int, str]:
+def city_names() -> dict[int, str]:
     return dict(
         Jurisdiction.objects.filter(level=Jurisdiction.Level.CITY).values_list("pk", "name")
     )
 
 
-def _city_of(grid: Jurisdiction, cities: dict[int, str]) -> str:
+def city_of(grid: Jurisdiction, cities: dict[int, str]) -> str:
     return cities.get(grid.ancestor_ids[0], "")
 
 
-def _resident_sms(kind, resident: Resident, key: str, text: str, due_at) -> Notice:
+def resident_sms(kind, resident: Resident, key: str, text: str, due_at) -> Notice:
     return Notice(
         kind=kind,
         channel=Channel.SMS,
@@ -100,15 +100,15 @@ def staff(kind, user_id: int, channel: str, key: str, text: str, due_at, residen
 def _test_notices(kind, tests: QuerySet[NucleicAcidTest], key_of) -> int:
     """An SMS to each test's resident and an in-app notice to the grid workers of the
     resident's grid."""
-    cities = _city_names()
+    cities = city_names()
     created = 0
     for batch in batches(tests.select_related("resident__grid")):
         workers = access.grid_workers_by_grid({t.resident.grid_id for t in batch})
         notices = []
         for test in batch:
             resident, key, due_at = test.resident, key_of(test), day_start(test.due)
-            sms = texts.sms_text(kind, city=_city_of(resident.grid, cities), due=test.due)
-            notices.append(_resident_sms(kind, resident, key, sms, due_at))
+            sms = texts.sms_text(kind, city=city_of(resident.grid, cities), due=test.due)
+            notices.append(resident_sms(kind, resident, key, sms, due_at))
             text = texts.staff_text(kind, name=resident.name, grid=resident.grid.name, due=test.due)
             notices += [
                 staff(kind, uid, Channel.INAPP, key, text, due_at, resident)
@@ -177,19 +177,19 @@ def measure_ends_tomorrow(*, now: datetime | None = None) -> int:
     measures = ControlMeasure.objects.filter(
         state=ControlMeasure.State.ACTIVE, end=tomorrow
     ).select_related("resident__grid")
-    kind, cities, created = Kind.MEASURE_ENDS_TOMORROW, _city_names(), 0
+    kind, cities, created = Kind.MEASURE_ENDS_TOMORROW, city_names(), 0
     for batch in batches(measures):
         notices = []
         for measure in batch:
             resident = measure.resident
             text = texts.sms_text(
                 kind,
-                city=_city_of(resident.grid, cities),
+                city=city_of(resident.grid, cities),
                 end=measure.end,
                 release=measure.release_due,
             )
             key = f"measure-ends:{measure.pk}:{measure.end}"
-            notices.append(_resident_sms(kind, resident, key, text, day_start(measure.end)))
+            notices.append(resident_sms(kind, resident, key, text, day_start(measure.end)))
         created += services.notices_create(notices=notices, dispatch=False)
     return created
 

@@ -18,4 +18,5 @@ SCHEDULE = [
     ("notices: appeals overdue", REMINDERS, "appeal_overdue", "*/15", "*", 900),
     ("notices: street digest", REMINDERS, "street_digest", "30", "7", None),
     ("notices: shop re-inspections due", REMINDERS, "shop_reinspection_due", "0", "8", None),
+    ("notices: boosters due", REMINDERS, "booster_due", "0", "10", None),
 ]

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 
 from portal.sms import send_sms
 
-from . import texts
+from . import registry, texts
 from .models import Notice
 
 log = logging.getLogger(__name__)
@@ -81,8 +81,10 @@ def notice_send(*, notice_id: int) -> bool:
 
     1. Claim the row, pending → sending, with a conditional update; only the caller that
        changed exactly one row goes on, so two workers never send the same notice.
-    2. Send.
-    3. Record the outcome: sent; pending again after a backoff (1, 2, 4, 8 minutes);
+    2. Ask the check registered for its kind whether it is still true (a booster recorded
+       since the reminder was made): if not, it is cancelled, not sent.
+    3. Send.
+    4. Record the outcome: sent; pending again after a backoff (1, 2, 4, 8 minutes);
        failed after five attempts, or at once when no retry can help.
     Each step is its own statement, not one transaction: the claim must be visible to
     other workers before sending, and a gateway call must not hold a row lock for up to
@@ -94,6 +96,13 @@ def notice_send(*, notice_id: int) -> bool:
     if claimed != 1:
         return False
     notice = Notice.objects.select_related("recipient").get(pk=notice_id)
+    check = registry.SEND_CHECKS.get(notice.kind)
+    reason = check(notice) if check is not None else None
+    if reason:
+        Notice.objects.filter(pk=notice.pk, state=State.SENDING).update(
+            state=State.CANCELLED, last_error=str(reason)[:2000]
+        )
+        return False
     try:
         _deliver(notice)
     except PermanentFailure as error:

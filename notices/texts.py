@@ -27,6 +27,10 @@ SMS = {
         "Your control measure ends tomorrow (%(end)s); if there is no anomaly, it is released "
         "on %(release)s."
     ),
+    Kind.BOOSTER_DUE: _(
+        "You completed the full course of COVID-19 vaccination on %(full_course)s; your "
+        "booster is due. Please have it at a vaccination site near you soon."
+    ),
 }
 
 STAFF = {
@@ -62,6 +66,9 @@ STAFF = {
     Kind.SHOP_REINSPECTION_DUE: _(
         "%(shop)s (%(address)s) is closed under a red placard; joint group %(group)s may "
         "re-inspect it from %(due)s."
+    ),
+    Kind.BOOSTER_DUE: _(
+        "%(name)s (%(grid)s): full course of vaccination on %(full_course)s, the booster is due."
     ),
     Kind.EXPORT_READY: _(
         "Your export %(title)s (%(rows)s rows) is ready under My exports; it is kept for "

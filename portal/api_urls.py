@@ -8,6 +8,7 @@ from communities import api_records
 from notices import api as notices_api
 from portal import api_errors
 from shops import api as shops_api
+from vaccination import api as vaccination_api
 
 router = DefaultRouter()
 router.register("jurisdictions", communities_api.JurisdictionViewSet, basename="jurisdiction")
@@ -30,6 +31,11 @@ router.register("tasks", api_records.TaskViewSet, basename="task")
 router.register("recompute-runs", api_records.RunViewSet, basename="recompute-run")
 router.register("users", api_records.UserViewSet, basename="user")
 router.register("notices", notices_api.NoticeViewSet, basename="notice")
+router.register("doses", vaccination_api.DoseViewSet, basename="dose")
+router.register(
+    "vaccination-products", vaccination_api.ProductViewSet, basename="vaccination-product"
+)
+router.register("boosters-due", vaccination_api.BoosterDueViewSet, basename="booster-due")
 
 urlpatterns = [
     path("auth/token/", communities_api.TokenObtainView.as_view(), name="auth-token"),

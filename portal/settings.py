@@ -90,6 +90,7 @@ TEMPLATES = [
                 "communities.context_processors.menu",
                 "dashboards.context_processors.menu",
                 "transfers.context_processors.menu",
+                "vaccination.context_processors.menu",
             ],
         },
     },

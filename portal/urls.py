@@ -63,6 +63,7 @@ urlpatterns = [
     path("notices/", include("notices.urls")),
     path("dashboard/", include("dashboards.urls")),
     path("shops/", include("shops.urls")),
+    path("vaccination/", include("vaccination.urls")),
     path("sweep/", include("shops.urls_sweep")),
     path("placards/", include("shops.urls_placards")),
     path("s/", include("shops.urls_public")),

@@ -64,6 +64,9 @@ from shops import services as shop_services
 from shops.models import Campaign, Inspection, JointGroup, Shop
 from shops.rules import CHECKS as SHOP_CHECKS
 from shops.tests.conftest import answers, sweep_build
+from vaccination import services as dose_services
+from vaccination.models import Dose, Product
+from vaccination.products import products_ensure
 
 ROLES = ("grid_worker", "city_office")
 PASSWORD = "pw-for-tests-123"  # the UserFactory's
@@ -109,6 +112,8 @@ MODELS = {
     "/api/v1/tests/{id}/": NucleicAcidTest,
     "/api/v1/tests/{id}/result/": NucleicAcidTest,
     "/api/v1/users/{id}/": User,
+    "/api/v1/doses/{id}/": Dose,
+    "/api/v1/vaccination-products/{id}/": Product,
 }
 # Bodies that the writes accept, made with the objects (below).
 ACCEPTED: dict[str, dict] = {}
@@ -185,6 +190,14 @@ def _accepted_bodies(seeded: dict) -> dict[str, dict]:
         "/api/v1/tasks/{id}/close/": {"note": "已找到本人"},
         "/api/v1/tasks/{id}/verify/": {"note": "无中高风险地区行程", "stays": []},
         "/api/v1/tests/{id}/result/": {"result": "negative"},
+        "/api/v1/doses/": {
+            "resident": resident.pk,
+            "day": str(today - timedelta(days=400)),
+            "product": "bbibp",
+            "lot": "202201A015",
+            "site": "小店区人民医院接种点",
+            "number": 1,
+        },
     }
 
 
@@ -257,6 +270,16 @@ def _records(objects: dict) -> None:
         dedupe_key="schemathesis",
     )
     RecomputeRun.objects.create(kind="nightly", today=timezone.localdate())
+    products_ensure()
+    dose_services.dose_record(
+        resident=resident,
+        by=users["grid_worker"],
+        day=today - timedelta(days=300),
+        product=Product.objects.get(code="bbibp"),
+        lot="202201A015",
+        site="小店区人民医院接种点",
+        number=1,
+    )
     Shop.objects.filter(pk=objects["share"][0].pk).update(placard=Shop.Placard.GREEN)
 
 

@@ -55,6 +55,8 @@ from shops.models import Shop
 from shops.tests.conftest import answers
 from shops.tests.factories import ShopFactory
 from transfers.models import Export, Import
+from vaccination.models import Dose, Product
+from vaccination.products import products_ensure
 
 Role = User.Role
 PNG = image_bytes("PNG")
@@ -184,6 +186,9 @@ TARGETS = {
     "api:notice-read": ["notice"],
     "api:group-detail": ["group"],
     "api:placard-detail": ["shop"],
+    "vaccination:dose-record": ["resident"],
+    "vaccination:product-edit": ["product"],
+    "api:dose-detail": ["dose"],
 }
 # The API's actions that take POST only (the rest of the API's routes with an id read).
 API_POSTS = {
@@ -208,6 +213,9 @@ PUBLIC = {
     "signed-in staff member reads every one (not grid data)",
     "api:announcement-detail": "the same announcements through the API",
     "api:announcement-detail.json": "the same announcements through the API",
+    "api:vaccination-product-detail": "the vaccine products are the city's table, read by "
+    "every role that works with residents (not grid data; only the city office changes it)",
+    "api:vaccination-product-detail.json": "the same products as JSON",
 }
 # Whole namespaces with ids, and why they are outside this walk.
 PUBLIC_NAMESPACES = {
@@ -268,6 +276,14 @@ ROLE_GATED: dict[tuple[str, str], str] = {
     )
     for user in ("grid_b_worker", "inspector")
 }
+ROLE_GATED.update(
+    {
+        ("vaccination:product-edit", user): "the product table is the city office's: any "
+        "other role is refused before a product is looked up (the products are city-wide "
+        "data, no grid's)"
+        for user in ("grid_b_worker", "inspector")
+    }
+)
 # (route, user) that rightly sees the grid_a object, and why; they must answer 200.
 _NODE = (
     "the inspector is placed at the street, whose subtree of the jurisdiction tree (the "
@@ -471,6 +487,16 @@ def _grid_a_build() -> dict:
         day=date.today(),
         temperature="36.5",
         recorded_by=worker_a,
+    )
+    products_ensure()
+    objects["product"] = Product.objects.get(code="bbibp")
+    objects["dose"] = Dose.objects.create(
+        resident=resident,
+        day=date.today(),
+        product=objects["product"],
+        lot="202201A015",
+        site="小店区人民医院接种点",
+        number=1,
     )
     return {"objects": objects, "users": users}
 

@@ -47,11 +47,17 @@ def test_seeded_people_are_valid():
         assert rules.is_mobile(resident.phone)
 
 
-def test_every_generated_birth_date_is_plausible():
-    """The first and the last birth date that seed_demo generates (its pattern repeats)."""
-    for i in (0, (BIRTH_DAYS - 1) * len(COUNTY_CODES)):
-        id_number = resident_row(i, [1])[1]
-        assert rules.id_number_problem(id_number, today=timezone.localdate()) is None
+def test_every_generated_birth_date_is_plausible_and_each_day_comes_once():
+    """Every birth date of a round of seed_demo's pattern (it repeats with the next
+    sequence number): plausible, each day of the span once, every age from 2 to 86."""
+    today = timezone.localdate()
+    births = set()
+    for block in range(BIRTH_DAYS):
+        id_number = resident_row(block * len(COUNTY_CODES), [1])[1]
+        assert rules.id_number_problem(id_number, today=today) is None
+        births.add(id_number[6:14])
+    assert len(births) == BIRTH_DAYS
+    assert min(births) == "19400101" and max(births) < f"{today.year - 1}"
 
 
 def test_a_large_city_gets_more_grids():

@@ -98,3 +98,48 @@ def booster_due(state: State, *, birth: date, policy: Policy, today: date) -> bo
     """Whether a booster is due today."""
     due_on = booster_due_on(state, birth=birth, policy=policy)
     return due_on is not None and today >= due_on
+
+
+def born_by(day: date, years: int) -> date:
+    """The latest birth date of a person aged `years` or more on `day` (age_on's
+    inverse: someone born on 29 February is of age on 1 March of a common year, so on
+    28 February of a common year the latest birth date is that day's, 28 February)."""
+    try:
+        return day.replace(year=day.year - years)
+    except ValueError:  # `day` is 29 February, the year `years` before is common
+        return date(day.year - years, 2, 28)
+
+
+@dataclass(frozen=True)
+class Band:
+    """An age band of the coverage figures: from `low` years to `high` years included
+    (None: no upper bound)."""
+
+    key: str
+    low: int
+    high: int | None
+
+
+# The bands the coverage is counted in (residents under 3 are not offered the vaccine).
+BANDS = (
+    Band("3_17", 3, 17),
+    Band("18_59", 18, 59),
+    Band("60_79", 60, 79),
+    Band("80", 80, None),
+)
+# Every band together: the residents the coverage counts.
+ALL_BANDS = Band("all", BANDS[0].low, None)
+
+
+def band_births(band: Band, day: date) -> tuple[date | None, date]:
+    """(exclusive lower bound, inclusive upper bound) of the birth dates of the band's
+    people on `day`: born after the first (None: no bound) and on or before the second."""
+    after = None if band.high is None else born_by(day, band.high + 1)
+    return after, born_by(day, band.low)
+
+
+def booster_cutoffs(policy: Policy, day: date) -> tuple[date, date]:
+    """(latest full-course day, latest birth date) of a person due a booster on `day`
+    whose status is a full course: the same decision as booster_due, as two bounds a query
+    can use (tests check that the two agree)."""
+    return day - timedelta(days=policy.booster_after_days), born_by(day, policy.booster_age)

@@ -12,6 +12,7 @@ from notices.schedule import SCHEDULE
 
 migration = importlib.import_module("notices.migrations.0003_schedule")
 later = importlib.import_module("notices.migrations.0005_shop_reinspection_schedule")
+boosters = importlib.import_module("notices.migrations.0011_booster_due_schedule")
 NAMES = {entry[0] for entry in SCHEDULE}
 
 
@@ -20,7 +21,7 @@ def notice_tasks():
 
 
 def test_the_migration_holds_the_same_schedule_as_the_command():
-    assert [*migration.SCHEDULE, later.ENTRY] == SCHEDULE
+    assert [*migration.SCHEDULE, later.ENTRY, boosters.ENTRY] == SCHEDULE
 
 
 def test_the_migration_creates_each_periodic_task_once(db):
@@ -28,6 +29,7 @@ def test_the_migration_creates_each_periodic_task_once(db):
     for _ in range(2):
         migration.create_schedule(apps, None)
         later.create(apps, None)
+        boosters.create(apps, None)
     assert notice_tasks().count() == len(SCHEDULE)
     digest = notice_tasks().get(name__contains="street digest")
     assert (digest.crontab.minute, digest.crontab.hour, str(digest.crontab.timezone)) == (
@@ -43,7 +45,7 @@ def test_setup_schedule_is_idempotent_and_keeps_admin_edits_unless_reset(db, cap
     call_command("setup_schedule")
     call_command("setup_schedule")
     assert notice_tasks().count() == len(SCHEDULE)
-    assert "0 created, 0 restored, 9 kept" in capsys.readouterr().out
+    assert "0 created, 0 restored, 10 kept" in capsys.readouterr().out
     digest = notice_tasks().get(name__contains="street digest")
     digest.crontab, _ = CrontabSchedule.objects.get_or_create(
         minute="0", hour="7", timezone="Asia/Shanghai"

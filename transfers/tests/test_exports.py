@@ -150,6 +150,8 @@ WHO = {
     "inspections": "street_supervisor",
     "figures": "street_supervisor",
     "workload": "street_supervisor",
+    "vaccination": "grid_worker",
+    "boosters-due": "grid_worker",
 }
 
 

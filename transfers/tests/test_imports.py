@@ -474,11 +474,11 @@ def test_the_template_has_the_chinese_headings_and_an_example(client, world, wor
 
 def test_every_kind_is_offered_only_to_the_roles_that_may_import_it(client, world):
     expected = {
-        "grid_worker": {"residents", "test-results"},
-        "community_staff": {"residents", "test-results"},
+        "grid_worker": {"residents", "test-results", "doses"},
+        "community_staff": {"residents", "test-results", "doses"},
         "street_supervisor": {"residents", "test-results", "shops"},
-        "district_office": {"residents", "test-results", "pushes"},
-        "city_office": {"residents", "test-results", "pushes", "announcement"},
+        "district_office": {"residents", "test-results", "pushes", "doses"},
+        "city_office": {"residents", "test-results", "pushes", "announcement", "doses"},
         "inspector": set(),
     }
     for role, kinds in expected.items():

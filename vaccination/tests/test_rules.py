@@ -4,15 +4,21 @@ histories and birth dates, boundaries included: 17 years 364 days, 179 and 180 d
 from datetime import date, timedelta
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from vaccination.rules import (
+    BANDS,
     Dose,
     Policy,
     State,
     Status,
     age_on,
+    band_births,
+    booster_cutoffs,
     booster_due,
     booster_due_on,
+    born_by,
     state_of,
 )
 
@@ -127,3 +133,62 @@ def test_age_in_whole_years(birth, day, age):
 def test_a_leap_day_birth_is_of_age_on_the_first_of_march():
     state = State(Status.FULL, full_course_on=date(2021, 1, 1))
     assert booster_due_on(state, birth=date(2004, 2, 29), policy=POLICY) == date(2022, 3, 1)
+
+
+# --- Bounds for queries: they must agree with the rules ---------------------------------------
+
+DAYS = st.dates(min_value=date(1920, 1, 1), max_value=date(2040, 12, 31))
+
+
+@given(birth=DAYS, day=DAYS, years=st.integers(min_value=0, max_value=100))
+def test_born_by_is_the_inverse_of_age_on(birth, day, years):
+    if birth > day:
+        return
+    assert (age_on(birth, day) >= years) == (birth <= born_by(day, years))
+
+
+@given(
+    birth=DAYS,
+    full_on=DAYS,
+    day=DAYS,
+    age=st.integers(min_value=0, max_value=30),
+    interval=st.integers(min_value=1, max_value=400),
+)
+def test_the_query_bounds_of_a_due_booster_agree_with_booster_due(
+    birth, full_on, day, age, interval
+):
+    policy = Policy(courses={}, booster_age=age, booster_after_days=interval)
+    state = State(Status.FULL, full_course_on=full_on)
+    latest_course, latest_birth = booster_cutoffs(policy, day)
+    by_bounds = full_on <= latest_course and birth <= latest_birth
+    assert by_bounds == booster_due(state, birth=birth, policy=policy, today=day)
+
+
+@given(birth=DAYS, day=DAYS)
+def test_a_person_of_3_or_more_is_in_exactly_one_band(birth, day):
+    if birth > day:
+        return
+    inside = [
+        band.key
+        for band in BANDS
+        if (band_births(band, day)[0] is None or birth > band_births(band, day)[0])
+        and birth <= band_births(band, day)[1]
+    ]
+    age = age_on(birth, day)
+    assert len(inside) == (1 if age >= 3 else 0)
+    if inside:
+        band = next(b for b in BANDS if b.key == inside[0])
+        assert band.low <= age and (band.high is None or age <= band.high)
+
+
+@pytest.mark.parametrize(
+    ("day", "years", "expected"),
+    [
+        (date(2024, 2, 29), 18, date(2006, 2, 28)),
+        (date(2026, 2, 28), 18, date(2008, 2, 28)),
+        (date(2026, 3, 1), 18, date(2008, 3, 1)),
+        (date(2022, 4, 1), 18, date(2004, 4, 1)),
+    ],
+)
+def test_born_by_on_the_days_around_29_february(day, years, expected):
+    assert born_by(day, years) == expected

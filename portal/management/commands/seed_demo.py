@@ -12,6 +12,8 @@ from django.utils import timezone
 from communities import demo
 from dashboards import reports, summary
 from shops import demo as shops_demo
+from vaccination import coverage
+from vaccination import demo as vaccination_demo
 
 
 class Command(BaseCommand):
@@ -52,11 +54,15 @@ class Command(BaseCommand):
             self.stdout.write(f"Arrival filed: {resident.name} from {province}{city}{county}")
         if shops_demo.demo_campaign_build(today=timezone.localdate()):
             self.stdout.write("The street sweep of 小店街道 started, with a few days done.")
+        doses = vaccination_demo.demo_doses_add(today=timezone.localdate())
+        self.stdout.write(f"Vaccination: {doses} doses added.")
         # The dashboards' figures before beat's first refresh, and yesterday's daily
         # reports (yesterday's figures: the demo's state now, as if found last night).
         now = timezone.now()
         summary.refresh(now - timedelta(days=1))
         nodes = summary.refresh(now)
+        coverage.refresh(now - timedelta(days=1))
+        coverage.refresh(now)
         built = reports.build(timezone.localdate(now) - timedelta(days=1), now=now)
         self.stdout.write(f"Dashboards: the figures of {nodes} nodes, {built} daily reports.")
         self.stdout.write(

@@ -1,0 +1,83 @@
+"""What vaccination gives notices to run (registered when VaccinationConfig.ready imports
+this module): the booster reminder, once a resident, to the resident by SMS and to the
+grid workers of their grid in the inbox; and its check just before sending, which cancels
+a reminder whose booster was recorded in the meantime (or who is no longer due)."""
+
+from datetime import datetime
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from communities import access
+from notices import registry, services, texts
+from notices.models import Notice
+from notices.reminders import batches, city_names, city_of, day_start, resident_sms, staff
+
+from . import rules, selectors
+from .models import Status, VaccinationState
+
+Kind = Notice.Kind
+Channel = Notice.Channel
+
+
+def reminder_key(resident_id: int) -> str:
+    return f"booster-due:{resident_id}"
+
+
+@registry.producer(Kind.BOOSTER_DUE)
+def booster_due(*, now: datetime | None = None) -> int:
+    """Residents due a booster today and not yet reminded: an SMS to the resident and an
+    in-app notice to the grid workers of their grid; each marked reminded in the same
+    transaction, so that the reminder goes out once."""
+    now = now or timezone.now()
+    today = timezone.localdate(now)
+    policy = selectors.policy_on(today)
+    due = selectors.due_states(
+        VaccinationState.objects.filter(reminded_at__isnull=True), policy=policy, day=today
+    ).select_related("resident__grid")
+    cities, created = city_names(), 0
+    for batch in batches(due):
+        with transaction.atomic():
+            workers = access.grid_workers_by_grid({s.resident.grid_id for s in batch})
+            notices = []
+            for state in batch:
+                resident = state.resident
+                key, due_at = reminder_key(resident.pk), day_start(today)
+                city = city_of(resident.grid, cities)
+                sms = texts.sms_text(Kind.BOOSTER_DUE, city=city, full_course=state.full_course_on)
+                notices.append(resident_sms(Kind.BOOSTER_DUE, resident, key, sms, due_at))
+                text = texts.staff_text(
+                    Kind.BOOSTER_DUE,
+                    name=resident.name,
+                    grid=resident.grid.name,
+                    full_course=state.full_course_on,
+                )
+                notices += [
+                    staff(Kind.BOOSTER_DUE, uid, Channel.INAPP, key, text, due_at, resident)
+                    for uid in sorted(workers[resident.grid_id])
+                ]
+            created += services.notices_create(notices=notices, dispatch=False)
+            VaccinationState.objects.filter(pk__in=[s.pk for s in batch]).update(reminded_at=now)
+    return created
+
+
+@registry.send_check(Kind.BOOSTER_DUE)
+def booster_still_due(notice: Notice) -> str | None:
+    """Why the reminder is no longer true now, or None: the resident's status read again
+    and the rules asked again with today's policy."""
+    if notice.resident_id is None:
+        return _("The resident is no longer registered.")
+    state = VaccinationState.objects.filter(resident_id=notice.resident_id).first()
+    if state is not None and state.status == Status.BOOSTER:
+        return _("A booster was recorded before the reminder was sent.")
+    if state is None or state.status != Status.FULL:
+        return _("The person no longer has a full course on record.")
+    today = timezone.localdate()
+    due = rules.booster_due(
+        rules.State(Status.FULL, full_course_on=state.full_course_on),
+        birth=selectors.birth_date(state.resident.id_number),
+        policy=selectors.policy_on(today),
+        today=today,
+    )
+    return None if due else _("The booster is not due under today's policy.")
