@@ -21,10 +21,11 @@ class Section:
 @dataclass(frozen=True)
 class ReportFigures:
     """Figures of the daily report: (name, label) in the order of the files, and
-    `values(day, node ids)` → {node id: {name: value}} for the reported nodes."""
+    `values(day, nodes)` → {node id: {name: value}} for the reported nodes, given as
+    {node id: (path, level)}."""
 
     figures: tuple[tuple[str, str | Promise], ...]
-    values: Callable[[date, set[int]], dict[int, dict[str, object]]]
+    values: Callable[[date, dict[int, tuple[str, str]]], dict[int, dict[str, object]]]
 
 
 _SECTIONS: dict[str, Callable[..., Section | None]] = {}

@@ -67,7 +67,8 @@ def build(day: date, *, now: datetime | None = None) -> int:
     lists = _lists(start, end, names)
     extra = defaultdict(dict)  # the other apps' figures (registry.report_figures)
     for registered in registry.report_figures():
-        for node_id, values in registered.values(day, reported).items():
+        nodes_of = {pk: (paths[pk], levels[pk]) for pk in reported}
+        for node_id, values in registered.values(day, nodes_of).items():
             extra[node_id].update(values)
     reports = []
     for node_id in reported:

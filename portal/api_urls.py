@@ -5,6 +5,7 @@ from rest_framework.routers import DefaultRouter
 
 from communities import api as communities_api
 from communities import api_records
+from hotels import api as hotels_api
 from notices import api as notices_api
 from portal import api_errors
 from shops import api as shops_api
@@ -36,6 +37,8 @@ router.register(
     "vaccination-products", vaccination_api.ProductViewSet, basename="vaccination-product"
 )
 router.register("boosters-due", vaccination_api.BoosterDueViewSet, basename="booster-due")
+router.register("hotels", hotels_api.HotelViewSet, basename="hotel")
+router.register("placements", hotels_api.PlacementViewSet, basename="placement")
 
 urlpatterns = [
     path("auth/token/", communities_api.TokenObtainView.as_view(), name="auth-token"),

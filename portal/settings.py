@@ -51,6 +51,7 @@ INSTALLED_APPS = [
     "dashboards",
     "transfers",
     "vaccination",
+    "hotels",
     "portal",  # the project's own commands (seed_demo assembles every app's demo)
 ]
 
@@ -91,6 +92,7 @@ TEMPLATES = [
                 "dashboards.context_processors.menu",
                 "transfers.context_processors.menu",
                 "vaccination.context_processors.menu",
+                "hotels.context_processors.menu",
             ],
         },
     },

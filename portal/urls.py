@@ -64,6 +64,7 @@ urlpatterns = [
     path("dashboard/", include("dashboards.urls")),
     path("shops/", include("shops.urls")),
     path("vaccination/", include("vaccination.urls")),
+    path("hotels/", include("hotels.urls")),
     path("sweep/", include("shops.urls_sweep")),
     path("placards/", include("shops.urls_placards")),
     path("s/", include("shops.urls_public")),

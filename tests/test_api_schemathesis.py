@@ -58,6 +58,7 @@ from communities.tests.factories import (
     image_bytes,
     valid_id_number,
 )
+from hotels.models import Hotel, Placement
 from notices.models import Notice
 from portal.wsgi import application
 from shops import services as shop_services
@@ -114,6 +115,8 @@ MODELS = {
     "/api/v1/users/{id}/": User,
     "/api/v1/doses/{id}/": Dose,
     "/api/v1/vaccination-products/{id}/": Product,
+    "/api/v1/hotels/{id}/": Hotel,
+    "/api/v1/placements/{id}/": Placement,
 }
 # Bodies that the writes accept, made with the objects (below).
 ACCEPTED: dict[str, dict] = {}
@@ -270,6 +273,26 @@ def _records(objects: dict) -> None:
         dedupe_key="schemathesis",
     )
     RecomputeRun.objects.create(kind="nightly", today=timezone.localdate())
+    hotel = Hotel.objects.create(
+        district=objects["nodes"]["district"],
+        name="锦江之星",
+        address="长风街88号",
+        contact_name="王经理",
+        contact_phone="13503510000",
+        state=Hotel.State.IN_USE,
+        accepted_on=today,
+        accepted_by="张检查员",
+    )
+    Placement.objects.create(
+        resident=resident,
+        measure=measure,
+        hotel=hotel,
+        room=hotel.rooms.create(floor=2, number="201", state="occupied"),
+        due_out=today + timedelta(days=5),
+        transfer_from="通达街1号",
+        transfer_at=timezone.now(),
+        transfer_by="转运组",
+    )
     products_ensure()
     dose_services.dose_record(
         resident=resident,

@@ -23,6 +23,7 @@ ROLES = {
     "xiaodian": ("desk", "phone"),
     "city": ("desk", "phone"),
     "inspector": ("desk", "phone"),
+    "hotel": ("phone",),  # a quarantine hotel's staff tick the day's checklist on a phone
 }
 # Words that are not English prose on a Chinese page: names of formats and standards.
 ALLOWED = {

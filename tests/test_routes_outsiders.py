@@ -49,6 +49,7 @@ from communities.tests.factories import (
     tree,
 )
 from dashboards.models import DailyReport
+from hotels.models import Hotel, Placement, Room, RosterEntry, StaffMember
 from notices.models import Notice
 from shops import services as shop_services
 from shops.models import Shop
@@ -189,6 +190,19 @@ TARGETS = {
     "vaccination:dose-record": ["resident"],
     "vaccination:product-edit": ["product"],
     "api:dose-detail": ["dose"],
+    "hotels:hotel-detail": ["hotel"],
+    "hotels:hotel-accept": ["hotel"],
+    "hotels:hotel-state": ["hotel"],
+    "hotels:rooms-add": ["hotel"],
+    "hotels:roster-add": ["hotel"],
+    "hotels:checklist-tick": ["hotel"],
+    "hotels:room-clean": ["room"],
+    "hotels:room-service": ["room"],
+    "hotels:roster-remove": ["roster_entry"],
+    "hotels:place": ["resident"],
+    "hotels:staff-detail": ["hotel_staff"],
+    "api:hotel-detail": ["hotel"],
+    "api:placement-detail": ["placement"],
 }
 # The API's actions that take POST only (the rest of the API's routes with an id read).
 API_POSTS = {
@@ -241,6 +255,7 @@ GET_ONLY = {
     "transfers:export-download",
     "imports:report",
     "imports:file",
+    "hotels:hotel-detail",
 } | {
     name
     for name in TARGETS
@@ -258,6 +273,14 @@ POST_ONLY = {
     "shops:campaign-assign",
     "shops:campaign-close",
     "shops:campaign-delete",
+    "hotels:hotel-accept",
+    "hotels:hotel-state",
+    "hotels:rooms-add",
+    "hotels:roster-add",
+    "hotels:checklist-tick",
+    "hotels:room-clean",
+    "hotels:room-service",
+    "hotels:roster-remove",
 }
 # A signed-in outsider may get 403 instead of 404 only where the view refuses the role
 # before it looks anything up: (route, user) → why.
@@ -281,6 +304,15 @@ ROLE_GATED.update(
         ("vaccination:product-edit", user): "the product table is the city office's: any "
         "other role is refused before a product is looked up (the products are city-wide "
         "data, no grid's)"
+        for user in ("grid_b_worker", "inspector")
+    }
+)
+ROLE_GATED.update(
+    {
+        (name, user): "the hotels are run by the district and city offices: any other role "
+        "is refused before anything is looked up; an office of another district gets 404 "
+        "(hotels/tests/test_views.py)"
+        for name in ("hotels:place", "hotels:staff-detail")
         for user in ("grid_b_worker", "inspector")
     }
 )
@@ -497,6 +529,37 @@ def _grid_a_build() -> dict:
         lot="202201A015",
         site="小店区人民医院接种点",
         number=1,
+    )
+    # a quarantine hotel of grid_a's district, its room taken by the resident, its staff
+    hotel = Hotel.objects.create(
+        district=nodes["district"],
+        name="锦江之星",
+        address="长风街88号",
+        contact_name="王经理",
+        contact_phone="13503510000",
+        state=Hotel.State.IN_USE,
+        accepted_on=date.today(),
+        accepted_by="张检查员",
+    )
+    room = Room.objects.create(hotel=hotel, floor=2, number="201", state="occupied")
+    member = StaffMember.objects.create(
+        district=nodes["district"], name="王丽", phone="13903510001"
+    )
+    objects.update(
+        hotel=hotel,
+        room=room,
+        hotel_staff=member,
+        roster_entry=RosterEntry.objects.create(hotel=hotel, staff=member, since=date.today()),
+        placement=Placement.objects.create(
+            resident=resident,
+            measure=objects["measure"],
+            hotel=hotel,
+            room=room,
+            due_out=date.today() + timedelta(days=6),
+            transfer_from="通达街1号",
+            transfer_at=timezone.now(),
+            transfer_by="转运组",
+        ),
     )
     return {"objects": objects, "users": users}
 

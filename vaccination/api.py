@@ -7,10 +7,11 @@ from django.utils.translation import gettext as _
 from drf_spectacular.utils import extend_schema
 from rest_framework import mixins, serializers, status, viewsets
 from rest_framework.exceptions import PermissionDenied
-from rest_framework.parsers import JSONParser
 from rest_framework.response import Response
 
 from communities.api_records import PersonFilter, call_service, resident_named
+from communities.serializers import PlainTextField, StrictSerializer
+from portal.parsers import JSONParser
 
 from . import access, selectors, services
 from .models import Dose, Product, VaccinationState
@@ -41,15 +42,15 @@ class DoseOut(serializers.ModelSerializer):
         ]
 
 
-class DoseIn(serializers.Serializer):
+class DoseIn(StrictSerializer):
     resident = serializers.IntegerField(min_value=1)
     day = serializers.DateField()
     product = serializers.SlugRelatedField(
         slug_field="code", queryset=Product.objects.filter(active=True)
     )
-    manufacturer = serializers.CharField(max_length=100, required=False, allow_blank=True)
-    lot = serializers.CharField(max_length=40)
-    site = serializers.CharField(max_length=100)
+    manufacturer = PlainTextField(max_length=100, required=False, allow_blank=True)
+    lot = PlainTextField(max_length=40)
+    site = PlainTextField(max_length=100)
     number = serializers.IntegerField(min_value=1, max_value=9)
     booster = serializers.BooleanField(default=False)
 
@@ -75,8 +76,8 @@ class DoseViewSet(
     mixins.RetrieveModelMixin,
     viewsets.GenericViewSet,
 ):
-    """Vaccination doses of the caller's residents, the latest first; POST records one
-    (the status follows from the doses)."""
+    """Vaccination doses of the caller's residents, the latest recorded first; POST
+    records one (the status follows from the doses)."""
 
     serializer_class = DoseOut
     filterset_class = DoseFilter

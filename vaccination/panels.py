@@ -115,10 +115,10 @@ REPORT_FIGURES = (
 )
 
 
-def report_values(day: date, node_ids: set[int]) -> dict[int, dict[str, object]]:
+def report_values(day: date, nodes: dict[int, tuple]) -> dict[int, dict[str, object]]:
     """The day's coverage of every age band together, for each reported node (the day's
     last refresh)."""
-    rows = CoverageDay.objects.filter(day=day, band=TOTAL, node_id__in=node_ids)
+    rows = CoverageDay.objects.filter(day=day, band=TOTAL, node_id__in=list(nodes))
     return {
         row.node_id: {
             "vaccination_residents": row.residents,

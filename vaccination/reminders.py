@@ -21,8 +21,10 @@ Kind = Notice.Kind
 Channel = Notice.Channel
 
 
-def reminder_key(resident_id: int) -> str:
-    return f"booster-due:{resident_id}"
+def reminder_key(resident_id: int, due_on) -> str:
+    """Once a resident and day due: a reminder cancelled because the policy moved the day
+    is made again when the new day comes (with the new day in its key)."""
+    return f"booster-due:{resident_id}:{due_on.isoformat()}"
 
 
 @registry.producer(Kind.BOOSTER_DUE)
@@ -43,7 +45,12 @@ def booster_due(*, now: datetime | None = None) -> int:
             notices = []
             for state in batch:
                 resident = state.resident
-                key, due_at = reminder_key(resident.pk), day_start(today)
+                due_on = rules.booster_due_on(
+                    rules.State(Status.FULL, full_course_on=state.full_course_on),
+                    birth=selectors.birth_date(resident.id_number),
+                    policy=policy,
+                )
+                key, due_at = reminder_key(resident.pk, due_on), day_start(today)
                 city = city_of(resident.grid, cities)
                 sms = texts.sms_text(Kind.BOOSTER_DUE, city=city, full_course=state.full_course_on)
                 notices.append(resident_sms(Kind.BOOSTER_DUE, resident, key, sms, due_at))
@@ -65,19 +72,26 @@ def booster_due(*, now: datetime | None = None) -> int:
 @registry.send_check(Kind.BOOSTER_DUE)
 def booster_still_due(notice: Notice) -> str | None:
     """Why the reminder is no longer true now, or None: the resident's status read again
-    and the rules asked again with today's policy."""
+    and the rules asked again with today's policy. A reminder cancelled for any reason but
+    a booster given leaves the resident to be reminded when they are due again."""
     if notice.resident_id is None:
         return _("The resident is no longer registered.")
     state = VaccinationState.objects.filter(resident_id=notice.resident_id).first()
     if state is not None and state.status == Status.BOOSTER:
         return _("A booster was recorded before the reminder was sent.")
+    reason = None
     if state is None or state.status != Status.FULL:
-        return _("The person no longer has a full course on record.")
-    today = timezone.localdate()
-    due = rules.booster_due(
-        rules.State(Status.FULL, full_course_on=state.full_course_on),
-        birth=selectors.birth_date(state.resident.id_number),
-        policy=selectors.policy_on(today),
-        today=today,
-    )
-    return None if due else _("The booster is not due under today's policy.")
+        reason = _("The person no longer has a full course on record.")
+    else:
+        today = timezone.localdate()
+        due = rules.booster_due(
+            rules.State(Status.FULL, full_course_on=state.full_course_on),
+            birth=selectors.birth_date(state.resident.id_number),
+            policy=selectors.policy_on(today),
+            today=today,
+        )
+        if not due:
+            reason = _("The booster is not due under today's policy.")
+    if reason is not None:
+        VaccinationState.objects.filter(resident_id=notice.resident_id).update(reminded_at=None)
+    return reason

@@ -12,6 +12,8 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from enum import StrEnum
 
+from communities.rules.identity import years_before
+
 
 class Status(StrEnum):
     NONE = "not_vaccinated"
@@ -51,21 +53,24 @@ def state_of(doses: Iterable[Dose], policy: Policy) -> State:
     """The status the doses give, in the order given by their days:
     1. the primary course is complete with as many primary doses as the course of the
        product of its first dose (a course finished with another product counts);
-    2. a booster counts once the course is complete, on or after its day;
+    2. a booster counts once the course is complete, on or after its day; so does a dose
+       given after the course without the booster flag (a third dose of an inactivated
+       vaccine entered as dose 3, or a site's file without the booster column);
     3. a dose of a product not in the table counts as one dose of a one-dose course
        (never a reason to call a vaccinated person unvaccinated)."""
     ordered = sorted(doses, key=lambda d: (d.day, d.booster))
     primary = [d for d in ordered if not d.booster]
     if not ordered:
         return State(Status.NONE)
-    full_on = None
+    full_on, beyond = None, []
     if primary:
         needed = policy.courses.get(primary[0].product, 1)
         if len(primary) >= needed:
-            full_on = primary[needed - 1].day
+            full_on, beyond = primary[needed - 1].day, primary[needed:]
     if full_on is None:
         return State(Status.INCOMPLETE)
-    boosters = [d.day for d in ordered if d.booster and d.day >= full_on]
+    flagged = [d.day for d in ordered if d.booster and d.day >= full_on]
+    boosters = sorted([*flagged, *(d.day for d in beyond)])
     if boosters:
         return State(Status.BOOSTER, full_course_on=full_on, booster_on=boosters[0])
     return State(Status.FULL, full_course_on=full_on)
@@ -104,10 +109,7 @@ def born_by(day: date, years: int) -> date:
     """The latest birth date of a person aged `years` or more on `day` (age_on's
     inverse: someone born on 29 February is of age on 1 March of a common year, so on
     28 February of a common year the latest birth date is that day's, 28 February)."""
-    try:
-        return day.replace(year=day.year - years)
-    except ValueError:  # `day` is 29 February, the year `years` before is common
-        return date(day.year - years, 2, 28)
+    return years_before(day, years)
 
 
 @dataclass(frozen=True)

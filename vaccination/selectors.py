@@ -7,6 +7,7 @@ from django.db.models import Q, QuerySet
 from django.db.models.functions import Substr
 
 from communities.models import Jurisdiction, Resident
+from communities.rules.identity import birth_date_of
 
 from . import rules
 from .models import BoosterPolicy, Dose, Product, Status, VaccinationState
@@ -25,14 +26,22 @@ def digits(day: date) -> str:
     return day.strftime("%Y%m%d")
 
 
-def birth_date(id_number: str) -> date:
-    return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+birth_date = birth_date_of  # the birth date of a resident's (valid) ID number
 
 
 def courses() -> dict[str, int]:
     """Every product's primary course by its code (those no longer in use too: their
     doses were given)."""
     return dict(Product.objects.values_list("code", "primary_doses"))
+
+
+def policy_history(limit: int = 20) -> QuerySet[BoosterPolicy]:
+    """The booster policies, the latest first, with who set them."""
+    return BoosterPolicy.objects.select_related("set_by")[:limit]
+
+
+def products() -> QuerySet[Product]:
+    return Product.objects.all()
 
 
 def policy_row_on(day: date) -> BoosterPolicy | None:

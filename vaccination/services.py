@@ -5,7 +5,7 @@ products and booster policy."""
 from datetime import date
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -66,17 +66,21 @@ def dose_record(
     problems = dose_problems(resident=resident, day=day, product=product)
     if problems:
         raise ValidationError(problems)
-    dose = Dose.objects.create(
-        resident=resident,
-        day=day,
-        product=product,
-        manufacturer=manufacturer or product.manufacturer,
-        lot=lot,
-        site=site,
-        number=number,
-        booster=booster,
-        recorded_by=by,
-    )
+    try:
+        with transaction.atomic():  # a second recording of the same day at the same moment
+            dose = Dose.objects.create(
+                resident=resident,
+                day=day,
+                product=product,
+                manufacturer=manufacturer or product.manufacturer,
+                lot=lot,
+                site=site,
+                number=number,
+                booster=booster,
+                recorded_by=by,
+            )
+    except IntegrityError:
+        raise ValidationError({"day": str(REPEATED_DAY)}) from None
     states_refresh(resident_ids=[resident.pk])
     return dose
 
@@ -107,10 +111,19 @@ def product_save(*, product: Product, by: User) -> Product:
 def policy_set(
     *, effective: date, booster_age: int, booster_after_days: int, by: User, note: str = ""
 ) -> BoosterPolicy:
-    """A booster policy from `effective` on (today or later: the past is not rewritten),
-    the one set for that day replaced."""
-    if effective < timezone.localdate():
+    """A booster policy from `effective` on: today or later (the past is not rewritten);
+    one set for a later day and not yet in force is replaced, one in force is not."""
+    today = timezone.localdate()
+    if effective < today:
         raise ValidationError({"effective": _("A policy takes effect today or later.")})
+    if effective == today and BoosterPolicy.objects.filter(effective=today).exists():
+        raise ValidationError(
+            {
+                "effective": _(
+                    "A policy is in force from today already: set the next one from tomorrow."
+                )
+            }
+        )
     policy, _created = BoosterPolicy.objects.update_or_create(
         effective=effective,
         defaults={

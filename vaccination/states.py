@@ -5,12 +5,17 @@ doses change, a job when a product's course changes."""
 from collections import defaultdict
 from collections.abc import Iterable
 
+from django.db import transaction
+
+from communities.models import Resident
+
 from . import rules, selectors
 from .models import Dose, VaccinationState
 
 BATCH = 1000  # residents whose status is written at a time
 
 
+@transaction.atomic
 def states_refresh(*, resident_ids: Iterable[int]) -> int:
     """Write the status of each resident from their doses as they are now (rows for those
     with doses, none for those without); returns how many were written. The reminder's
@@ -21,6 +26,15 @@ def states_refresh(*, resident_ids: Iterable[int]) -> int:
     written = 0
     for start in range(0, len(ids), BATCH):
         batch = ids[start : start + BATCH]
+        # Lock the residents (in id order: no deadlock between two writers) before the
+        # doses are read: a dose recorded by another transaction meanwhile waits, so
+        # the status written is never that of a set of doses without it.
+        list(
+            Resident.objects.select_for_update()
+            .filter(pk__in=batch)
+            .order_by("pk")
+            .values_list("pk", flat=True)
+        )
         doses = defaultdict(list)
         rows = Dose.objects.filter(resident_id__in=batch).values_list(
             "resident_id", "day", "product__code", "booster"

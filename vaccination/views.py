@@ -11,10 +11,11 @@ from django.views.decorators.http import require_http_methods
 
 from communities import access as core_access
 from communities.paging import CappedPaginator
+from portal.forms import add_service_errors
 
 from . import access, listings, rules, selectors, services
 from .forms import DoseForm, PolicyForm, ProductForm
-from .models import BoosterPolicy, Product, Status
+from .models import Product, Status
 from .panels import BAND_LABELS
 
 PER_PAGE = 50
@@ -33,7 +34,8 @@ def _filters(request) -> dict:
 def resident_list(request):
     """接种情况: the user's residents with the status their doses give."""
     residents = listings.residents(request.user, request.GET)
-    page = CappedPaginator(residents, PER_PAGE).get_page(request.GET.get("page"))
+    # a deep page's keys from the list's index, then its rows (communities' resident list)
+    page = CappedPaginator(residents, PER_PAGE, keys_first=True).get_page(request.GET.get("page"))
     return render(request, "vaccination/resident_list.html", {"page": page, **_filters(request)})
 
 
@@ -68,8 +70,7 @@ def dose_record(request, pk):
         try:
             services.dose_record(resident=resident, by=user, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -109,8 +110,7 @@ def policy(request):
         try:
             row = services.policy_set(by=user, **form.cleaned_data)
         except ValidationError as error:
-            for field, problems in error.message_dict.items():
-                form.add_error(field if field in form.fields else None, problems)
+            add_service_errors(form, error)
         else:
             messages.success(
                 request,
@@ -129,8 +129,8 @@ def policy(request):
         "form": form,
         "current": current,
         "defaults": defaults,
-        "history": BoosterPolicy.objects.select_related("set_by")[:20],
-        "products": Product.objects.all(),
+        "history": selectors.policy_history(),
+        "products": selectors.products(),
     }
     return render(request, "vaccination/policy.html", context)
 

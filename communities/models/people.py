@@ -124,6 +124,7 @@ class User(AbstractUser):
         DISTRICT_OFFICE = "district_office", _("District prevention office")
         CITY_OFFICE = "city_office", _("City prevention office")
         INSPECTOR = "inspector", _("Inspector")
+        HOTEL_STAFF = "hotel_staff", _("Quarantine hotel staff")
         ADMIN = "admin", _("Administrator")
 
     # The levels at which each role may be placed.
@@ -134,6 +135,7 @@ class User(AbstractUser):
         Role.DISTRICT_OFFICE: {Jurisdiction.Level.DISTRICT},
         Role.CITY_OFFICE: {Jurisdiction.Level.CITY},
         Role.INSPECTOR: {Jurisdiction.Level.STREET, Jurisdiction.Level.DISTRICT},
+        Role.HOTEL_STAFF: {Jurisdiction.Level.DISTRICT},
         Role.ADMIN: {Jurisdiction.Level.CITY},
     }
 

@@ -38,6 +38,12 @@ def years_before(day: date, years: int) -> date:
         return day.replace(year=day.year - years, day=28)
 
 
+def birth_date_of(id_number: str) -> date:
+    """The birth date an 18-digit identity number holds (digits 7 to 14); ValueError when
+    they are no date."""
+    return date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+
+
 def id_number_problem(value: str, *, today: date) -> str | None:
     """Why `value` is not a plausible 18-digit identity number on `today`, or None if it
     is: its format, its birth date (a real date, not after today, at most MAX_AGE_YEARS
@@ -46,7 +52,7 @@ def id_number_problem(value: str, *, today: date) -> str | None:
     if not ID_PATTERN.match(value):
         return "format"
     try:
-        birth = date(int(value[6:10]), int(value[10:12]), int(value[12:14]))
+        birth = birth_date_of(value)
     except ValueError:
         return "birth_date"
     if id_check_char(value[:17]) != value[17]:

@@ -152,6 +152,9 @@ WHO = {
     "workload": "street_supervisor",
     "vaccination": "grid_worker",
     "boosters-due": "grid_worker",
+    "hotels": "district_office",
+    "placements": "district_office",
+    "hotel-staff": "district_office",
 }
 
 

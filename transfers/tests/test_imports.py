@@ -477,8 +477,15 @@ def test_every_kind_is_offered_only_to_the_roles_that_may_import_it(client, worl
         "grid_worker": {"residents", "test-results", "doses"},
         "community_staff": {"residents", "test-results", "doses"},
         "street_supervisor": {"residents", "test-results", "shops"},
-        "district_office": {"residents", "test-results", "pushes", "doses"},
-        "city_office": {"residents", "test-results", "pushes", "announcement", "doses"},
+        "district_office": {"residents", "test-results", "pushes", "doses", "hotel-rooms"},
+        "city_office": {
+            "residents",
+            "test-results",
+            "pushes",
+            "announcement",
+            "doses",
+            "hotel-rooms",
+        },
         "inspector": set(),
     }
     for role, kinds in expected.items():

@@ -83,3 +83,16 @@ def test_the_lists_are_the_callers_own(world):
     assert inspector.get("/api/v1/doses/").json()["results"] == []
     assert inspector.get("/api/v1/boosters-due/").json()["results"] == []
     assert inspector.get("/api/v1/vaccination-products/").json()["results"] == []
+
+
+def test_unknown_fields_control_characters_and_deep_json_are_400s(world):
+    resident = world["residents"]["grid_a"]
+    client = api_for(world["users"]["grid_worker"])
+    misspelt = client.post("/api/v1/doses/", body(resident, boster=True), format="json")
+    assert misspelt.status_code == 400 and "boster" in misspelt.json()
+    control = client.post("/api/v1/doses/", body(resident, lot="x\n\t1"), format="json")
+    assert control.status_code == 400 and "lot" in control.json()
+    deep = "[" * 5000 + "]" * 5000
+    nested = client.post("/api/v1/doses/", deep, content_type="application/json")
+    assert nested.status_code == 400
+    assert not Dose.objects.exists()

@@ -73,7 +73,7 @@ def test_no_reminder_at_all_when_the_booster_came_first(world, due):
     assert not Notice.objects.filter(kind=Kind.BOOSTER_DUE).exists()
 
 
-def test_a_stricter_policy_before_sending_cancels_it(world, due):
+def test_a_stricter_policy_before_sending_cancels_it_and_the_new_day_reminds(world, due):
     reminders.booster_due()
     services.policy_set(
         effective=timezone.localdate(),
@@ -83,6 +83,11 @@ def test_a_stricter_policy_before_sending_cancels_it(world, due):
     )
     send_all()
     assert {state for _channel, state in sent_to(due)} == {State.CANCELLED}
+    assert VaccinationState.objects.get(resident=due).reminded_at is None
+    assert reminders.booster_due() == 0  # not due under the policy
+    later = timezone.now() + timedelta(days=170)  # 370 days after the full course
+    assert reminders.booster_due(now=later) == 2
+    assert reminders.booster_due(now=later) == 0
 
 
 @pytest.mark.parametrize(

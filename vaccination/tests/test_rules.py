@@ -39,6 +39,16 @@ def days_ago(n: int) -> date:
             [Dose(days_ago(60), "inactivated"), Dose(days_ago(30), "inactivated")],
             State(Status.FULL, full_course_on=days_ago(30)),
         ),
+        (
+            # a third dose entered without the booster flag (dose 3, a file without the
+            # booster column): after the full course, it is the booster
+            [
+                Dose(days_ago(300), "inactivated"),
+                Dose(days_ago(270), "inactivated"),
+                Dose(days_ago(10), "inactivated"),
+            ],
+            State(Status.BOOSTER, full_course_on=days_ago(270), booster_on=days_ago(10)),
+        ),
         ([Dose(days_ago(10), "adenovirus")], State(Status.FULL, full_course_on=days_ago(10))),
         (
             [Dose(days_ago(90), "protein"), Dose(days_ago(60), "protein")],

@@ -127,7 +127,7 @@ def test_the_task_runs_the_whole_product_twice_harmlessly(world, monkeypatch):
     assert set(VaccinationState.objects.values_list("status", flat=True)) == {Status.FULL}
 
 
-def test_a_policy_takes_effect_today_or_later_and_replaces_that_days(world):
+def test_a_policy_takes_effect_today_or_later_and_one_in_force_is_never_edited(world):
     today = timezone.localdate()
     city = world["users"]["city_office"]
     with pytest.raises(ValidationError):
@@ -135,8 +135,12 @@ def test_a_policy_takes_effect_today_or_later_and_replaces_that_days(world):
             effective=today - timedelta(days=1), booster_age=18, booster_after_days=180, by=city
         )
     services.policy_set(effective=today, booster_age=18, booster_after_days=180, by=city)
-    services.policy_set(effective=today, booster_age=18, booster_after_days=90, by=city)
-    assert list(BoosterPolicy.objects.values_list("booster_after_days", flat=True)) == [90]
+    with pytest.raises(ValidationError):
+        services.policy_set(effective=today, booster_age=18, booster_after_days=90, by=city)
+    tomorrow = today + timedelta(days=1)
+    services.policy_set(effective=tomorrow, booster_age=18, booster_after_days=120, by=city)
+    services.policy_set(effective=tomorrow, booster_age=18, booster_after_days=90, by=city)
+    assert list(BoosterPolicy.objects.values_list("booster_after_days", flat=True)) == [90, 180]
 
 
 def test_the_migration_holds_the_same_products_and_ensure_puts_back_a_missing_one(world):

@@ -3,8 +3,10 @@ work with residents, each with an outsider; a dose recorded on a resident's page
 input: a message in Chinese and nothing stored); the city office's policy and products;
 the list pages' query counts pinned."""
 
+import io
 from datetime import timedelta
 
+import openpyxl
 import pytest
 from django.urls import reverse
 from django.utils import timezone
@@ -194,3 +196,14 @@ def test_only_the_city_office_sets_the_policy(client, world, role):
     assert client.get(reverse("vaccination:policy")).status_code == 403
     product = Product.objects.get(code="ad5")
     assert client.get(reverse("vaccination:product-edit", args=[product.pk])).status_code == 403
+
+
+def test_the_exports_mask_id_numbers_and_phones(client, world, people):
+    signed_in(client, world["users"]["grid_worker"])
+    for name in ("boosters-due", "vaccination"):
+        response = client.post(reverse("transfers:export", args=[name]), {"format": "xlsx"})
+        assert response.status_code == 200
+        book = openpyxl.load_workbook(io.BytesIO(response.content))
+        cells = [str(c) for row in book.active.values for c in row]
+        assert people["mine"].id_number not in cells and people["mine"].phone not in cells
+        assert any("*" in c for c in cells)

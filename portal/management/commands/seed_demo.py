@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from communities import demo
 from dashboards import reports, summary
+from hotels import demo as hotels_demo
 from shops import demo as shops_demo
 from vaccination import coverage
 from vaccination import demo as vaccination_demo
@@ -56,6 +57,8 @@ class Command(BaseCommand):
             self.stdout.write("The street sweep of 小店街道 started, with a few days done.")
         doses = vaccination_demo.demo_doses_add(today=timezone.localdate())
         self.stdout.write(f"Vaccination: {doses} doses added.")
+        if hotels_demo.demo_hotels_build(today=timezone.localdate()):
+            self.stdout.write("Quarantine hotels of 小店区 and 尖草坪区 set up, with their staff.")
         # The dashboards' figures before beat's first refresh, and yesterday's daily
         # reports (yesterday's figures: the demo's state now, as if found last night).
         now = timezone.now()
