@@ -34,6 +34,9 @@ from .models import (
 Role = User.Role
 Level = Jurisdiction.Level
 
+# Roles placed in a district that see nothing of it by their place: a quarantine hotel's
+# staff see the hotels whose roster they are on (hotels/access.py), nothing else.
+PLACED_ONLY_ROLES = {Role.HOTEL_STAFF}
 # Roles that see the whole city, as does a superuser.
 CITYWIDE_ROLES = {Role.CITY_OFFICE, Role.ADMIN}
 # Roles that work with residents' personal data.
@@ -64,7 +67,7 @@ def scope_filter(user, prefix: str = "") -> Q | None:
         return Q(pk__in=[])
     if is_citywide(user):
         return None
-    if user.jurisdiction_id is None:
+    if user.jurisdiction_id is None or role_of(user) in PLACED_ONLY_ROLES:
         return Q(pk__in=[])
     if role_of(user) == Role.GRID_WORKER:
         return Q(**{f"{prefix}pk__in": served_grid_ids(user)})
@@ -128,7 +131,10 @@ def users_for(user) -> QuerySet[User]:
         return User.objects.none()
     if is_citywide(user):
         return User.objects.all()
-    if role_of(user) == Role.GRID_WORKER or user.jurisdiction_id is None:
+    if (
+        role_of(user) in {Role.GRID_WORKER, *PLACED_ONLY_ROLES}
+        or user.jurisdiction_id is None
+    ):
         return User.objects.filter(pk=user.pk)
     return User.objects.filter(jurisdiction__path__startswith=user.jurisdiction.path)
 

@@ -6,11 +6,12 @@ The district office runs its district's hotels (the city office every district's
 sets the reserve targets); a hotel's staff see the hotels whose roster they are on."""
 
 from django.db.models import Q, QuerySet
+from django.utils import timezone
 
 from communities.access import is_citywide, jurisdictions_for, role_of, scope_filter
 from communities.models import Jurisdiction, User
 
-from .models import Checklist, Hotel, Placement, Room, RosterEntry, StaffMember
+from .models import Certificate, Checklist, Hotel, Placement, Room, RosterEntry, StaffMember
 
 Role = User.Role
 
@@ -34,10 +35,20 @@ def districts_for(user) -> QuerySet[Jurisdiction]:
     return jurisdictions_for(user).filter(level=Jurisdiction.Level.DISTRICT)
 
 
+def on_duty(user) -> QuerySet[RosterEntry]:
+    """The user's open roster entries while they hold a certificate valid today (the
+    hourly job takes an expired one off; until it runs, an expired one counts for
+    nothing)."""
+    today = timezone.localdate()
+    valid = Certificate.objects.filter(issued__lte=today, valid_until__gte=today)
+    return RosterEntry.objects.filter(
+        staff__user=user, until__isnull=True, staff__in=valid.values("staff_id")
+    )
+
+
 def _rostered(user) -> Q:
     """The hotels on whose roster the user (a staff member with a sign-in) is today."""
-    entries = RosterEntry.objects.filter(staff__user=user, until__isnull=True)
-    return Q(pk__in=entries.values("hotel_id"))
+    return Q(pk__in=on_duty(user).values("hotel_id"))
 
 
 def hotels_for(user) -> QuerySet[Hotel]:
@@ -75,4 +86,4 @@ def staff_for(user) -> QuerySet[StaffMember]:
 
 def can_tick(user, hotel: Hotel) -> bool:
     """The day's checklist is ticked by the hotel's staff on its roster."""
-    return RosterEntry.objects.filter(hotel=hotel, staff__user=user, until__isnull=True).exists()
+    return on_duty(user).filter(hotel=hotel).exists()

@@ -72,7 +72,11 @@ class PlaceForm(forms.Form):
         required=False,
         empty_label=_("No: a room of their own"),
     )
-    transfer_from = forms.CharField(label=_("Transferred from"), max_length=200)
+    transfer_from = forms.CharField(
+        label=_("Transferred from"),
+        max_length=200,
+        help_text=_("Where the person was picked up: a station, an airport, their home."),
+    )
     transfer_at = forms.DateTimeField(
         label=_("Transferred at"),
         widget=forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"),
@@ -103,6 +107,18 @@ class StaffForm(forms.ModelForm):
         self.fields["district"].queryset = districts
         self.fields["user"].queryset = accounts
         self.fields["user"].required = False
+
+    def clean(self):
+        data = super().clean()
+        account, district = data.get("user"), data.get("district")
+        elsewhere = (
+            account is not None
+            and district is not None
+            and (not account.is_active or account.jurisdiction_id != district.pk)
+        )
+        if elsewhere:
+            self.add_error("user", _("The sign-in is not an active one of this district."))
+        return data
 
 
 class TrainingForm(forms.Form):

@@ -35,7 +35,7 @@ def placements(user, params: QueryDict) -> QuerySet[Placement]:
     return (
         access.placements_for(user)
         .filter(left_on__isnull=True)
-        .select_related("resident", "hotel", "room")
+        .select_related("resident__grid__parent", "hotel", "room")
         .order_by("due_out", "hotel__name", "room__number")
     )
 

@@ -43,6 +43,8 @@ class Hotel(models.Model):
     # 检查验收: the check before a hotel may take people, by whom and when
     accepted_on = models.DateField(_("accepted on"), null=True, blank=True)
     accepted_by = models.CharField(_("accepted by (inspector)"), max_length=100, blank=True)
+    # when it last went into use: its checklists are due from then on
+    in_use_since = models.DateTimeField(_("in use since"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
 
     class Meta:
@@ -68,7 +70,9 @@ class Room(models.Model):
         CLEANING = rules.Room.CLEANING, _("Cleaning")
         OUT_OF_SERVICE = rules.Room.OUT_OF_SERVICE, _("Out of service")
 
-    hotel = models.ForeignKey(Hotel, on_delete=models.CASCADE, related_name="rooms")
+    hotel = models.ForeignKey(
+        Hotel, verbose_name=_("hotel"), on_delete=models.CASCADE, related_name="rooms"
+    )
     number = models.CharField(_("room number"), max_length=10)
     floor = models.SmallIntegerField(_("floor"))
     state = models.CharField(_("state"), max_length=16, choices=State.choices, default=State.FREE)
@@ -90,11 +94,19 @@ class ReserveTarget(models.Model):
     """The rooms a district keeps ready (隔离房间储备), set by the city office."""
 
     district = models.OneToOneField(
-        Jurisdiction, on_delete=models.CASCADE, related_name="reserve_target"
+        Jurisdiction,
+        verbose_name=_("district"),
+        on_delete=models.CASCADE,
+        related_name="reserve_target",
     )
     rooms = models.PositiveIntegerField(_("rooms to keep ready"))
     set_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     set_at = models.DateTimeField(_("set at"), auto_now=True)
 
@@ -110,17 +122,32 @@ class Placement(models.Model):
     """A resident in a room for the centralized quarantine of their measure, from the
     point-to-point transfer (点对点转运) to the day they leave."""
 
-    resident = models.ForeignKey(Resident, on_delete=models.CASCADE, related_name="placements")
-    measure = models.ForeignKey(ControlMeasure, on_delete=models.CASCADE, related_name="+")
-    hotel = models.ForeignKey(Hotel, on_delete=models.PROTECT, related_name="placements")
-    room = models.ForeignKey(Room, on_delete=models.PROTECT, related_name="placements")
+    resident = models.ForeignKey(
+        Resident, verbose_name=_("resident"), on_delete=models.CASCADE, related_name="placements"
+    )
+    measure = models.ForeignKey(
+        ControlMeasure,
+        verbose_name=_("control measure"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    hotel = models.ForeignKey(
+        Hotel, verbose_name=_("hotel"), on_delete=models.PROTECT, related_name="placements"
+    )
+    room = models.ForeignKey(
+        Room, verbose_name=_("room"), on_delete=models.PROTECT, related_name="placements"
+    )
     # the last day of the phase: the hotel's list of who is due out on which day
     due_out = models.DateField(_("due out"))
     transfer_from = models.CharField(_("transferred from"), max_length=200)
     transfer_at = models.DateTimeField(_("transferred at"))
     transfer_by = models.CharField(_("transferred by"), max_length=100)
     placed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("placed by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
     )
     placed_at = models.DateTimeField(_("placed at"), auto_now_add=True)
     left_on = models.DateField(_("left on"), null=True, blank=True)
@@ -148,7 +175,9 @@ class Placement(models.Model):
 class StaffMember(models.Model):
     """A person who works in a district's hotels (their sign-in, if they tick checklists)."""
 
-    district = models.ForeignKey(Jurisdiction, on_delete=models.PROTECT, related_name="+")
+    district = models.ForeignKey(
+        Jurisdiction, verbose_name=_("district"), on_delete=models.PROTECT, related_name="+"
+    )
     name = models.CharField(_("name"), max_length=50)
     phone = models.CharField(_("phone"), max_length=11, validators=[validate_mobile])
     post = models.CharField(_("post"), max_length=50, blank=True)
@@ -171,7 +200,12 @@ class StaffMember(models.Model):
 
 
 class Training(models.Model):
-    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="trainings")
+    staff = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="trainings",
+    )
     course = models.CharField(_("course"), max_length=100)
     day = models.DateField(_("date"))
     trainer = models.CharField(_("trainer"), max_length=100)
@@ -189,7 +223,12 @@ class Training(models.Model):
 class Certificate(models.Model):
     """A 上岗证: issued to a staff member who passed a training."""
 
-    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="certificates")
+    staff = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="certificates",
+    )
     number = models.CharField(_("certificate number"), max_length=40, unique=True)
     issued = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"))
@@ -211,8 +250,15 @@ class Certificate(models.Model):
 class RosterEntry(models.Model):
     """A staff member on a hotel's roster, from a day until they are taken off."""
 
-    hotel = models.ForeignKey(Hotel, on_delete=models.CASCADE, related_name="roster")
-    staff = models.ForeignKey(StaffMember, on_delete=models.CASCADE, related_name="rosters")
+    hotel = models.ForeignKey(
+        Hotel, verbose_name=_("hotel"), on_delete=models.CASCADE, related_name="roster"
+    )
+    staff = models.ForeignKey(
+        StaffMember,
+        verbose_name=_("staff member"),
+        on_delete=models.CASCADE,
+        related_name="rosters",
+    )
     since = models.DateField(_("since"))
     until = models.DateField(_("until"), null=True, blank=True)
     removed_reason = models.CharField(_("reason taken off"), max_length=100, blank=True)
@@ -234,7 +280,9 @@ class RosterEntry(models.Model):
 class Checklist(models.Model):
     """A hotel's checklist of a day: the items ticked (rules.ITEMS), by whom and when."""
 
-    hotel = models.ForeignKey(Hotel, on_delete=models.CASCADE, related_name="checklists")
+    hotel = models.ForeignKey(
+        Hotel, verbose_name=_("hotel"), on_delete=models.CASCADE, related_name="checklists"
+    )
     day = models.DateField(_("day"))
     ticks = models.JSONField(_("ticked items"), default=dict)  # key → {"at", "by"}
     note = models.CharField(_("the day's report"), max_length=500, blank=True)
@@ -256,7 +304,9 @@ class OccupancyDay(models.Model):
     """A district's rooms on a day (its hotels together), as the last refresh found
     them: the chart's history."""
 
-    district = models.ForeignKey(Jurisdiction, on_delete=models.CASCADE, related_name="+")
+    district = models.ForeignKey(
+        Jurisdiction, verbose_name=_("district"), on_delete=models.CASCADE, related_name="+"
+    )
     day = models.DateField(_("day"))
     refreshed_at = models.DateTimeField(_("refreshed at"))
     in_use = models.PositiveIntegerField(_("rooms of hotels in use"), default=0)

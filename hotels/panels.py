@@ -7,7 +7,7 @@ its target on the dashboards, and the day's figures in the daily report
 from collections import defaultdict
 from datetime import date
 
-from django.db.models import Count
+from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from communities import figures
 from communities.figures import Panel, Waiting
 from communities.models import Jurisdiction
+from communities.selectors import day_bounds
 from dashboards import registry
 
 from . import access, rules, selectors
@@ -120,8 +121,10 @@ def report_values(day: date, nodes: dict[int, tuple]) -> dict[int, dict[str, obj
     """The day's rooms (its last occupancy refresh), checklists and the hotels' reports
     of each reported district, the city's those of its districts; three queries."""
     rows = list(OccupancyDay.objects.filter(day=day).select_related("district"))
-    in_use = dict(
+    _start, end = day_bounds(day)
+    in_use = dict(  # the hotels in use that day (put in use before its end)
         Hotel.objects.filter(state=Hotel.State.IN_USE)
+        .filter(Q(in_use_since__isnull=True) | Q(in_use_since__lt=end))
         .values_list("district_id")
         .annotate(n=Count("pk"))
         .order_by()

@@ -93,6 +93,7 @@ ITEMS = (
     Item("report", time(21, 0)),
 )
 ITEM_KEYS = tuple(item.key for item in ITEMS)
+DUE_AT = {item.key: item.due for item in ITEMS}
 # The checklist is missing when an item is not ticked by its time; the whole day's is
 # due by the last item's time.
 CHECKLIST_DUE = max(item.due for item in ITEMS)

@@ -62,7 +62,7 @@ def rooms_by_district(districts: list[Jurisdiction]) -> list[Rooms]:
     for district_id, hotel_state, room_state, n in rows:
         rooms = out[district_id]
         if hotel_state == State.ACCEPTED:
-            rooms.standby += n if room_state != RoomState.OUT_OF_SERVICE else 0
+            rooms.standby += n if room_state == RoomState.FREE else 0
             continue
         rooms.in_use += n
         setattr(rooms, room_state, getattr(rooms, room_state) + n)
@@ -169,8 +169,15 @@ def checklists_missing(hotels: QuerySet[Hotel], *, now: datetime) -> list[Missin
     }
     out = []
     for hotel in in_use:
+        since = (
+            timezone.localtime(hotel.in_use_since).replace(tzinfo=None)
+            if hotel.in_use_since
+            else None
+        )
         for day in days:
             items = rules.missing_items(ticked.get((hotel.pk, day), {}), day=day, now=local)
+            if since is not None:  # nothing was due before the hotel went into use
+                items = [key for key in items if datetime.combine(day, rules.DUE_AT[key]) > since]
             if items:
                 out.append(Missing(hotel=hotel, day=day, items=items))
     return out

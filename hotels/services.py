@@ -6,7 +6,7 @@ targets. Each refusal is a ValidationError with a message in the user's language
 from datetime import date, datetime
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -65,7 +65,9 @@ def hotel_state_set(*, hotel: Hotel, state: str, by: User) -> Hotel:
     if state != State.IN_USE and hotel.placements.filter(left_on__isnull=True).exists():
         raise ValidationError(_("People are placed in this hotel: it stays in use."))
     hotel.state = state
-    hotel.save(update_fields=["state"])
+    if state == State.IN_USE:
+        hotel.in_use_since = timezone.now()
+    hotel.save(update_fields=["state", "in_use_since"])
     return hotel
 
 
@@ -81,7 +83,11 @@ def rooms_add(*, hotel: Hotel, floor: int, numbers: list[str], by: User) -> int:
         )
     if len(set(numbers)) != len(numbers):
         raise ValidationError(_("A room number is given twice."))
-    Room.objects.bulk_create(Room(hotel=hotel, floor=floor, number=n) for n in numbers)
+    try:
+        with transaction.atomic():
+            Room.objects.bulk_create(Room(hotel=hotel, floor=floor, number=n) for n in numbers)
+    except IntegrityError:  # added by someone else at the same moment
+        raise ValidationError(_("These rooms were added meanwhile: reload the page.")) from None
     return len(numbers)
 
 
@@ -145,12 +151,20 @@ def placement_create(
        hotel's first free room; a hotel without a free room refuses;
     4. the room is occupied until the phase's last day (the hotel's due-out list)."""
     today = timezone.localdate()
+    # the person first (as their arrivals and codes are written): two placings of one
+    # person wait for each other, the second then finds the first
+    Resident.objects.select_for_update().filter(pk=resident.pk).first()
     measure = ControlMeasure.objects.filter(
         resident=resident, state=ControlMeasure.State.ACTIVE
     ).first()
     window = centralized_window(measure) if measure else None
     if window is None or window.last < today:
         raise ValidationError(_("This person's measure has no centralized quarantine to come."))
+    if window.first > today:
+        raise ValidationError(
+            _("This person's centralized quarantine starts on %(day)s: place them then.")
+            % {"day": window.first.isoformat()}
+        )
     if Placement.objects.filter(resident=resident, left_on__isnull=True).exists():
         raise ValidationError(_("This person is already placed in a room."))
     hotel = Hotel.objects.select_for_update().get(pk=hotel.pk)
@@ -161,9 +175,12 @@ def placement_create(
     if transfer_at > timezone.now():
         raise ValidationError({"transfer_at": _("The transfer cannot be in the future.")})
     if with_family is not None:
-        if with_family.hotel_id != hotel.pk or with_family.left_on is not None:
+        family = Placement.objects.select_for_update().filter(pk=with_family.pk).first()
+        if family is None or family.hotel_id != hotel.pk or family.left_on is not None:
             raise ValidationError({"with_family": _("The family member is not in this hotel.")})
-        room = Room.objects.select_for_update().get(pk=with_family.room_id)
+        room = Room.objects.select_for_update().get(pk=family.room_id)
+        if room.state != RoomState.OCCUPIED:
+            raise ValidationError({"with_family": _("The family member is not in this hotel.")})
     elif room is not None:
         room = Room.objects.select_for_update().get(pk=room.pk)
         if room.hotel_id != hotel.pk or room.state != RoomState.FREE:
@@ -188,20 +205,26 @@ def placement_create(
             )
     room.state = RoomState.OCCUPIED
     room.save(update_fields=["state"])
-    return Placement.objects.create(
-        resident=resident,
-        measure=measure,
-        hotel=hotel,
-        room=room,
-        due_out=window.last,
-        transfer_from=transfer_from.strip(),
-        transfer_at=transfer_at,
-        transfer_by=transfer_by.strip(),
-        placed_by=by,
-    )
+    try:
+        with transaction.atomic():
+            return Placement.objects.create(
+                resident=resident,
+                measure=measure,
+                hotel=hotel,
+                room=room,
+                due_out=window.last,
+                transfer_from=transfer_from.strip(),
+                transfer_at=transfer_at,
+                transfer_by=transfer_by.strip(),
+                placed_by=by,
+            )
+    except IntegrityError:  # placed by someone else at the same moment
+        raise ValidationError(_("This person is already placed in a room.")) from None
 
 
 def _leave(placement: Placement, *, on: date, reason: str) -> None:
+    # the room first: a family member placed into it meanwhile waits, and is counted
+    Room.objects.select_for_update().filter(pk=placement.room_id).first()
     Placement.objects.filter(pk=placement.pk).update(left_on=on, left_reason=reason)
     left = Placement.objects.filter(room_id=placement.room_id, left_on__isnull=True).count()
     Room.objects.filter(pk=placement.room_id).update(state=rules.room_after_leaving(left))
@@ -212,7 +235,8 @@ def placements_end(*, today: date | None = None) -> int:
     """End the placements whose centralized quarantine is over: its last day passed, or
     the measure was released (a person's decision, followed, never undone). A measure
     replaced by a stricter one moves the placement to it while the new measure still
-    quarantines centrally today. The room goes to cleaning when its last guest leaves.
+    quarantines centrally (today or from a later day: the room is kept). The room goes to
+    cleaning when its last guest leaves.
     Returns how many ended; a second run ends nothing more."""
     today = today or timezone.localdate()
     ended = 0
@@ -227,7 +251,7 @@ def placements_end(*, today: date | None = None) -> int:
                 resident_id=placement.resident_id, state=ControlMeasure.State.ACTIVE
             ).first()
             window = centralized_window(current) if current else None
-            if window is not None and window.first <= today <= window.last:
+            if window is not None and window.last >= today:  # still (or soon again) central
                 Placement.objects.filter(pk=placement.pk).update(
                     measure=current, due_out=window.last
                 )
@@ -269,9 +293,15 @@ def certificate_add(
         problems["number"] = _("A certificate with this number is already recorded.")
     if problems:
         raise ValidationError(problems)
-    return Certificate.objects.create(
-        staff=staff, number=number.strip(), issued=issued, valid_until=valid_until
-    )
+    try:
+        with transaction.atomic():
+            return Certificate.objects.create(
+                staff=staff, number=number.strip(), issued=issued, valid_until=valid_until
+            )
+    except IntegrityError:
+        raise ValidationError(
+            {"number": _("A certificate with this number is already recorded.")}
+        ) from None
 
 
 def certificate_state_of(staff: StaffMember, today: date) -> rules.Certificate:
@@ -292,7 +322,13 @@ def roster_add(*, hotel: Hotel, staff: StaffMember, by: User) -> RosterEntry:
         )
     if RosterEntry.objects.filter(hotel=hotel, staff=staff, until__isnull=True).exists():
         raise ValidationError({"staff": _("%(name)s is on the roster.") % {"name": staff.name}})
-    return RosterEntry.objects.create(hotel=hotel, staff=staff, since=today)
+    try:
+        with transaction.atomic():
+            return RosterEntry.objects.create(hotel=hotel, staff=staff, since=today)
+    except IntegrityError:  # put on by someone else at the same moment
+        raise ValidationError(
+            {"staff": _("%(name)s is on the roster.") % {"name": staff.name}}
+        ) from None
 
 
 def roster_remove(*, entry: RosterEntry, reason: str, by: User) -> RosterEntry:
@@ -324,6 +360,8 @@ def checklist_tick(*, hotel: Hotel, item: str, by: User, note: str = "") -> Chec
     ticking it again changes nothing."""
     if item not in rules.ITEM_KEYS:
         raise ValidationError(_("No such item of the checklist."))
+    if hotel.state != State.IN_USE:
+        raise ValidationError(_("Only a hotel in use keeps a checklist."))
     if item == "report" and not note.strip():
         raise ValidationError({"note": _("Write the day's report before sending it.")})
     now = timezone.now()

@@ -27,6 +27,9 @@ ROLES = {
 }
 # Words that are not English prose on a Chinese page: names of formats and standards.
 ALLOWED = {
+    # in the official names of vaccine products: 灭活疫苗（Vero细胞）, 重组蛋白疫苗（CHO细胞）
+    "Vero",
+    "CHO",
     "API",
     "PDF",
     "CSV",

@@ -8,7 +8,8 @@ anyone who has the id); a new route in neither fails `test_every_route_with_an_i
 and its own parametrized case, so nobody adds a route without saying whose it is.
 
 Each (route, object, user, method) is one test: a grid worker of 第2网格 in the same
-community, an inspector in no joint group that has the shop, and an anonymous visitor.
+community, an inspector in no joint group that has the shop, a quarantine hotel's staff
+of the district on no hotel's roster, and an anonymous visitor.
 The signed-in outsiders get 404 (DOMAIN.md section 1); anonymous visitors the login page
 (302) or, on the API, 401/403. A method the view does not take answers 405 before it
 looks anything up, which tells nothing; every route that takes POST is also posted to.
@@ -297,14 +298,14 @@ ROLE_GATED: dict[tuple[str, str], str] = {
         "dashboards:report-xlsx",
         "dashboards:report-pdf",
     )
-    for user in ("grid_b_worker", "inspector")
+    for user in ("grid_b_worker", "inspector", "hotel_staff")
 }
 ROLE_GATED.update(
     {
         ("vaccination:product-edit", user): "the product table is the city office's: any "
         "other role is refused before a product is looked up (the products are city-wide "
         "data, no grid's)"
-        for user in ("grid_b_worker", "inspector")
+        for user in ("grid_b_worker", "inspector", "hotel_staff")
     }
 )
 ROLE_GATED.update(
@@ -313,7 +314,7 @@ ROLE_GATED.update(
         "is refused before anything is looked up; an office of another district gets 404 "
         "(hotels/tests/test_views.py)"
         for name in ("hotels:place", "hotels:staff-detail")
-        for user in ("grid_b_worker", "inspector")
+        for user in ("grid_b_worker", "inspector", "hotel_staff")
     }
 )
 # (route, user) that rightly sees the grid_a object, and why; they must answer 200.
@@ -331,7 +332,7 @@ IN_SCOPE = {
     ("api:jurisdiction-detail.json", "inspector"): _NODE,
 }
 
-OUTSIDERS = ("grid_b_worker", "inspector", "anonymous")
+OUTSIDERS = ("grid_b_worker", "inspector", "hotel_staff", "anonymous")
 
 
 def _public(name: str) -> bool:
@@ -383,6 +384,8 @@ def _grid_a_build() -> dict:
             role=Role.GRID_WORKER, jurisdiction=nodes["community"], grids=[nodes["grid_b"]]
         ),
         "inspector": UserFactory(role=Role.INSPECTOR, jurisdiction=street),
+        # a quarantine hotel's staff in grid_a's district, on no hotel's roster
+        "hotel_staff": UserFactory(role=Role.HOTEL_STAFF, jurisdiction=nodes["district"]),
         # the control: the city office sees all of it
         "city_office": UserFactory(role=Role.CITY_OFFICE, jurisdiction=nodes["city"]),
         # the control for staff accounts, which the district office resets

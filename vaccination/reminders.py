@@ -12,7 +12,8 @@ from django.utils.translation import gettext as _
 from communities import access
 from notices import registry, services, texts
 from notices.models import Notice
-from notices.reminders import batches, city_names, city_of, day_start, resident_sms, staff
+from notices.reminders import city_names, city_of, day_start, resident_sms, staff
+from notices.sending import BATCH
 
 from . import rules, selectors
 from .models import Status, VaccinationState
@@ -27,6 +28,36 @@ def reminder_key(resident_id: int, due_on) -> str:
     return f"booster-due:{resident_id}:{due_on.isoformat()}"
 
 
+def _due_batches(policy, today):
+    """The states due a booster today and not yet reminded, in batches: the candidates'
+    ids read from the states alone (keyset by id; a join with the residents made
+    PostgreSQL walk the residents from the first id at every batch: 367 ms a batch at a
+    million), then the batch with its residents, the age asked of the rules."""
+    latest_course, _latest_birth = rules.booster_cutoffs(policy, today)
+    candidates = VaccinationState.objects.filter(
+        status=Status.FULL, full_course_on__lte=latest_course, reminded_at__isnull=True
+    )
+    last = 0
+    while True:
+        ids = list(
+            candidates.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:BATCH]
+        )
+        if not ids:
+            return
+        last = ids[-1]
+        states = VaccinationState.objects.filter(pk__in=ids).select_related("resident__grid")
+        yield [
+            state
+            for state in states.order_by("pk")
+            if rules.booster_due(
+                rules.State(Status.FULL, full_course_on=state.full_course_on),
+                birth=selectors.birth_date(state.resident.id_number),
+                policy=policy,
+                today=today,
+            )
+        ]
+
+
 @registry.producer(Kind.BOOSTER_DUE)
 def booster_due(*, now: datetime | None = None) -> int:
     """Residents due a booster today and not yet reminded: an SMS to the resident and an
@@ -35,11 +66,10 @@ def booster_due(*, now: datetime | None = None) -> int:
     now = now or timezone.now()
     today = timezone.localdate(now)
     policy = selectors.policy_on(today)
-    due = selectors.due_states(
-        VaccinationState.objects.filter(reminded_at__isnull=True), policy=policy, day=today
-    ).select_related("resident__grid")
     cities, created = city_names(), 0
-    for batch in batches(due):
+    for batch in _due_batches(policy, today):
+        if not batch:
+            continue
         with transaction.atomic():
             workers = access.grid_workers_by_grid({s.resident.grid_id for s in batch})
             notices = []

@@ -3,18 +3,21 @@ with its text; an item not ticked by its time makes the checklist missing, an ov
 item for the district (its inbox and dashboard); the day's checklists in its report."""
 
 from datetime import datetime, time, timedelta
+from unittest import mock
 
 import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
+from communities import access as core_access
 from dashboards import reports
 from dashboards.models import DailyReport
 from hotels import access, panels, rules, selectors, services
-from hotels.models import Checklist
+from hotels.models import Certificate, Checklist, Hotel, RosterEntry
+from shops import access as shop_access
 
-from .conftest import staff
+from .conftest import hotel_with_rooms, staff
 from .test_staff import certified
 
 
@@ -99,3 +102,49 @@ def test_the_district_dashboard_and_daily_report_carry_the_hotels(world, on_duty
     assert city.figures["hotel_rooms_in_use"] == 6  # both districts
     assert city.figures["hotel_checklists_missing"] == 1  # 维也纳 ticked nothing
     assert report.figures["hotel_day_reports"] == "锦江之星：正常"
+
+
+def test_a_hotel_put_in_use_this_evening_owes_nothing_before(world, on_duty):
+    district = world["users"]["district_office"]
+    hotel = world["hotels"]["mine"]
+    Hotel.objects.filter(pk=hotel.pk).update(state=Hotel.State.ACCEPTED)
+    evening = at(19, 0)
+    with mock.patch("django.utils.timezone.now", return_value=evening):
+        services.hotel_state_set(hotel=hotel, state=Hotel.State.IN_USE, by=district)
+    missing = selectors.checklists_missing(
+        access.hotels_for(district).filter(pk=hotel.pk), now=at(19, 30)
+    )
+    assert missing == []
+    later = selectors.checklists_missing(
+        access.hotels_for(district).filter(pk=hotel.pk), now=at(21, 5)
+    )
+    assert [m.items for m in later] == [["round_3", "report"]]
+
+
+def test_an_expired_certificate_stops_the_ticking_before_the_job_runs(world, on_duty, client):
+    hotel = world["hotels"]["mine"]
+    Certificate.objects.filter(staff__user=on_duty).update(
+        valid_until=timezone.localdate() - timedelta(days=1)
+    )
+    assert RosterEntry.objects.filter(staff__user=on_duty, until__isnull=True).exists()
+    client.force_login(on_duty)
+    response = client.post(reverse("hotels:checklist-tick", args=[hotel.pk]), {"item": "round_1"})
+    assert response.status_code == 404  # no hotel of theirs any more
+    assert not Checklist.objects.exists()
+
+
+def test_the_checklist_page_queries_do_not_grow_with_the_hotels(
+    world, client, django_assert_max_num_queries
+):
+    for n in range(5):
+        hotel_with_rooms(world["nodes"]["district"], f"酒店{n}")
+    client.force_login(world["users"]["district_office"])
+    with django_assert_max_num_queries(12):
+        assert client.get(reverse("hotels:checklist")).status_code == 200
+
+
+def test_hotel_staff_see_nothing_of_the_district_but_their_hotels(world, on_duty, client):
+    assert list(core_access.users_for(on_duty)) == [on_duty]
+    assert not shop_access.shops_for(on_duty).exists()
+    assert not core_access.jurisdictions_for(on_duty).exists()
+    assert list(access.hotels_for(on_duty)) == [world["hotels"]["mine"]]

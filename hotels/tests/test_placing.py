@@ -170,3 +170,63 @@ def test_rooms_are_added_once(world):
     with pytest.raises(ValidationError):
         services.rooms_add(hotel=hotel, floor=3, numbers=["302", "303"], by=district)
     assert hotel.rooms.count() == 5
+
+
+def test_a_centralized_quarantine_that_has_not_begun_is_not_placed_yet(world):
+    resident, district = world["residents"]["grid_a"], world["users"]["district_office"]
+    today = timezone.localdate()
+    central = today + timedelta(days=3)
+    ControlMeasure.objects.create(
+        resident=resident,
+        rule="R5a",
+        phases=[  # as the services store them: each phase with its days
+            {
+                "kind": "home_quarantine",
+                "days": 3,
+                "start": str(today),
+                "end": str(central - timedelta(days=1)),
+            },
+            {
+                "kind": "centralized_quarantine",
+                "days": 7,
+                "start": str(central),
+                "end": str(today + timedelta(days=9)),
+            },
+        ],
+        start=today,
+        end=today + timedelta(days=9),
+        release_due=today + timedelta(days=10),
+    )
+    with pytest.raises(ValidationError) as refused:
+        place(resident, world["hotels"]["mine"], by=district)
+    assert (today + timedelta(days=3)).isoformat() in str(refused.value)
+    assert not Placement.objects.exists()
+    assert not selectors.to_place(district, today=today).exists()
+    assert selectors.to_place(district, today=today + timedelta(days=3)).exists()
+
+
+def test_a_replacing_measure_whose_centralized_quarantine_comes_later_keeps_the_room(world):
+    resident, hotel = world["residents"]["grid_a"], world["hotels"]["mine"]
+    red_arrival(resident)
+    placement = place(resident, hotel, by=world["users"]["district_office"])
+    ControlMeasure.objects.filter(pk=placement.measure_id).update(state="replaced")
+    today = timezone.localdate()
+    new = ControlMeasure.objects.create(
+        resident=resident,
+        rule="R5a",
+        phases=[
+            {"kind": "home_quarantine", "days": 1},
+            {"kind": "centralized_quarantine", "days": 7},
+        ],
+        start=today,
+        end=today + timedelta(days=7),
+        release_due=today + timedelta(days=8),
+    )
+    assert services.placements_end() == 0
+    placement.refresh_from_db()
+    assert (placement.measure_id, placement.due_out, placement.left_on) == (
+        new.pk,
+        today + timedelta(days=7),
+        None,
+    )
+    assert room_states(hotel)["201"] == Room.State.OCCUPIED
