@@ -1,11 +1,14 @@
 """A hotel's rooms through the import path (every problem reported, nothing stored until
 a clean file), and the hotels' API: scoped as the pages."""
 
+import io
+
+import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from communities.tests.factories import api_for
+from communities.tests.factories import ResidentFactory, api_for
 from hotels.models import Room
 from transfers.models import Import
 
@@ -63,3 +66,21 @@ def test_the_api_gives_the_callers_hotels_and_placements(world):
     assert outsider.get(f"/api/v1/placements/{placement.pk}/").status_code == 404
     assert [h["name"] for h in outsider.get("/api/v1/hotels/").json()["results"]] == ["维也纳"]
     assert api_for(world["users"]["grid_worker"]).get("/api/v1/hotels/").json()["results"] == []
+
+
+def test_the_placements_export_reads_its_rows_in_a_constant_number_of_queries(
+    district, world, django_assert_max_num_queries
+):
+    people = [world["residents"]["grid_a"]] + [
+        ResidentFactory(grid=world["nodes"]["grid_a"]) for _ in range(2)
+    ]
+    for person in people:
+        red_arrival(person)
+        place(person, world["hotels"]["mine"], by=world["users"]["district_office"])
+    with django_assert_max_num_queries(12):
+        response = district.post(
+            reverse("transfers:export", args=["placements"]), {"format": "xlsx"}
+        )
+    rows = list(openpyxl.load_workbook(io.BytesIO(response.content)).active.values)
+    assert len(rows) == 4
+    assert all(people[0].id_number not in str(cell) for row in rows for cell in row)
