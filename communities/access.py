@@ -55,6 +55,11 @@ def role_of(user) -> str:
     return getattr(user, "role", "")
 
 
+def is_placed_only(user) -> bool:
+    """Whether the user's place gives them nothing to see (PLACED_ONLY_ROLES)."""
+    return role_of(user) in PLACED_ONLY_ROLES
+
+
 def is_citywide(user) -> bool:
     return bool(user.is_superuser or role_of(user) in CITYWIDE_ROLES)
 

@@ -15,6 +15,8 @@ def menu(request):
             "staff_passwords": access.can_reset_passwords(user),
             "inbox": access.has_inbox(user),
             "runs": access.is_citywide(user),
+            # the street sweep's pages, whose lists a placed-only role would find empty
+            "shops": not access.is_placed_only(user),
             # a temporary password is changed first: no menu until then
             "password_first": user.must_change_password,
         }

@@ -102,7 +102,8 @@ def home(request):
         "next_steps": [
             (text, reverse(url) if url else None) for text, url in NEXT_STEPS.get(role, [])
         ],
-        "figures": figures.registered(),
+        # the other apps' counts of the user's place (none for whom it shows nothing)
+        "figures": [] if access.is_placed_only(user) else figures.registered(),
         "waiting": selectors.home_waiting(user=user),
         "panels": figures.panels_for(user),
         "breakdown": selectors.node_breakdown(user=user, node=root) if root else [],

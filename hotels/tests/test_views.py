@@ -153,3 +153,12 @@ def test_the_list_pages_query_counts_do_not_grow_with_the_hotels(
     signed_in(client, world["users"]["district_office"])
     with django_assert_max_num_queries(24):
         assert client.get(reverse("hotels:hotel-list")).status_code == 200
+
+
+def test_the_hotel_staffs_home_and_menu_hold_their_hotel_only(client, world):
+    signed_in(client, world["users"]["hotel_staff"])
+    html = client.get(reverse("home")).content.decode()
+    assert 'data-testid="menu-checklist"' in html
+    assert 'data-testid="count-shops"' not in html
+    assert reverse("shops:shop-list") not in html
+    assert 'data-testid="menu-hotels"' not in html
