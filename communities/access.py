@@ -136,10 +136,7 @@ def users_for(user) -> QuerySet[User]:
         return User.objects.none()
     if is_citywide(user):
         return User.objects.all()
-    if (
-        role_of(user) in {Role.GRID_WORKER, *PLACED_ONLY_ROLES}
-        or user.jurisdiction_id is None
-    ):
+    if role_of(user) in {Role.GRID_WORKER, *PLACED_ONLY_ROLES} or user.jurisdiction_id is None:
         return User.objects.filter(pk=user.pk)
     return User.objects.filter(jurisdiction__path__startswith=user.jurisdiction.path)
 
