@@ -46,6 +46,7 @@ def test_the_district_runs_its_hotels(page, live_server, demo, screenshot_dir):
     assert rows.count() >= 1
     rows.first.locator("a.btn").click()
     page.select_option("select[name=hotel]", index=1)
+    page.fill("input[name=transfer_from]", "太原南站")
     page.fill("input[name=transfer_by]", "晋A·12345 转运组")
     page.screenshot(path=folder / "place_form.png", full_page=True)
     page.click("[data-testid=save]")
