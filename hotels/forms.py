@@ -65,7 +65,7 @@ class RoomsForm(forms.Form):
 
 
 class PlaceForm(forms.Form):
-    hotel = forms.ModelChoiceField(label=_("Hotel"), queryset=Hotel.objects.none())
+    hotel = forms.ModelChoiceField(label=_("Quarantine hotel"), queryset=Hotel.objects.none())
     with_family = forms.ModelChoiceField(
         label=_("With a family member (the same room)"),
         queryset=None,

@@ -49,6 +49,7 @@ def test_the_district_runs_its_hotels(page, live_server, demo, screenshot_dir):
     page.fill("input[name=transfer_from]", "太原南站")
     page.fill("input[name=transfer_by]", "晋A·12345 转运组")
     page.screenshot(path=folder / "place_form.png", full_page=True)
+    assert page.inner_text("[data-testid=save]") == "安置"
     page.click("[data-testid=save]")
     page.wait_for_selector("[data-testid=to-place]")
     placement = Placement.objects.select_related("room").get()
