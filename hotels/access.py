@@ -39,8 +39,7 @@ def on_duty(user) -> QuerySet[RosterEntry]:
     """The user's open roster entries while they hold a certificate valid today (the
     hourly job takes an expired one off; until it runs, an expired one counts for
     nothing)."""
-    today = timezone.localdate()
-    valid = Certificate.objects.filter(issued__lte=today, valid_until__gte=today)
+    valid = Certificate.objects.valid_on(timezone.localdate())
     return RosterEntry.objects.filter(
         staff__user=user, until__isnull=True, staff__in=valid.values("staff_id")
     )

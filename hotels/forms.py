@@ -145,11 +145,3 @@ class RosterForm(forms.Form):
 
 class TargetForm(forms.Form):
     rooms = forms.IntegerField(label=_("Rooms to keep ready"), min_value=0, max_value=100_000)
-
-
-class ReportForm(forms.Form):
-    note = forms.CharField(
-        label=_("The day's report"),
-        max_length=500,
-        widget=forms.Textarea(attrs={"rows": 3}),
-    )

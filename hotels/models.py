@@ -220,6 +220,12 @@ class Training(models.Model):
         return f"{self.course} {self.day:%Y-%m-%d}"
 
 
+class CertificateQuerySet(models.QuerySet):
+    def valid_on(self, day):
+        """The certificates valid on `day` (from the day issued through the last day)."""
+        return self.filter(issued__lte=day, valid_until__gte=day)
+
+
 class Certificate(models.Model):
     """A 上岗证: issued to a staff member who passed a training."""
 
@@ -232,6 +238,8 @@ class Certificate(models.Model):
     number = models.CharField(_("certificate number"), max_length=40, unique=True)
     issued = models.DateField(_("issued on"))
     valid_until = models.DateField(_("valid until"))
+
+    objects = CertificateQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("certificate")

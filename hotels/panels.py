@@ -57,8 +57,7 @@ def staff_day(user) -> Panel | None:
         return None
     hotels = access.hotels_for(user).filter(state=Hotel.State.IN_USE)
     ticked = {
-        c.hotel_id: c.ticks
-        for c in Checklist.objects.filter(hotel__in=hotels, day=timezone.localdate())
+        c.hotel_id: c.ticks for c in access.checklists_for(user).filter(day=timezone.localdate())
     }
     left = sum(len(rules.ITEM_KEYS) - len(ticked.get(h.pk, {})) for h in hotels)
     items = [

@@ -22,6 +22,8 @@ from .models import Checklist, Hotel, OccupancyDay, Placement, ReserveTarget, Ro
 State = Hotel.State
 RoomState = Room.State
 HISTORY_DAYS = 30
+# The figures of a district's day, as Rooms holds them and OccupancyDay keeps them.
+OCCUPANCY = ("in_use", "occupied", "free", "cleaning", "standby", "target", "placed")
 
 
 @dataclass
@@ -88,7 +90,7 @@ def history(districts: list[Jurisdiction], today: date) -> list[dict]:
     totals: dict[date, dict] = defaultdict(lambda: defaultdict(int))
     rows = OccupancyDay.objects.filter(district__in=districts, day__gte=since).order_by("day")
     for row in rows:
-        for name in ("occupied", "free", "standby", "target", "placed", "in_use"):
+        for name in OCCUPANCY:
             totals[row.day][name] += getattr(row, name)
     return [{"day": day, **values} for day, values in sorted(totals.items())]
 
@@ -104,13 +106,7 @@ def occupancy_refresh(now: datetime | None = None) -> int:
             district=r.district,
             day=today,
             refreshed_at=now,
-            in_use=r.in_use,
-            occupied=r.occupied,
-            free=r.free,
-            cleaning=r.cleaning,
-            standby=r.standby,
-            target=r.target,
-            placed=r.placed,
+            **{name: getattr(r, name) for name in OCCUPANCY},
         )
         for r in rooms_by_district(districts)
     ]
@@ -118,16 +114,7 @@ def occupancy_refresh(now: datetime | None = None) -> int:
         rows,
         update_conflicts=True,
         unique_fields=["district", "day"],
-        update_fields=[
-            "refreshed_at",
-            "in_use",
-            "occupied",
-            "free",
-            "cleaning",
-            "standby",
-            "target",
-            "placed",
-        ],
+        update_fields=["refreshed_at", *OCCUPANCY],
     )
     return len(rows)
 

@@ -92,30 +92,29 @@ def rooms_add(*, hotel: Hotel, floor: int, numbers: list[str], by: User) -> int:
 
 
 @transaction.atomic
-def room_cleaned(*, room: Room, by: User) -> Room:
-    """A room cleaned after its guests left is free again."""
+def _room_move(room: Room, *, before: str, after: str, refused: str) -> Room:
+    """The room from `before` to `after` under its lock, or `refused` if it is not."""
     room = Room.objects.select_for_update().get(pk=room.pk)
-    if room.state != RoomState.CLEANING:
-        raise ValidationError(_("Only a room being cleaned can be marked clean."))
-    room.state = RoomState.FREE
-    room.save(update_fields=["state"])
-    return room
-
-
-@transaction.atomic
-def room_service_set(*, room: Room, in_service: bool, by: User) -> Room:
-    """Take a free room out of service, or put it back."""
-    room = Room.objects.select_for_update().get(pk=room.pk)
-    before, after = (
-        (RoomState.OUT_OF_SERVICE, RoomState.FREE)
-        if in_service
-        else (RoomState.FREE, RoomState.OUT_OF_SERVICE)
-    )
     if room.state != before:
-        raise ValidationError(_("Only a free room is taken out of service, and back."))
+        raise ValidationError(refused)
     room.state = after
     room.save(update_fields=["state"])
     return room
+
+
+def room_cleaned(*, room: Room, by: User) -> Room:
+    """A room cleaned after its guests left is free again."""
+    refused = _("Only a room being cleaned can be marked clean.")
+    return _room_move(room, before=RoomState.CLEANING, after=RoomState.FREE, refused=refused)
+
+
+def room_service_set(*, room: Room, in_service: bool, by: User) -> Room:
+    """Take a free room out of service, or put it back."""
+    before, after = RoomState.FREE, RoomState.OUT_OF_SERVICE
+    if in_service:
+        before, after = after, before
+    refused = _("Only a free room is taken out of service, and back.")
+    return _room_move(room, before=before, after=after, refused=refused)
 
 
 def reserve_target_set(*, district: Jurisdiction, rooms: int, by: User) -> ReserveTarget:
@@ -344,9 +343,8 @@ def rosters_expire(*, today: date | None = None) -> int:
     """Take off every roster whoever has no valid certificate today (an expired one);
     returns how many. A second run takes off nothing more."""
     today = today or timezone.localdate()
-    valid = Certificate.objects.filter(issued__lte=today, valid_until__gte=today)
     entries = RosterEntry.objects.filter(until__isnull=True).exclude(
-        staff__in=valid.values("staff_id")
+        staff__in=Certificate.objects.valid_on(today).values("staff_id")
     )
     return entries.update(until=today, removed_reason=_("The certificate (上岗证) expired."))
 

@@ -3,16 +3,18 @@ target with the occupancy chart, a hotel with its rooms, guests, roster and chec
 placing a person, the staff and their certificates, the reserve targets, and the hotel
 staff's checklist of the day on a phone."""
 
+from collections import Counter
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from communities import access as core_access
+from communities.listings import id_value
 from communities.models import User
 from portal.forms import add_service_errors
 
@@ -23,7 +25,6 @@ from .forms import (
     CertificateForm,
     HotelForm,
     PlaceForm,
-    ReportForm,
     RoomsForm,
     RosterForm,
     StaffForm,
@@ -31,7 +32,7 @@ from .forms import (
     TargetForm,
     TrainingForm,
 )
-from .models import Hotel, Room, RosterEntry, StaffMember
+from .models import Hotel, Room, RosterEntry
 
 ITEM_LABELS = {
     "round_1": _("Round 1"),
@@ -117,7 +118,7 @@ def hotel_detail(request, pk):
         "hotel": hotel,
         "manager": manager,
         "floors": sorted(floors.items()),
-        "counts": selectors.room_counts([hotel]).get(hotel.pk, {}),
+        "counts": {"total": len(rooms), **Counter(room.state for room in rooms)},
         "placements": selectors.due_out(hotel),
         "roster": roster,
         "checklist": _checklist_rows(checklist),
@@ -363,9 +364,9 @@ def staff_detail(request, pk):
             return redirect("hotels:staff-detail", pk=member.pk)
         except ValidationError as error:
             add_service_errors(form, error)
-    row = selectors.staff_rows(
-        StaffMember.objects.filter(pk=member.pk), today=timezone.localdate()
-    )[0]
+    [row] = selectors.staff_rows(
+        access.staff_for(user).filter(pk=member.pk), today=timezone.localdate()
+    )
     context = {
         "member": member,
         "row": row,
@@ -389,10 +390,9 @@ def targets(request):
     user = request.user
     districts = list(access.districts_for(user).order_by("name"))
     if request.method == "POST":
-        value = request.POST.get("district", "")
-        if not value.isdigit():
-            raise Http404
-        district = get_object_or_404(access.districts_for(user), pk=int(value))
+        district = get_object_or_404(
+            access.districts_for(user), pk=id_value(request.POST, "district")
+        )
         form = TargetForm(request.POST)
         if not form.is_valid():
             messages.error(request, _("Give a whole number of rooms, 0 or more."))
@@ -421,20 +421,18 @@ def checklist(request):
     today = timezone.localdate()
     lists = {c.hotel_id: c for c in access.checklists_for(user).filter(day=today)}
     mine = set(access.on_duty(user).values_list("hotel_id", flat=True))
-    cards = [
-        {
-            "hotel": hotel,
-            "rows": _checklist_rows(lists.get(hotel.pk)),
-            "can_tick": hotel.pk in mine,
-            "report": lists.get(hotel.pk).note if lists.get(hotel.pk) else "",
-        }
-        for hotel in hotels
-    ]
-    return render(
-        request,
-        "hotels/checklist.html",
-        {"cards": cards, "report_form": ReportForm(), "today": today},
-    )
+    cards = []
+    for hotel in hotels:
+        day = lists.get(hotel.pk)
+        cards.append(
+            {
+                "hotel": hotel,
+                "rows": _checklist_rows(day),
+                "can_tick": hotel.pk in mine,
+                "report": day.note if day else "",
+            }
+        )
+    return render(request, "hotels/checklist.html", {"cards": cards, "today": today})
 
 
 @login_required

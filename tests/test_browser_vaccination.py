@@ -9,6 +9,7 @@ from django.utils import timezone
 
 from communities import access
 from communities.models import Jurisdiction, User
+from communities.rules.identity import birth_date_of
 from vaccination import rules, selectors
 from vaccination.models import VaccinationState
 
@@ -30,7 +31,7 @@ def due_by_the_rules(user) -> set[str]:
     for resident in access.residents_for(user):
         doses = [rules.Dose(d.day, d.product.code, d.booster) for d in resident.doses.all()]
         state = rules.state_of(doses, policy)
-        birth = selectors.birth_date(resident.id_number)
+        birth = birth_date_of(resident.id_number)
         if rules.booster_due(state, birth=birth, policy=policy, today=today):
             names.add(resident.name)
     return names

@@ -7,8 +7,9 @@ import random
 from datetime import date, timedelta
 
 from communities.models import Resident
+from communities.rules.identity import birth_date_of
 
-from . import rules, selectors
+from . import rules
 from .models import Dose, Product
 from .products import products_ensure
 from .states import states_refresh
@@ -63,7 +64,7 @@ def demo_doses_add(*, today: date) -> int:
         for pk, id_number in people:
             rng = random.Random(pk)
             for day, product, number, booster in _history(
-                rng, selectors.birth_date(id_number), today, products
+                rng, birth_date_of(id_number), today, products
             ):
                 doses.append(
                     Dose(

@@ -14,11 +14,12 @@ from django.utils.translation import gettext_lazy
 from communities import access as core_access
 from communities import rules as core_rules
 from communities.imports import ID_HEADINGS
+from communities.rules.identity import birth_date_of
 from communities.services.imports import DATE_FORMATS, LOOKUP_BATCH
 from communities.validators import id_number_message
 from transfers.registry import ImportKind, Problem, register_import
 
-from . import access, selectors, services
+from . import access, services
 from .models import Dose, Product
 
 DAY_FORMATS = (*DATE_FORMATS, "%Y%m%d", "%Y.%m.%d")
@@ -127,9 +128,7 @@ def doses_check(user, rows: list[dict]):
             message = _("No resident of yours has this ID number.")
             problems.append(Problem(row["row"], "id_number", row["id_number"], message))
             continue
-        problem = services.day_problem(
-            day, birth=selectors.birth_date(resident.id_number), today=today
-        )
+        problem = services.day_problem(day, birth=birth_date_of(resident.id_number), today=today)
         if problem:
             problems.append(Problem(row["row"], "day", row["day"], problem))
             continue

@@ -30,13 +30,7 @@ def resident_panel(user, resident) -> figures.ResidentPanel | None:
         return None
     state = selectors.state_of(resident)
     today = timezone.localdate()
-    due_on = None
-    if state is not None and state.full_course_on:
-        due_on = rules.booster_due_on(
-            rules.State(state.status, full_course_on=state.full_course_on),
-            birth=selectors.birth_date(resident.id_number),
-            policy=selectors.policy_on(today),
-        )
+    due_on = selectors.due_on_of(state, selectors.policy_on(today)) if state else None
     return figures.ResidentPanel(
         template="vaccination/partials/resident_panel.html",
         context={

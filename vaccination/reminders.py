@@ -29,10 +29,11 @@ def reminder_key(resident_id: int, due_on) -> str:
 
 
 def _due_batches(policy, today):
-    """The states due a booster today and not yet reminded, in batches: the candidates'
-    ids read from the states alone (keyset by id; a join with the residents made
-    PostgreSQL walk the residents from the first id at every batch: 367 ms a batch at a
-    million), then the batch with its residents, the age asked of the rules."""
+    """The states due a booster today and not yet reminded, with the day each became due,
+    in batches: the candidates' ids read from the states alone (keyset by id; a join with
+    the residents made PostgreSQL walk the residents from the first id at every batch:
+    367 ms a batch at a million), then the batch with its residents, the age asked of the
+    rules."""
     latest_course, _latest_birth = rules.booster_cutoffs(policy, today)
     candidates = VaccinationState.objects.filter(
         status=Status.FULL, full_course_on__lte=latest_course, reminded_at__isnull=True
@@ -46,16 +47,8 @@ def _due_batches(policy, today):
             return
         last = ids[-1]
         states = VaccinationState.objects.filter(pk__in=ids).select_related("resident__grid")
-        yield [
-            state
-            for state in states.order_by("pk")
-            if rules.booster_due(
-                rules.State(Status.FULL, full_course_on=state.full_course_on),
-                birth=selectors.birth_date(state.resident.id_number),
-                policy=policy,
-                today=today,
-            )
-        ]
+        due = ((state, selectors.due_on_of(state, policy)) for state in states.order_by("pk"))
+        yield [(state, due_on) for state, due_on in due if due_on is not None and due_on <= today]
 
 
 @registry.producer(Kind.BOOSTER_DUE)
@@ -71,15 +64,10 @@ def booster_due(*, now: datetime | None = None) -> int:
         if not batch:
             continue
         with transaction.atomic():
-            workers = access.grid_workers_by_grid({s.resident.grid_id for s in batch})
+            workers = access.grid_workers_by_grid({s.resident.grid_id for s, _due in batch})
             notices = []
-            for state in batch:
+            for state, due_on in batch:
                 resident = state.resident
-                due_on = rules.booster_due_on(
-                    rules.State(Status.FULL, full_course_on=state.full_course_on),
-                    birth=selectors.birth_date(resident.id_number),
-                    policy=policy,
-                )
                 key, due_at = reminder_key(resident.pk, due_on), day_start(today)
                 city = city_of(resident.grid, cities)
                 sms = texts.sms_text(Kind.BOOSTER_DUE, city=city, full_course=state.full_course_on)
@@ -95,7 +83,8 @@ def booster_due(*, now: datetime | None = None) -> int:
                     for uid in sorted(workers[resident.grid_id])
                 ]
             created += services.notices_create(notices=notices, dispatch=False)
-            VaccinationState.objects.filter(pk__in=[s.pk for s in batch]).update(reminded_at=now)
+            reminded = [state.pk for state, _due in batch]
+            VaccinationState.objects.filter(pk__in=reminded).update(reminded_at=now)
     return created
 
 
@@ -106,7 +95,11 @@ def booster_still_due(notice: Notice) -> str | None:
     a booster given leaves the resident to be reminded when they are due again."""
     if notice.resident_id is None:
         return _("The resident is no longer registered.")
-    state = VaccinationState.objects.filter(resident_id=notice.resident_id).first()
+    state = (
+        VaccinationState.objects.filter(resident_id=notice.resident_id)
+        .select_related("resident")
+        .first()
+    )
     if state is not None and state.status == Status.BOOSTER:
         return _("A booster was recorded before the reminder was sent.")
     reason = None
@@ -114,13 +107,8 @@ def booster_still_due(notice: Notice) -> str | None:
         reason = _("The person no longer has a full course on record.")
     else:
         today = timezone.localdate()
-        due = rules.booster_due(
-            rules.State(Status.FULL, full_course_on=state.full_course_on),
-            birth=selectors.birth_date(state.resident.id_number),
-            policy=selectors.policy_on(today),
-            today=today,
-        )
-        if not due:
+        due_on = selectors.due_on_of(state, selectors.policy_on(today))
+        if due_on is None or due_on > today:
             reason = _("The booster is not due under today's policy.")
     if reason is not None:
         VaccinationState.objects.filter(resident_id=notice.resident_id).update(reminded_at=None)

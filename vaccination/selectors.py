@@ -26,7 +26,14 @@ def digits(day: date) -> str:
     return day.strftime("%Y%m%d")
 
 
-birth_date = birth_date_of  # the birth date of a resident's (valid) ID number
+def due_on_of(state: VaccinationState, policy: rules.Policy) -> date | None:
+    """The day a booster is due for a kept status (rules.booster_due_on; None for any
+    status but a full course), the resident's birth read from their ID number."""
+    return rules.booster_due_on(
+        rules.State(state.status, full_course_on=state.full_course_on),
+        birth=birth_date_of(state.resident.id_number),
+        policy=policy,
+    )
 
 
 def courses() -> dict[str, int]:
@@ -128,8 +135,8 @@ def resident_list(
 
 
 def doses_of(resident: Resident) -> QuerySet[Dose]:
-    return resident.doses.select_related("product", "recorded_by").order_by("day", "pk")
+    return resident.doses.select_related("product").order_by("day", "pk")
 
 
 def state_of(resident: Resident) -> VaccinationState | None:
-    return VaccinationState.objects.filter(resident=resident).first()
+    return VaccinationState.objects.filter(resident=resident).select_related("resident").first()

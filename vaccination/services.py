@@ -11,8 +11,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from communities.models import Resident, User
+from communities.rules.identity import birth_date_of
 
-from . import selectors
 from .models import BoosterPolicy, Dose, Product
 from .states import states_refresh
 from .tasks import states_of_product_task
@@ -38,7 +38,7 @@ def dose_problems(*, resident: Resident, day: date | None, product: Product | No
     the resident's birth, a second dose on a day, a product no longer in use."""
     problems = {}
     if day is not None:
-        birth = selectors.birth_date(resident.id_number)
+        birth = birth_date_of(resident.id_number)
         problem = day_problem(day, birth=birth, today=timezone.localdate())
         if problem is None and Dose.objects.filter(resident=resident, day=day).exists():
             problem = str(REPEATED_DAY)

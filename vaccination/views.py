@@ -47,11 +47,7 @@ def due_list(request):
     today = timezone.localdate()
     policy = selectors.policy_on(today)
     for state in page:
-        state.due_on = rules.booster_due_on(
-            rules.State(Status.FULL, full_course_on=state.full_course_on),
-            birth=selectors.birth_date(state.resident.id_number),
-            policy=policy,
-        )
+        state.due_on = selectors.due_on_of(state, policy)
     context = {"page": page, "policy": policy, **_filters(request)}
     return render(request, "vaccination/due_list.html", context)
 

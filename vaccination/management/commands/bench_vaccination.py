@@ -27,6 +27,7 @@ from django.utils import timezone
 from communities import access as core_access
 from communities.models import Jurisdiction, Resident, User
 from communities.paging import CappedPaginator
+from communities.rules.identity import birth_date_of
 from vaccination import coverage, listings, reminders, rules, selectors
 from vaccination.models import Status, VaccinationState
 
@@ -108,7 +109,7 @@ class Command(BaseCommand):
         for resident in residents.iterator(chunk_size=2000):
             doses = [rules.Dose(d.day, d.product.code, d.booster) for d in resident.doses.all()]
             state = rules.state_of(doses, policy)
-            birth = selectors.birth_date(resident.id_number)
+            birth = birth_date_of(resident.id_number)
             due += rules.booster_due(state, birth=birth, policy=policy, today=today)
         return time.perf_counter() - started
 
